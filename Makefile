@@ -1,0 +1,36 @@
+# The two commands a new user needs: `make book` and `make test` (each sets everything up first).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+READY  := $(VENV)/.ready
+NB     ?=
+P      ?=
+
+.PHONY: book test run check clean setup
+
+book: $(READY)
+	$(PY) -m claimbook build
+
+test: $(READY)
+	$(PY) -m pytest
+
+# Rerun chapters with other parameters, then rebuild: make run NB=reserves P="edition=2024 country=China"
+run: $(READY)
+	$(PY) -m claimbook run $(NB) $(if $(strip $(P)),-p '$(P)') --build
+
+check: $(READY)
+	$(PY) -m claimbook check
+
+setup: $(READY)
+
+# (Re)install when the venv is missing or older than the lock file. The .pth file puts this checkout on
+# the venv's path, so notebooks, kernels and tests import claimbook without an install step of its own.
+$(READY): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -c 'import site, sys; open(site.getsitepackages()[0] + "/claimbook-checkout.pth", "w").write(sys.argv[1] + "\n")' "$(CURDIR)"
+	touch $(READY)
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

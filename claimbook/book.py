@@ -1,0 +1,105 @@
+"""Assemble the book with jupyter-book (v1, Sphinx) from book/*.md and the executed chapters.
+
+The build runs in a staging folder (_build/jb, kept for incremental Sphinx builds) with warnings as
+errors; only a successful build replaces _build/html, so a failure leaves the last good book intact. A
+build whose inputs are unchanged is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from . import ROOT, ClaimbookError
+from .runner import BUILD_DIR, EXECUTED_DIR
+
+HTML_DIR = BUILD_DIR / "html"
+STAGING_DIR = BUILD_DIR / "jb"
+STAMP = ".claimbook-build"
+BOOK_INPUTS = ("_config.yml", "_toc.yml", "book/**/*", "_build/executed/*.ipynb")
+
+
+class BookError(ClaimbookError):
+    pass
+
+
+def book_digest() -> str:
+    h = hashlib.sha256()
+    for pattern in BOOK_INPUTS:
+        for p in sorted(ROOT.glob(pattern)):
+            if p.is_file():
+                h.update(p.relative_to(ROOT).as_posix().encode())
+                h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _jupyter_book() -> list[str]:
+    script = Path(sys.executable).parent / "jupyter-book"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "jupyter_book.cli.main"]
+
+
+def build(out=sys.stdout) -> Path:
+    """Build the HTML book; returns the index page. Raises BookError and keeps the last good book."""
+    digest = book_digest()
+    stamp = HTML_DIR / STAMP
+    if stamp.exists() and stamp.read_text() == digest and (HTML_DIR / "index.html").exists():
+        print("  book         up to date", file=out, flush=True)
+        return HTML_DIR / "index.html"
+    missing = [p for p in _toc_chapters() if not p.exists()]
+    if missing:
+        raise BookError(f"{missing[0].relative_to(ROOT)} has not been executed; run `python -m claimbook run` first.")
+    cmd = _jupyter_book() + ["build", str(ROOT), "--path-output", str(STAGING_DIR), "--builder", "html",
+                             "-n", "-W", "--keep-going", "-q"]
+    print("  book         building", file=out, flush=True)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    built = STAGING_DIR / "_build" / "html"
+    if proc.returncode != 0 or not (built / "index.html").exists():
+        messages = [ln for ln in (proc.stdout + proc.stderr).splitlines() if "WARNING" in ln or "ERROR" in ln]
+        for line in messages[:20]:
+            print("    " + line, file=sys.stderr)
+        first = messages[0].strip() if messages else (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
+        raise BookError(f"the book build failed ({first}); the last good book in _build/html is unchanged.")
+    _swap_in(built)
+    (HTML_DIR / STAMP).write_text(digest)
+    return HTML_DIR / "index.html"
+
+
+def _swap_in(built: Path) -> None:
+    """Replace _build/html by a copy of the new build with two renames, never leaving it half-copied."""
+    fresh = BUILD_DIR / "html.new"
+    old = BUILD_DIR / "html.old"
+    for d in (fresh, old):
+        shutil.rmtree(d, ignore_errors=True)
+    shutil.copytree(built, fresh)
+    if HTML_DIR.exists():
+        os.replace(HTML_DIR, old)
+    os.replace(fresh, HTML_DIR)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _toc_chapters() -> list[Path]:
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(toc)
+    return [ROOT / f"{f}.ipynb" for f in files if f.startswith("_build/executed/")]
+
+
+def executed_chapters() -> list[Path]:
+    return sorted(EXECUTED_DIR.glob("*.ipynb"))

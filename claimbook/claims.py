@@ -1,0 +1,230 @@
+"""The claims register: seeds/sources.yaml (the articles) and seeds/claims.yaml (what they claim).
+
+Schema in seeds/README.md. `validate()` returns every problem as one sentence; `claims()` gives the
+register to notebooks once it is valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import ROOT, ClaimbookError
+from .notebooks import all_notebooks
+
+SEEDS_DIR = ROOT / "seeds"
+# The articles themselves live outside the project (only short quotes may enter it).
+ARTICLES_DIR = Path(os.environ.get("CLAIMBOOK_ARTICLES", ROOT.parent / "shared" / "seeds"))
+
+AREAS = {"reserves": "RES", "offer": "OFR", "production": "PRD", "processing": "PRC", "aluminium": "ALU",
+         "ukraine": "UKR", "economy": "ECO"}
+KINDS = ("numeric", "ranking", "comparison", "event", "attribution", "opinion", "prediction")
+UNRATED_KINDS = ("opinion", "prediction")
+QUALIFIERS = ("about", "exactly", "at least", "more than", "at most", "less than", "up to", "range")
+MAX_QUOTE_CHARS = 320
+
+
+class RegisterError(ClaimbookError):
+    pass
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.exists():
+        raise RegisterError(f"{path.relative_to(ROOT)} is missing.")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RegisterError(f"{path.relative_to(ROOT)} is not valid YAML: {str(exc).splitlines()[0]}.") from None
+    if not isinstance(data, dict):
+        raise RegisterError(f"{path.relative_to(ROOT)} must be a mapping.")
+    return data
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=None)
+def _article_text(path: Path) -> str:
+    return _normalise(path.read_text(encoding="utf-8"))
+
+
+def validate(seeds_dir: Path | None = None, articles_dir: Path | None = None,
+             notebook_dir: Path | None = None) -> list[str]:
+    """Every problem in the register, one sentence each; an empty list means it is valid."""
+    seeds_dir = seeds_dir or SEEDS_DIR
+    articles_dir = articles_dir or ARTICLES_DIR
+    try:
+        sources = _read_yaml(seeds_dir / "sources.yaml")
+        register = _read_yaml(seeds_dir / "claims.yaml")
+    except RegisterError as exc:
+        return [str(exc)]
+    problems: list[str] = []
+    articles = sources.get("articles") or {}
+    if not isinstance(articles, dict) or not articles:
+        problems.append("sources.yaml lists no articles under 'articles'.")
+        articles = {}
+    for aid, art in articles.items():
+        for f in ("headline", "publication", "author", "date"):
+            if not isinstance(art, dict) or f not in art:
+                problems.append(f"sources.yaml: article {aid} lacks '{f}' (use null when the text does not show it).")
+        date = (art or {}).get("date") if isinstance(art, dict) else None
+        if isinstance(date, dict):
+            lo, hi = date.get("earliest"), date.get("latest")
+            if not (isinstance(lo, dt.date) and isinstance(hi, dt.date)) or lo > hi or not date.get("basis"):
+                problems.append(f"sources.yaml: article {aid} needs date.earliest <= date.latest (ISO dates) and a basis.")
+        if articles_dir.is_dir() and not (articles_dir / f"{aid}.txt").exists():
+            problems.append(f"sources.yaml: article {aid} has no file {aid}.txt in {articles_dir}.")
+
+    existing = set(all_notebooks(notebook_dir))
+    planned = set(register.get("planned_notebooks") or [])
+    for name in sorted(planned & existing):
+        problems.append(f"claims.yaml: notebook '{name}' exists now; remove it from planned_notebooks.")
+    claims = register.get("claims")
+    if not isinstance(claims, list) or not claims:
+        return problems + ["claims.yaml lists no claims under 'claims'."]
+    seen: set[str] = set()
+    for i, c in enumerate(claims):
+        cid = c.get("id") if isinstance(c, dict) else None
+        label = cid or f"claim #{i + 1}"
+        if not isinstance(c, dict):
+            problems.append(f"claims.yaml: {label} is not a mapping.")
+            continue
+        for f in ("id", "area", "notebook", "kind", "claimant", "statement", "as_of", "appearances"):
+            if not c.get(f):
+                problems.append(f"claims.yaml: {label} lacks '{f}'.")
+        if cid in seen:
+            problems.append(f"claims.yaml: the id {cid} is used twice; ids must be unique.")
+        seen.add(cid)
+        area = c.get("area")
+        if area not in AREAS:
+            problems.append(f"claims.yaml: {label} has area {area!r}; allowed: {', '.join(AREAS)}.")
+        elif cid and not re.fullmatch(rf"{AREAS[area]}-\d{{2}}", str(cid)):
+            problems.append(f"claims.yaml: {label} should be named {AREAS[area]}-NN for area {area}.")
+        nb = c.get("notebook")
+        if nb and nb not in existing | planned:
+            problems.append(
+                f"claims.yaml: {label} names notebook {nb!r}, which does not exist; "
+                f"known: {', '.join(sorted(existing | planned))}."
+            )
+        kind = c.get("kind")
+        if kind and kind not in KINDS:
+            problems.append(f"claims.yaml: {label} has kind {kind!r}; allowed: {', '.join(KINDS)}.")
+        if c.get("as_of") and not isinstance(c["as_of"], dt.date):
+            problems.append(f"claims.yaml: {label} has as_of {c['as_of']!r}, which is not an ISO date.")
+        problems += _check_asserted(label, kind, c.get("asserted"))
+        for app in c.get("appearances") or []:
+            problems += _check_appearance(label, app, articles, articles_dir)
+    return problems
+
+
+def _check_asserted(label: str, kind: str | None, asserted) -> list[str]:
+    # A ranking may be qualitative ("among the leaders"); a numeric claim always has a value and a unit.
+    if asserted is None:
+        return [f"claims.yaml: {label} is a numeric claim without an asserted value."] if kind == "numeric" else []
+    if not isinstance(asserted, dict):
+        return [f"claims.yaml: {label} has an 'asserted' that is not a mapping."]
+    out = []
+    q = asserted.get("qualifier", "about")
+    if q not in QUALIFIERS:
+        out.append(f"claims.yaml: {label} has qualifier {q!r}; allowed: {', '.join(QUALIFIERS)}.")
+    has_value = "value" in asserted or (q == "range" and "low" in asserted and "high" in asserted)
+    if kind == "numeric" and not has_value:
+        out.append(f"claims.yaml: {label} is a {kind} claim without an asserted value.")
+    if has_value and not asserted.get("unit"):
+        out.append(f"claims.yaml: {label} asserts a value without a unit.")
+    for f in ("value", "low", "high"):
+        if f in asserted and not isinstance(asserted[f], (int, float)):
+            out.append(f"claims.yaml: {label} has asserted {f} {asserted[f]!r}, which is not a number.")
+    return out
+
+
+def _check_appearance(label: str, app, articles: dict, articles_dir: Path) -> list[str]:
+    if not isinstance(app, dict) or not app.get("article") or not app.get("quote"):
+        return [f"claims.yaml: {label} has an appearance without both 'article' and 'quote'."]
+    aid, quote = app["article"], str(app["quote"])
+    if aid not in articles:
+        return [f"claims.yaml: {label} cites article {aid!r}, which sources.yaml does not list."]
+    out = []
+    if len(quote) > MAX_QUOTE_CHARS:
+        out.append(f"claims.yaml: {label} quotes {len(quote)} characters of {aid}; keep quotes to one short sentence.")
+    path = articles_dir / f"{aid}.txt"
+    if path.exists() and _normalise(quote) not in _article_text(path):
+        out.append(f"claims.yaml: {label}'s quote does not occur in article {aid}: {quote[:60]!r}.")
+    return out
+
+
+@lru_cache(maxsize=None)
+def _register(stamp: tuple) -> tuple[dict, list[dict]]:
+    problems = validate()
+    if problems:
+        raise RegisterError(f"the claims register is invalid: {problems[0]} (run `python -m claimbook check`).")
+    sources = _read_yaml(SEEDS_DIR / "sources.yaml")["articles"]
+    return sources, _read_yaml(SEEDS_DIR / "claims.yaml")["claims"]
+
+
+def _stamp() -> tuple:
+    return tuple((SEEDS_DIR / f).stat().st_mtime_ns for f in ("sources.yaml", "claims.yaml"))
+
+
+def articles() -> dict:
+    return _register(_stamp())[0]
+
+
+def claims(notebook: str | None = None) -> list[dict]:
+    """The register's claims (all, or those one notebook checks), validated."""
+    all_claims = _register(_stamp())[1]
+    return [c for c in all_claims if notebook is None or c["notebook"] == notebook]
+
+
+def claim(claim_id: str) -> dict:
+    for c in claims():
+        if c["id"] == claim_id:
+            return c
+    raise RegisterError(f"there is no claim {claim_id} in seeds/claims.yaml.")
+
+
+def _who(c: dict) -> str:
+    if c["claimant"] == "article":
+        return "the article"
+    role = c.get("claimant_role")
+    return f"{c['claimant']} ({role})" if role else str(c["claimant"])
+
+
+class ClaimQuote:
+    """One claim as the reader sees it: the quotes, who made them, where; escaped for HTML."""
+
+    def __init__(self, claim_id: str):
+        self.claim = claim(claim_id)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        c = self.claim
+        arts = articles()
+        quotes = "".join(
+            f"<blockquote><p>“{html.escape(str(a['quote']))}”</p>"
+            f"<p class=\"claim-source\">— {html.escape(_article_label(a['article'], arts))}</p></blockquote>"
+            for a in c["appearances"]
+        )
+        return (
+            f'<div class="claimbook-claim" id="claim-{html.escape(c["id"])}">'
+            f"<p><strong>{html.escape(c['id'])}</strong> ({html.escape(c['kind'])}, made by "
+            f"{html.escape(_who(c))}, judged as of {c['as_of']}): {html.escape(c['statement'])}</p>{quotes}</div>"
+        )
+
+    def __repr__(self) -> str:
+        return f"{self.claim['id']}: {self.claim['statement']}"
+
+
+def _article_label(aid: str, arts: dict) -> str:
+    a = arts.get(aid, {})
+    name = a.get("headline") or a.get("publication") or f"article {aid[:3]}"
+    d = a.get("date", {})
+    when = f"{d.get('earliest')} to {d.get('latest')}" if d and d.get("earliest") != d.get("latest") else str(d.get("earliest"))
+    return f"{name} (seed {aid[:3]}, {when})"

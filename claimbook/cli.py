@@ -1,0 +1,157 @@
+"""python -m claimbook: run chapters, build the book, list parameters, check the register and data."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from . import ROOT, ClaimbookError
+
+
+def _given(args) -> tuple[dict, bool]:
+    """Parameters from -f FILE then -p NAME=VALUE (later wins); whether they are text to convert."""
+    from .params import parse_assignments, read_params_file
+
+    values: dict = {}
+    typed: dict = {}
+    if args.file:
+        typed = read_params_file(Path(args.file))
+    for chunk in args.param or []:
+        values.update(parse_assignments(shlex.split(chunk)))
+    if typed and values:
+        # YAML values are typed, command-line ones are text: bring the YAML ones to text so both are
+        # converted and checked the same way.
+        from .params import ParameterError
+
+        for k, v in typed.items():
+            if isinstance(v, (dict, list)):
+                raise ParameterError(f"{k} in {args.file} must be a single value, not a list or mapping.")
+        typed = {k: ("" if v is None else str(v).lower() if isinstance(v, bool) else str(v)) for k, v in typed.items()}
+        return {**typed, **values}, True
+    if typed:
+        return typed, False
+    return values, True
+
+
+def cmd_run(args) -> int:
+    from . import runner
+
+    given, from_text = _given(args)
+    start = time.perf_counter()
+    runner.run(args.notebooks or None, given, from_text=from_text, jobs_limit=args.jobs, force=args.force)
+    if args.build:
+        _build_book()
+    print(f"claimbook: done in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def _build_book() -> None:
+    from . import book
+
+    index = book.build()
+    print(f"claimbook: the book is at {index.relative_to(ROOT)} (open file://{index})")
+
+
+def cmd_build(args) -> int:
+    from . import runner
+
+    start = time.perf_counter()
+    runner.run(None, {}, keep_parameters=True, force=args.force)
+    _build_book()
+    print(f"claimbook: done in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def cmd_params(args) -> int:
+    from .notebooks import find
+    from .params import notebook_parameters
+
+    path = find(args.notebook)
+    declared = notebook_parameters(path)
+    defaults = {k: p.default for k, p in declared.items()}
+    print(f"{path.relative_to(ROOT)}:")
+    for p in declared.values():
+        print(f"  {p.name} ({p.type}, default {p.default!r}): {p.help}")
+        print(f"      allowed: {p.describe_allowed(defaults)}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from . import claims, data
+    from .notebooks import all_notebooks
+    from .params import notebook_parameters, resolve
+
+    problems = claims.validate() + data.check_all()
+    for name, path in all_notebooks().items():
+        try:
+            declared = notebook_parameters(path)
+            resolve(declared, {}, name)
+        except ClaimbookError as exc:
+            problems.append(f"{path.relative_to(ROOT)}: {exc}")
+    for p in problems:
+        print(f"  - {p}")
+    if problems:
+        print(f"claimbook: check found {len(problems)} problem(s).", file=sys.stderr)
+        return 1
+    n_claims = len(claims.claims())
+    print(f"claimbook: check passed ({n_claims} claims, {len(data.dataset_names())} datasets, "
+          f"{len(all_notebooks())} notebooks).")
+    return 0
+
+
+def cmd_data(args) -> int:
+    from . import data
+
+    if args.rehash:
+        for name in args.rehash:
+            old, new = data.rehash(name)
+            print(f"  {name}: sha256 {old[:12]}… -> {new[:12]}…")
+        return 0
+    for name in data.dataset_names():
+        ds = data.describe(name)
+        print(f"  {name:<36} {ds.meta['tier']:<9} {ds.meta['unit']}")
+        print(f"      {ds.meta['title']}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m claimbook", description=__doc__)
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="execute notebooks (all by default) with papermill")
+    run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="short name (reserves) or file name")
+    run.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
+                     help="a parameter; repeat, or give several in one quoted string")
+    run.add_argument("-f", "--file", metavar="PARAMS.yaml", help="parameters from a YAML file of NAME: VALUE lines")
+    run.add_argument("-j", "--jobs", type=int, default=None, help="notebooks at once (default: number of cores)")
+    run.add_argument("--force", action="store_true", help="execute even when inputs are unchanged")
+    run.add_argument("--build", action="store_true", help="then assemble the book")
+    run.set_defaults(func=cmd_run)
+
+    build = sub.add_parser("build", help="run what is out of date, then assemble the book")
+    build.add_argument("--force", action="store_true", help="execute every chapter again")
+    build.set_defaults(func=cmd_build)
+
+    params = sub.add_parser("params", help="list a notebook's parameters")
+    params.add_argument("notebook")
+    params.set_defaults(func=cmd_params)
+
+    check = sub.add_parser("check", help="validate the register, the data catalog and notebook parameters")
+    check.set_defaults(func=cmd_check)
+
+    data = sub.add_parser("data", help="list the datasets, or re-hash deliberately updated files")
+    data.add_argument("--rehash", nargs="+", metavar="NAME", help="record the current sha256 of these datasets")
+    data.set_defaults(func=cmd_data)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ClaimbookError as exc:
+        print(f"claimbook: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,226 @@
+"""The data catalog and the one loader through which notebooks read data.
+
+Each `data/NAME.csv` has a sidecar `data/NAME.yaml` (format: data/README.md). `load(NAME)` parses the
+CSV, validates columns, types, nullability, allowed values and the key with pandera, then checks the
+file's sha256 against the sidecar, so a damaged or silently edited file never reaches a chapter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import ROOT, ClaimbookError
+
+DATA_DIR = ROOT / "data"
+
+# Sidecar fields every dataset must describe (the origin a reader follows to the publisher).
+REQUIRED_FIELDS = (
+    "title", "producer", "citation", "url", "edition", "published", "accessed",
+    "licence", "unit", "tier", "key", "columns", "sha256",
+)
+COLUMN_TYPES = {"int": "Int64", "float": "float64", "str": "str", "bool": "boolean", "date": "datetime64[ns]"}
+TIERS = ("primary", "secondary", "weak", "mixed", "derived")
+
+
+class DataError(ClaimbookError):
+    pass
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    meta: dict = field(repr=False)
+    data_dir: Path = DATA_DIR
+
+    @property
+    def csv_path(self) -> Path:
+        return self.data_dir / f"{self.name}.csv"
+
+    @property
+    def sidecar_path(self) -> Path:
+        return self.data_dir / f"{self.name}.yaml"
+
+    @property
+    def columns(self) -> dict:
+        return self.meta["columns"]
+
+    @property
+    def key(self) -> list[str]:
+        return list(self.meta["key"])
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def dataset_names(data_dir: Path | None = None) -> list[str]:
+    return sorted(p.stem for p in (data_dir or DATA_DIR).glob("*.yaml"))
+
+
+def describe(name: str, data_dir: Path | None = None) -> Dataset:
+    """The catalog entry of one dataset, with its sidecar checked for completeness."""
+    data_dir = data_dir or DATA_DIR
+    sidecar = data_dir / f"{name}.yaml"
+    if not sidecar.exists():
+        known = ", ".join(dataset_names(data_dir)) or "none"
+        raise DataError(f"There is no dataset '{name}' ({_rel(sidecar)} is missing); known datasets: {known}.")
+    try:
+        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DataError(f"{_rel(sidecar)} is not valid YAML: {str(exc).splitlines()[0]}.") from None
+    if not isinstance(meta, dict):
+        raise DataError(f"{_rel(sidecar)} must be a mapping of catalog fields.")
+    missing = [f for f in REQUIRED_FIELDS if f not in meta]
+    if missing:
+        raise DataError(f"{_rel(sidecar)} lacks the catalog field(s) {', '.join(missing)}; see data/README.md.")
+    if meta["tier"] not in TIERS:
+        raise DataError(f"{_rel(sidecar)} has tier '{meta['tier']}'; allowed: {', '.join(TIERS)}.")
+    for col, spec in meta["columns"].items():
+        if not isinstance(spec, dict) or spec.get("type") not in COLUMN_TYPES:
+            raise DataError(
+                f"{_rel(sidecar)} gives column '{col}' no valid type; allowed: {', '.join(COLUMN_TYPES)}."
+            )
+        if not spec.get("description"):
+            raise DataError(f"{_rel(sidecar)} does not describe column '{col}'.")
+    unknown_key = [k for k in meta["key"] if k not in meta["columns"]]
+    if unknown_key:
+        raise DataError(f"{_rel(sidecar)} names key column(s) {', '.join(unknown_key)} that it does not describe.")
+    return Dataset(name, meta, data_dir)
+
+
+def _schema(ds: Dataset):
+    import pandera.pandas as pa
+
+    cols = {}
+    for col, spec in ds.columns.items():
+        checks = []
+        if "allowed" in spec:
+            checks.append(pa.Check.isin(spec["allowed"]))
+        if "min" in spec:
+            checks.append(pa.Check.ge(spec["min"]))
+        if "max" in spec:
+            checks.append(pa.Check.le(spec["max"]))
+        cols[col] = pa.Column(
+            COLUMN_TYPES[spec["type"]], checks=checks, nullable=bool(spec.get("nullable")), coerce=True,
+        )
+    return pa.DataFrameSchema(cols, strict=True, unique=ds.key, ordered=False)
+
+
+def _problem(exc, csv_rel: str, ds: Dataset) -> str:
+    """One sentence naming the file and the problem, from a pandera error."""
+    import pandera.errors as pe
+
+    reason = getattr(exc, "reason_code", None)
+    fc = exc.failure_cases
+    if isinstance(exc, pe.SchemaError) and reason == pe.SchemaErrorReason.COLUMN_NOT_IN_DATAFRAME:
+        return f"{csv_rel} lacks the column '{fc}' that its sidecar describes."
+    if isinstance(exc, pe.SchemaError) and reason == pe.SchemaErrorReason.COLUMN_NOT_IN_SCHEMA:
+        return f"{csv_rel} has a column '{fc}' that its sidecar does not describe."
+    if isinstance(exc, pe.SchemaError) and reason == pe.SchemaErrorReason.DUPLICATES:
+        rows = sorted({int(i) + 2 for i in fc["index"]})
+        return f"{csv_rel} has a duplicate key ({', '.join(ds.key)}) in lines {', '.join(map(str, rows))}."
+    records = fc.to_dict("records") if hasattr(fc, "to_dict") else []
+    first = records[0] if records else {}
+    column = first.get("column") or getattr(getattr(exc, "schema", None), "name", None) or "?"
+    line = int(first["index"]) + 2 if first.get("index") is not None else "?"
+    value = first.get("failure_case")
+    spec = ds.columns.get(column, {})
+    if reason == pe.SchemaErrorReason.SERIES_CONTAINS_NULLS:
+        return f"{csv_rel} has an empty value in column '{column}' (line {line}), which may not be empty."
+    if isinstance(exc, pe.SchemaErrors) or reason in (pe.SchemaErrorReason.DATATYPE_COERCION,
+                                                      pe.SchemaErrorReason.WRONG_DATATYPE):
+        return f"{csv_rel} has {value!r} in column '{column}' (line {line}), which is not of type {spec.get('type')}."
+    allowed = spec.get("allowed")
+    bounds = ", ".join(f"{k} {spec[k]}" for k in ("min", "max") if k in spec)
+    rule = f"allowed: {', '.join(map(str, allowed))}" if allowed else bounds or "see its sidecar"
+    return f"{csv_rel} has {value!r} in column '{column}' (line {line}), outside what is allowed ({rule})."
+
+
+def read_validated(ds: Dataset, csv_path: Path):
+    """Parse and validate one CSV against its catalog entry; raises DataError with one sentence."""
+    import pandas as pd
+    import pandera.errors as pe
+
+    csv_rel = _rel(csv_path)
+    if not csv_path.exists():
+        raise DataError(f"{csv_rel} is missing; restore it from git (git checkout -- {csv_rel}).")
+    try:
+        df = pd.read_csv(csv_path, dtype=str, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(f"{csv_rel} cannot be read as CSV: {str(exc).strip().splitlines()[0]}.") from None
+    for col, spec in ds.columns.items():
+        if spec["type"] == "bool" and col in df:
+            df[col] = df[col].map(lambda v: {"true": True, "false": False}.get(v, v), na_action="ignore")
+    try:
+        return _schema(ds).validate(df)
+    except (pe.SchemaError, pe.SchemaErrors) as exc:
+        raise DataError(_problem(exc, csv_rel, ds)) from None
+
+
+@lru_cache(maxsize=None)
+def _load_cached(name: str, data_dir: Path, stamp: tuple):
+    ds = describe(name, data_dir)
+    df = read_validated(ds, ds.csv_path)
+    digest = file_sha256(ds.csv_path)
+    if digest != ds.meta["sha256"]:
+        raise DataError(
+            f"{_rel(ds.csv_path)} has changed since it was catalogued (sha256 {digest[:12]}…, catalog says "
+            f"{str(ds.meta['sha256'])[:12]}…); if the change is deliberate, run "
+            f"`python -m claimbook data --rehash {name}`."
+        )
+    df.attrs["dataset"] = name
+    return df
+
+
+def load(name: str, data_dir: Path | None = None):
+    """The only way notebooks read data: a validated, checksum-verified DataFrame (a fresh copy).
+
+    Parsed once per process and file version (the cache key holds the files' mtimes and sizes).
+    """
+    ds = describe(name, data_dir)
+    path = ds.csv_path
+    if not path.exists():
+        read_validated(ds, path)  # raises the 'missing' message
+    stamp = (path.stat().st_mtime_ns, path.stat().st_size, ds.sidecar_path.stat().st_mtime_ns)
+    return _load_cached(name, ds.data_dir, stamp).copy()
+
+
+def rehash(name: str) -> tuple[str, str]:
+    """Record the current sha256 of a deliberately updated file in its sidecar, after validating it."""
+    ds = describe(name)
+    read_validated(ds, ds.csv_path)
+    new = file_sha256(ds.csv_path)
+    old = str(ds.meta.get("sha256"))
+    text = ds.sidecar_path.read_text(encoding="utf-8")
+    text, n = re.subn(r"(?m)^sha256:.*$", f"sha256: {new}", text)
+    if n != 1:
+        raise DataError(f"{_rel(ds.sidecar_path)} must have exactly one top-level 'sha256:' line.")
+    ds.sidecar_path.write_text(text, encoding="utf-8")
+    return old, new
+
+
+def check_all() -> list[str]:
+    """Every problem in the catalog and the data files, one sentence each (empty when all is well)."""
+    problems = []
+    for name in dataset_names():
+        try:
+            load(name)
+        except DataError as exc:
+            problems.append(str(exc))
+    for csv in sorted(DATA_DIR.glob("*.csv")):
+        if not (DATA_DIR / f"{csv.stem}.yaml").exists():
+            problems.append(f"{_rel(csv)} has no sidecar {csv.stem}.yaml describing it.")
+    return problems

@@ -1,0 +1,228 @@
+"""Execute chapters with papermill into _build/executed/, safely and only when needed.
+
+- Parameters are validated for every requested notebook before anything runs (params.resolve).
+- A notebook is reused when its inputs (source, parameters, data, register, package code) hash the same
+  as those recorded in its executed copy.
+- Execution writes to _build/tmp/ and moves into place only on success, so an executed chapter is never
+  half-written; a failed run is kept in _build/failed/ for inspection and the last good copy stays.
+- Notebooks run in threads (the work happens in their kernels), up to the number of cores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from . import ROOT, ClaimbookError
+from .notebooks import all_notebooks, find, short_name
+from .params import notebook_parameters, resolve
+
+BUILD_DIR = ROOT / "_build"
+EXECUTED_DIR = BUILD_DIR / "executed"
+FAILED_DIR = BUILD_DIR / "failed"
+TMP_DIR = BUILD_DIR / "tmp"
+KERNEL = "python3"
+# Everything whose change can change a chapter's output.
+INPUT_GLOBS = ("data/*.csv", "data/*.yaml", "seeds/*.yaml", "claimbook/*.py", "requirements.txt")
+
+
+class RunError(ClaimbookError):
+    pass
+
+
+@dataclass
+class Job:
+    name: str
+    path: Path
+    params: dict[str, Any]
+    defaults: dict[str, Any]
+    inputs_hash: str = ""
+
+    @property
+    def output(self) -> Path:
+        return EXECUTED_DIR / self.path.name
+
+    @property
+    def non_default(self) -> dict[str, Any]:
+        return {k: v for k, v in self.params.items() if v != self.defaults[k]}
+
+
+def _shared_inputs_digest() -> str:
+    h = hashlib.sha256()
+    for pattern in INPUT_GLOBS:
+        for p in sorted(ROOT.glob(pattern)):
+            h.update(p.relative_to(ROOT).as_posix().encode())
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def notebook_source_digest(path: Path) -> str:
+    """Hash of what a notebook says (cell types, sources and tags), not of outputs or volatile metadata."""
+    nb = nbformat.read(path, as_version=4)
+    h = hashlib.sha256()
+    for cell in nb.cells:
+        h.update(json.dumps([cell.cell_type, cell.source, cell.metadata.get("tags", [])]).encode())
+    return h.hexdigest()
+
+
+def inputs_hash(path: Path, params: dict, shared: str) -> str:
+    h = hashlib.sha256()
+    h.update(notebook_source_digest(path).encode())
+    h.update(json.dumps(params, sort_keys=True, default=str).encode())
+    h.update(shared.encode())
+    return h.hexdigest()
+
+
+def recorded(path: Path) -> dict:
+    """The claimbook metadata of an executed notebook ({} when absent or unreadable)."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # a damaged copy counts as absent: it will be re-executed
+        return {}
+    return dict(nb.metadata.get("claimbook", {}))
+
+
+def plan(names: list[str] | None, given: dict[str, Any], from_text: bool,
+         keep_parameters: bool = False) -> list[Job]:
+    """Resolve notebooks and validate their parameters; raises before anything runs.
+
+    With keep_parameters (the `build` command), a chapter keeps the parameters of its last executed copy
+    while they are still valid, so a rebuild does not undo a rerun.
+    """
+    paths = [find(n) for n in names] if names else list(all_notebooks().values())
+    jobs = []
+    for path in paths:
+        declared = notebook_parameters(path)
+        name = short_name(path)
+        params = None
+        if keep_parameters:
+            last = recorded(EXECUTED_DIR / path.name).get("non_default") or {}
+            try:
+                params = resolve(declared, last, name, from_text=False)
+            except ClaimbookError:
+                params = None  # the notebook or its data changed: back to the defaults
+        if params is None:
+            params = resolve(declared, given, name, from_text=from_text)
+        jobs.append(Job(name, path, params, {k: p.default for k, p in declared.items()}))
+    return jobs
+
+
+def _finish(job: Job, nb) -> None:
+    """Mark the executed copy: its inputs, its parameters, the injected cell collapsed, a banner if non-default."""
+    nb.metadata["claimbook"] = {
+        "inputs_hash": job.inputs_hash,
+        "notebook": job.path.name,
+        "parameters": job.params,
+        "non_default": job.non_default,
+    }
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags or "parameters" in tags:
+            cell.metadata["tags"] = sorted(set(tags) | {"hide-input"})
+    if job.non_default:
+        changed = ", ".join(f"`{k}={v!r}` (default `{job.defaults[k]!r}`)" for k, v in job.non_default.items())
+        banner = nbformat.v4.new_markdown_cell(
+            f":::{{important}} Rerun with other parameters\nThis chapter was executed with {changed}; "
+            f"its figures and verdicts follow from those values, not from the defaults.\n:::"
+        )
+        banner.metadata["tags"] = ["claimbook-banner"]
+        first_heading = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"), 0)
+        nb.cells.insert(first_heading + 1, banner)
+
+
+def _execute(job: Job) -> tuple[Job, float, str | None]:
+    """Run one notebook; returns (job, seconds, error sentence or None)."""
+    import papermill as pm
+
+    start = time.perf_counter()
+    tmp = TMP_DIR / f"{job.path.stem}.{os.getpid()}.{threading.get_ident()}.ipynb"
+    error = None
+    try:
+        pm.execute_notebook(
+            str(job.path), str(tmp), parameters=job.params, kernel_name=KERNEL, cwd=str(job.path.parent),
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        )
+    except pm.PapermillExecutionError as exc:
+        error = (f"{job.path.relative_to(ROOT)} failed in cell {exc.cell_index} "
+                 f"(execution count {exc.exec_count}): {exc.ename}: {str(exc.evalue).strip().splitlines()[0] if exc.evalue else ''}")
+    except Exception as exc:  # kernel died, notebook unreadable, ...
+        error = f"{job.path.relative_to(ROOT)} could not be executed: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+    seconds = time.perf_counter() - start
+    if error is None and tmp.exists():
+        nb = nbformat.read(tmp, as_version=4)
+        if nb.metadata.get("papermill", {}).get("exception"):
+            error = f"{job.path.relative_to(ROOT)} failed: papermill recorded an exception."
+        else:
+            _finish(job, nb)
+            nbformat.write(nb, tmp)
+            os.replace(tmp, job.output)  # atomic: the executed copy is whole or absent
+    if error is not None:
+        FAILED_DIR.mkdir(parents=True, exist_ok=True)
+        if tmp.exists():
+            os.replace(tmp, FAILED_DIR / job.path.name)
+    return job, seconds, error
+
+
+def _kill_kernels(signum, frame):
+    """On SIGTERM/SIGINT: stop kernels, drop half-written files, exit; executed copies stay whole."""
+    try:
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            child.kill()
+    except Exception:
+        pass
+    for p in TMP_DIR.glob("*.ipynb"):
+        p.unlink(missing_ok=True)
+    print("claimbook: interrupted; executed chapters are unchanged or complete.", file=sys.stderr, flush=True)
+    os._exit(128 + signum)
+
+
+def run(names: list[str] | None = None, given: dict[str, Any] | None = None, from_text: bool = True,
+        jobs_limit: int | None = None, force: bool = False, keep_parameters: bool = False,
+        out=sys.stdout) -> list[Job]:
+    """Execute what is out of date; raises RunError naming every failed notebook."""
+    jobs = plan(names, given or {}, from_text, keep_parameters)
+    for d in (EXECUTED_DIR, TMP_DIR):
+        d.mkdir(parents=True, exist_ok=True)
+    for stale in TMP_DIR.glob("*.ipynb"):  # left by a run that was killed
+        stale.unlink()
+    shared = _shared_inputs_digest()
+    todo = []
+    for job in jobs:
+        job.inputs_hash = inputs_hash(job.path, job.params, shared)
+        if not force and job.output.exists() and recorded(job.output).get("inputs_hash") == job.inputs_hash:
+            print(f"  {job.name:<12} reused (inputs unchanged)", file=out, flush=True)
+        else:
+            todo.append(job)
+    if not todo:
+        return jobs
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, _kill_kernels)
+    workers = max(1, min(len(todo), jobs_limit or os.cpu_count() or 1))
+    for job in todo:
+        print(f"  {job.name:<12} running" + (f" with {job.non_default}" if job.non_default else ""), file=out, flush=True)
+    errors = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for job, seconds, error in pool.map(_execute, todo):
+            status = "FAILED" if error else "done"
+            print(f"  {job.name:<12} {status} in {seconds:.1f} s", file=out, flush=True)
+            if error:
+                errors.append(error)
+    if errors:
+        kept = "; ".join(errors)
+        raise RunError(f"{kept}; the failed copy is in {FAILED_DIR.relative_to(ROOT)}/ and the last good "
+                       f"executed chapter and book are unchanged.")
+    return jobs

@@ -1,0 +1,199 @@
+"""The verdict scale and the rules that assign a label from data and parameters.
+
+Scale (DESIGN.md): accurate 5, mostly accurate 4, mixed 3, mostly inaccurate 2, inaccurate 1, and two
+labels without a number: "unverifiable" (no public record settles it) and "not rated" (opinion or
+prediction). Every rule below is a pure function of numbers, so it is tested with cases that must say
+yes and cases that must say no; notebooks call them and never type a label.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Mapping
+
+from . import ClaimbookError
+
+ACCURATE = "accurate"
+MOSTLY_ACCURATE = "mostly accurate"
+MIXED = "mixed"
+MOSTLY_INACCURATE = "mostly inaccurate"
+INACCURATE = "inaccurate"
+UNVERIFIABLE = "unverifiable"
+NOT_RATED = "not rated"
+
+# label -> rating value for ClaimReview (None: outside the numeric scale)
+SCALE: dict[str, int | None] = {
+    ACCURATE: 5, MOSTLY_ACCURATE: 4, MIXED: 3, MOSTLY_INACCURATE: 2, INACCURATE: 1,
+    UNVERIFIABLE: None, NOT_RATED: None,
+}
+MEANING = {
+    ACCURATE: "The record supports the statement as made.",
+    MOSTLY_ACCURATE: "The record supports the statement, with a caveat that does not change its thrust "
+                     "(a margin beyond the tolerance, or evidence only from secondary reports).",
+    MIXED: "Part holds and part does not, or it holds only in some editions of the data.",
+    MOSTLY_INACCURATE: "The statement is near the record but wrong on its main point.",
+    INACCURATE: "The record contradicts the statement.",
+    UNVERIFIABLE: "No public record located can settle the statement.",
+    NOT_RATED: "An opinion or a prediction: listed, but no factual verdict is possible.",
+}
+
+NUMBER_RULE = ("A number within the tolerance of the record is accurate; within twice the tolerance, mostly "
+               "accurate; within four times, mostly inaccurate; further away, inaccurate. 'At least' and "
+               "'more than' claims are accurate whenever the record reaches the bound.")
+RANK_RULE = ("A rank that holds in the reference edition is accurate; one that holds only in other editions "
+             "is mixed; one that misses by a single place everywhere is mostly inaccurate; otherwise inaccurate.")
+TIER_RULE = ("A claim that rests only on secondary evidence is rated at most mostly accurate.")
+
+
+class VerdictError(ClaimbookError):
+    pass
+
+
+def _band(deviation_pct: float, tolerance_pct: float) -> str:
+    if deviation_pct <= tolerance_pct:
+        return ACCURATE
+    if deviation_pct <= 2 * tolerance_pct:
+        return MOSTLY_ACCURATE
+    if deviation_pct <= 4 * tolerance_pct:
+        return MOSTLY_INACCURATE
+    return INACCURATE
+
+
+def deviation_pct(claimed: float, found: float) -> float:
+    """How far the claimed number is from the record, in % of the record."""
+    if found == 0:
+        return 0.0 if claimed == 0 else math.inf
+    return abs(claimed - found) / abs(found) * 100
+
+
+def rate_number(claimed: float, found: float, tolerance_pct: float, qualifier: str = "about") -> str:
+    """Label for a claimed number against the recorded one (see NUMBER_RULE)."""
+    if tolerance_pct < 0:
+        raise VerdictError(f"the tolerance must not be negative, got {tolerance_pct}.")
+    if qualifier in ("at least", "more than"):
+        reached = found >= claimed if qualifier == "at least" else found > claimed
+        if reached:
+            return ACCURATE
+    elif qualifier in ("at most", "less than", "up to"):
+        reached = found <= claimed if qualifier != "less than" else found < claimed
+        if reached:
+            return ACCURATE
+    return _band(deviation_pct(claimed, found), tolerance_pct)
+
+
+def rate_rank(claimed: int, ranks: Mapping[Any, int | None], reference: Any) -> str:
+    """Label for a claimed rank given the rank in each edition (None: not ranked there); see RANK_RULE."""
+    if reference not in ranks:
+        raise VerdictError(f"the reference edition {reference} is not among {', '.join(map(str, ranks))}.")
+    if ranks[reference] == claimed:
+        return ACCURATE
+    if any(r == claimed for r in ranks.values()):
+        return MIXED
+    if ranks[reference] is None:
+        return UNVERIFIABLE
+    if abs(ranks[reference] - claimed) == 1:
+        return MOSTLY_INACCURATE
+    return INACCURATE
+
+
+def rate_comparison(larger: float | None, smaller: float | None, min_ratio: float = 1.0) -> str:
+    """Label for 'A is (much) larger than B'.
+
+    Both known: A/B at or above `min_ratio` is accurate; larger but below it, mostly accurate; within 5 %
+    of each other, mixed; smaller, inaccurate. B absent from a complete table that lists A (the
+    publisher assessed no figure for B): mostly accurate, since the record agrees but does not quantify
+    B. A unknown: unverifiable.
+    """
+    if larger is None:
+        return UNVERIFIABLE
+    if smaller is None:
+        return MOSTLY_ACCURATE
+    if smaller == 0:
+        return ACCURATE if larger > 0 else MIXED
+    ratio = larger / smaller
+    if ratio >= min_ratio and ratio > 1:
+        return ACCURATE
+    if abs(ratio - 1) <= 0.05:
+        return MIXED
+    if ratio > 1:
+        return MOSTLY_ACCURATE
+    return INACCURATE
+
+
+def cap_for_tier(label: str, tiers: list[str]) -> str:
+    """TIER_RULE: without primary evidence a label stays at or below 'mostly accurate'."""
+    if label == ACCURATE and "primary" not in tiers:
+        return MOSTLY_ACCURATE
+    return label
+
+
+@dataclass
+class Verdict:
+    """One claim's verdict, as the book shows it and the exports carry it."""
+
+    claim_id: str
+    label: str
+    conclusion: str
+    claimed: Any
+    found: Any
+    rule: str
+    datasets: list[str]
+    parameters: dict = field(default_factory=dict)
+    evidence_tiers: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.label not in SCALE:
+            raise VerdictError(f"{self.claim_id}: '{self.label}' is not a label; allowed: {', '.join(SCALE)}.")
+        if not self.conclusion.strip():
+            raise VerdictError(f"{self.claim_id}: the verdict has no conclusion.")
+
+    @property
+    def rating(self) -> int | None:
+        return SCALE[self.label]
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["rating"] = self.rating
+        return d
+
+    def _repr_html_(self):
+        esc = html.escape
+        tiers = ", ".join(sorted(set(self.evidence_tiers))) or "n/a"
+        return (
+            f'<div class="claimbook-verdict verdict-{self.label.replace(" ", "-")}" '
+            f'id="verdict-{esc(self.claim_id)}">'
+            f'<p class="verdict-label"><strong>Verdict on {esc(self.claim_id)}: {esc(self.label)}</strong></p>'
+            f"<p>{esc(self.conclusion)}</p>"
+            f'<p class="verdict-meta">Rule: {esc(self.rule)} Evidence: {esc(tiers)}. '
+            f"Data: {esc(', '.join(self.datasets) or 'none')}.</p></div>"
+        )
+
+
+# Recorded the way myst-nb's glue records hidden values (so the book does not render it), under a JSON
+# media type, so the executed notebook stores the verdict as a JSON object.
+GLUE_PREFIX = "application/papermill.record/"
+GLUE_MIME = GLUE_PREFIX + "application/vnd.claimbook.verdict+json"
+
+
+def show(verdict: Verdict) -> None:
+    """Display the verdict for the reader and record it in the notebook for the summary and exports."""
+    from IPython.display import display
+
+    display(verdict)
+    display({GLUE_MIME: verdict.to_dict()}, raw=True,
+            metadata={"scrapbook": {"name": f"verdict-{verdict.claim_id}", "mime_prefix": GLUE_PREFIX}})
+
+
+def from_notebook(nb) -> dict[str, dict]:
+    """The verdicts recorded in an executed notebook, by claim id."""
+    found: dict[str, dict] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name", "")
+            if name.startswith("verdict-") and GLUE_MIME in out.get("data", {}):
+                data = out["data"][GLUE_MIME]
+                found[name.removeprefix("verdict-")] = json.loads(data) if isinstance(data, str) else dict(data)
+    return found
