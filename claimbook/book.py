@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,8 +43,9 @@ def _jupyter_book() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "jupyter_book.cli.main"]
 
 
-def build(out=sys.stdout) -> Path:
+def build(out=None) -> Path:
     """Build the HTML book; returns the index page. Raises BookError and keeps the last good book."""
+    out = out or sys.stdout
     digest = book_digest()
     stamp = HTML_DIR / STAMP
     if stamp.exists() and stamp.read_text() == digest and (HTML_DIR / "index.html").exists():
@@ -58,10 +60,11 @@ def build(out=sys.stdout) -> Path:
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     built = STAGING_DIR / "_build" / "html"
     if proc.returncode != 0 or not (built / "index.html").exists():
-        messages = [ln for ln in (proc.stdout + proc.stderr).splitlines() if "WARNING" in ln or "ERROR" in ln]
+        text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)  # no terminal colours in messages
+        messages = [ln for ln in text.splitlines() if "WARNING" in ln or "ERROR" in ln]
         for line in messages[:20]:
             print("    " + line, file=sys.stderr)
-        first = messages[0].strip() if messages else (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
+        first = messages[0].strip() if messages else (text.strip().splitlines() or ["unknown error"])[-1]
         raise BookError(f"the book build failed ({first}); the last good book in _build/html is unchanged.")
     _swap_in(built)
     (HTML_DIR / STAMP).write_text(digest)

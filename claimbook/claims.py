@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -49,7 +49,7 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _article_text(path: Path) -> str:
     return _normalise(path.read_text(encoding="utf-8"))
 
@@ -159,7 +159,7 @@ def _check_appearance(label: str, app, articles: dict, articles_dir: Path) -> li
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _register(stamp: tuple) -> tuple[dict, list[dict]]:
     problems = validate()
     if problems:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -98,6 +98,9 @@ def describe(name: str, data_dir: Path | None = None) -> Dataset:
     unknown_key = [k for k in meta["key"] if k not in meta["columns"]]
     if unknown_key:
         raise DataError(f"{_rel(sidecar)} names key column(s) {', '.join(unknown_key)} that it does not describe.")
+    nullable_key = [k for k in meta["key"] if meta["columns"][k].get("nullable")]
+    if nullable_key:
+        raise DataError(f"{_rel(sidecar)} lets key column(s) {', '.join(nullable_key)} be empty; a key must not be.")
     return Dataset(name, meta, data_dir)
 
 
@@ -164,13 +167,21 @@ def read_validated(ds: Dataset, csv_path: Path):
     for col, spec in ds.columns.items():
         if spec["type"] == "bool" and col in df:
             df[col] = df[col].map(lambda v: {"true": True, "false": False}.get(v, v), na_action="ignore")
+        if spec["type"] == "date" and col in df:
+            # pandera's date coercion does not say which value failed; find it here
+            parsed = pd.to_datetime(df[col], format="%Y-%m-%d", errors="coerce")
+            bad = df[col].notna() & parsed.isna()
+            if bad.any():
+                i = int(bad.idxmax())
+                raise DataError(f"{csv_rel} has {df.loc[i, col]!r} in column '{col}' (line {i + 2}), "
+                                f"which is not a date (YYYY-MM-DD).")
     try:
         return _schema(ds).validate(df)
     except (pe.SchemaError, pe.SchemaErrors) as exc:
         raise DataError(_problem(exc, csv_rel, ds)) from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_cached(name: str, data_dir: Path, stamp: tuple):
     ds = describe(name, data_dir)
     df = read_validated(ds, ds.csv_path)
@@ -198,9 +209,9 @@ def load(name: str, data_dir: Path | None = None):
     return _load_cached(name, ds.data_dir, stamp).copy()
 
 
-def rehash(name: str) -> tuple[str, str]:
+def rehash(name: str, data_dir: Path | None = None) -> tuple[str, str]:
     """Record the current sha256 of a deliberately updated file in its sidecar, after validating it."""
-    ds = describe(name)
+    ds = describe(name, data_dir)
     read_validated(ds, ds.csv_path)
     new = file_sha256(ds.csv_path)
     old = str(ds.meta.get("sha256"))

@@ -7,8 +7,8 @@ Each parameter is one typed, commented literal in that cell:
     measure: str = "annual_average"  # inflation measure [one of: annual_average, december]
 
 The comment is the help line. `[choices: MODULE.FUNCTION]` names a function in this package that returns
-the allowed values from the data (it receives the other parameters, so an edition can depend on the
-country); `[one of: ...]` lists them; `[range: LOW..HIGH]` bounds a number. papermill only warns on an
+the allowed values from the data (it receives all parameters; parameters are checked in the order they
+are declared, so declare `country` before an `edition` that depends on it); `[one of: ...]` lists them; `[range: LOW..HIGH]` bounds a number. papermill only warns on an
 unknown name, never checks a type, and pastes names into code unescaped, hence every check here.
 """
 
@@ -20,9 +20,10 @@ import io
 import keyword
 import re
 import tokenize
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import nbformat
 
@@ -124,7 +125,7 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
                 fields["low"], fields["high"] = float(low), float(high)
         help_text = _TAG.sub("", comment).strip()
         params[name] = Parameter(name, type_name, default, help_text, **fields)
-        _check_type(params[name], default, "its default")
+        _check_type(params[name], default, " (its default)")
     return params
 
 
@@ -155,7 +156,7 @@ def _convert(type_name: str, text: str, name: str) -> Any:
     return value
 
 
-def _check_type(p: Parameter, value: Any, label: str) -> Any:
+def _check_type(p: Parameter, value: Any, where: str = "") -> Any:
     """The value if it is of p's type (an int is accepted for a float), else a ParameterError."""
     expected = TYPES[p.type]
     ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
@@ -163,7 +164,8 @@ def _check_type(p: Parameter, value: Any, label: str) -> Any:
         return float(value)
     if not ok:
         raise ParameterError(
-            f"{p.name} must be {p.type} ({TYPE_HINTS[p.type]}), but {label} is {value!r}."
+            f"{p.name}{where} must be {p.type} ({TYPE_HINTS[p.type]}), but got {value!r} "
+            f"({type(value).__name__})."
         )
     return value
 
@@ -199,7 +201,7 @@ def resolve(declared: dict[str, Parameter], given: dict[str, Any], notebook: str
                 raise ParameterError(
                     f"{name} must be {p.type} ({TYPE_HINTS[p.type]}), but {raw!r} is not."
                 ) from None
-        values[name] = _check_type(p, raw, f"{raw!r}")
+        values[name] = _check_type(p, raw)
     full = {name: values.get(name, p.default) for name, p in declared.items()}
     for name, p in declared.items():
         value = full[name]
@@ -217,10 +219,11 @@ def resolve(declared: dict[str, Parameter], given: dict[str, Any], notebook: str
 
 
 def _context(p: Parameter, full: dict) -> str:
-    """Which other parameters the allowed values depend on, to make the message precise."""
+    """The parameters declared before p, on which its allowed values may depend."""
     if not p.choices:
         return ""
-    others = [f"{k}={v!r}" for k, v in full.items() if k != p.name and isinstance(v, str)]
+    before = list(full)[: list(full).index(p.name)]
+    others = [f"{k}={full[k]!r}" for k in before if isinstance(full[k], str)]
     return f" (with {', '.join(others)})" if others else ""
 
 

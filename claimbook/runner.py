@@ -141,6 +141,22 @@ def _finish(job: Job, nb) -> None:
         nb.cells.insert(first_heading + 1, banner)
 
 
+def _kernel_manager_class():
+    """Kernels talk over local IPC sockets in a private temporary folder, not over TCP ports."""
+    import tempfile
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = "ipc"
+
+        def _ip_default(self):  # the socket files' prefix; jupyter_client removes them at shutdown
+            return os.path.join(tempfile.gettempdir(), f"claimbook-kernel-{uuid.uuid4().hex}")
+
+    return IPCKernelManager
+
+
 def _execute(job: Job) -> tuple[Job, float, str | None]:
     """Run one notebook; returns (job, seconds, error sentence or None)."""
     import papermill as pm
@@ -152,12 +168,13 @@ def _execute(job: Job) -> tuple[Job, float, str | None]:
         pm.execute_notebook(
             str(job.path), str(tmp), parameters=job.params, kernel_name=KERNEL, cwd=str(job.path.parent),
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            kernel_manager_class=_kernel_manager_class(),
         )
     except pm.PapermillExecutionError as exc:
-        error = (f"{job.path.relative_to(ROOT)} failed in cell {exc.cell_index} "
-                 f"(execution count {exc.exec_count}): {exc.ename}: {str(exc.evalue).strip().splitlines()[0] if exc.evalue else ''}")
+        error = (f"{job.path.relative_to(ROOT)} failed in cell {_source_cell_number(job.path, exc.source)}: "
+                 f"{exc.ename}: {_first_line(exc.evalue)}")
     except Exception as exc:  # kernel died, notebook unreadable, ...
-        error = f"{job.path.relative_to(ROOT)} could not be executed: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+        error = f"{job.path.relative_to(ROOT)} could not be executed: {type(exc).__name__}: {_first_line(exc)}"
     seconds = time.perf_counter() - start
     if error is None and tmp.exists():
         nb = nbformat.read(tmp, as_version=4)
@@ -172,6 +189,21 @@ def _execute(job: Job) -> tuple[Job, float, str | None]:
         if tmp.exists():
             os.replace(tmp, FAILED_DIR / job.path.name)
     return job, seconds, error
+
+
+def _first_line(text) -> str:
+    lines = str(text or "").strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def _source_cell_number(path: Path, source: str) -> str:
+    """The failing cell's number (from 1) in the committed notebook, found by its source text:
+    papermill's index counts the cells it inserted (parameters, error banner)."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "code" and cell.source == source:
+            return str(i)
+    return "?"
 
 
 def _kill_kernels(signum, frame):
@@ -191,8 +223,9 @@ def _kill_kernels(signum, frame):
 
 def run(names: list[str] | None = None, given: dict[str, Any] | None = None, from_text: bool = True,
         jobs_limit: int | None = None, force: bool = False, keep_parameters: bool = False,
-        out=sys.stdout) -> list[Job]:
+        out=None) -> list[Job]:
     """Execute what is out of date; raises RunError naming every failed notebook."""
+    out = out or sys.stdout
     jobs = plan(names, given or {}, from_text, keep_parameters)
     for d in (EXECUTED_DIR, TMP_DIR):
         d.mkdir(parents=True, exist_ok=True)

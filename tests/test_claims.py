@@ -1,0 +1,89 @@
+"""The claims register: valid as committed, and each kind of mistake reported."""
+
+import shutil
+
+import pytest
+import yaml
+
+from claimbook import claims
+from claimbook.notebooks import all_notebooks
+
+
+def test_the_register_is_valid():
+    assert claims.validate() == []
+
+
+def test_ids_are_unique_and_each_claim_is_checked_by_exactly_one_existing_or_planned_notebook():
+    register = yaml.safe_load((claims.SEEDS_DIR / "claims.yaml").read_text())
+    ids = [c["id"] for c in register["claims"]]
+    assert len(ids) == len(set(ids))
+    known = set(all_notebooks()) | set(register["planned_notebooks"])
+    for c in register["claims"]:
+        assert isinstance(c["notebook"], str) and c["notebook"] in known, c["id"]
+
+
+@pytest.mark.skipif(not claims.ARTICLES_DIR.is_dir(), reason="the articles (../shared/seeds) are not beside this checkout")
+def test_every_quote_occurs_in_its_article():
+    for c in claims.claims():
+        for app in c["appearances"]:
+            text = claims._article_text(claims.ARTICLES_DIR / f"{app['article']}.txt")
+            assert claims._normalise(app["quote"]) in text, (c["id"], app["article"])
+
+
+@pytest.fixture
+def seeds(tmp_path):
+    for f in ("sources.yaml", "claims.yaml"):
+        shutil.copy(claims.SEEDS_DIR / f, tmp_path)
+    return tmp_path
+
+
+def _edit(seeds, change):
+    path = seeds / "claims.yaml"
+    register = yaml.safe_load(path.read_text())
+    change(register["claims"])
+    path.write_text(yaml.safe_dump(register, allow_unicode=True, sort_keys=False))
+    return claims.validate(seeds_dir=seeds)
+
+
+def test_an_unchanged_copy_is_valid(seeds):
+    assert _edit(seeds, lambda cs: None) == []
+
+
+def test_a_duplicate_id_is_reported(seeds):
+    def dup(cs):
+        cs[1]["id"] = cs[0]["id"]
+    assert any("the id RES-01 is used twice" in p for p in _edit(seeds, dup))
+
+
+def test_a_notebook_that_does_not_exist_is_reported(seeds):
+    def bad(cs):
+        cs[0]["notebook"] = "reserve"
+    assert any("names notebook 'reserve', which does not exist" in p for p in _edit(seeds, bad))
+
+
+def test_a_numeric_claim_without_a_unit_is_reported(seeds):
+    def bad(cs):
+        del cs[0]["asserted"]["unit"]
+    assert any("RES-01 asserts a value without a unit" in p for p in _edit(seeds, bad))
+
+
+@pytest.mark.skipif(not claims.ARTICLES_DIR.is_dir(), reason="the articles (../shared/seeds) are not beside this checkout")
+def test_a_quote_that_is_not_in_its_article_is_reported(seeds):
+    def bad(cs):
+        cs[0]["appearances"][0]["quote"] = "Russia has the largest reserves on Earth"
+    assert any("RES-01's quote does not occur in article" in p for p in _edit(seeds, bad))
+
+
+def test_an_id_that_does_not_match_its_area_is_reported(seeds):
+    def bad(cs):
+        cs[0]["id"] = "ALU-99"
+    assert any("should be named RES-NN" in p for p in _edit(seeds, bad))
+
+
+def test_an_unknown_kind_and_an_unknown_article_are_reported(seeds):
+    def bad(cs):
+        cs[0]["kind"] = "rumour"
+        cs[1]["appearances"][0]["article"] = "999_nothing"
+    problems = _edit(seeds, bad)
+    assert any("kind 'rumour'; allowed: numeric" in p for p in problems)
+    assert any("cites article '999_nothing'" in p for p in problems)

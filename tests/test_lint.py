@@ -1,0 +1,23 @@
+"""ruff over the package, the tests and the notebooks; notebooks committed without outputs."""
+
+import subprocess
+import sys
+
+import nbformat
+
+from claimbook import ROOT
+from claimbook.notebooks import all_notebooks
+
+
+def test_ruff_passes():
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "claimbook", "tests", "notebooks", "benchmarks"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_notebooks_are_committed_without_outputs_and_with_one_parameters_cell():
+    for path in all_notebooks().values():
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), path.name
+        assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1, path.name

@@ -1,0 +1,99 @@
+"""The verdict rules, each with cases where it must say yes and cases where it must say no."""
+
+import json
+
+import nbformat
+import pytest
+
+from claimbook import verdicts as v
+
+
+@pytest.mark.parametrize("claimed, found, tol, qualifier, label", [
+    (3.8e6, 3.8e6, 10, "about", v.ACCURATE),
+    (3.8e6, 4.1e6, 10, "about", v.ACCURATE),            # 7.3 % off
+    (3.8e6, 4.4e6, 10, "about", v.MOSTLY_ACCURATE),     # 13.6 % off
+    (3.8e6, 10e6, 10, "about", v.INACCURATE),           # 62 % off
+    (3.8e6, 5.0e6, 10, "about", v.MOSTLY_INACCURATE),   # 24 % off
+    (80, 92, 5, "at least", v.ACCURATE),                # "80 %+" and the record is 92 %
+    (80, 70, 5, "at least", v.MOSTLY_INACCURATE),       # below the bound by 14 %
+    (80, 80, 5, "more than", v.ACCURATE),               # 0 % off still counts within tolerance
+    (2e6, 1.5e6, 10, "up to", v.ACCURATE),
+    (2e6, 3e6, 10, "up to", v.MOSTLY_INACCURATE),
+    (15, 4.4, 10, "about", v.INACCURATE),
+    (100, 109, 10, "exactly", v.ACCURATE),
+    (100, 111, 0, "about", v.INACCURATE),
+])
+def test_number_rule(claimed, found, tol, qualifier, label):
+    assert v.rate_number(claimed, found, tol, qualifier) == label
+
+
+def test_number_rule_refuses_a_negative_tolerance():
+    with pytest.raises(v.VerdictError, match="must not be negative"):
+        v.rate_number(1, 1, -1)
+
+
+@pytest.mark.parametrize("claimed, ranks, reference, label", [
+    (5, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.ACCURATE),
+    (3, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.MIXED),        # only in MCS 2023
+    (4, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.MIXED),
+    (6, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.MOSTLY_INACCURATE),
+    (1, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.INACCURATE),
+    (2, {2023: None, 2025: None}, 2025, v.UNVERIFIABLE),
+])
+def test_rank_rule(claimed, ranks, reference, label):
+    assert v.rate_rank(claimed, ranks, reference) == label
+
+
+def test_rank_rule_needs_the_reference_edition():
+    with pytest.raises(v.VerdictError, match="reference edition 2020"):
+        v.rate_rank(5, {2025: 5}, 2020)
+
+
+@pytest.mark.parametrize("a, b, ratio, label", [
+    (10, 2, 2, v.ACCURATE),
+    (10, 8, 2, v.MOSTLY_ACCURATE),
+    (10, 9.8, 2, v.MIXED),
+    (5, 10, 2, v.INACCURATE),
+    (3.8e6, None, 2, v.MOSTLY_ACCURATE),
+    (None, 5, 2, v.UNVERIFIABLE),
+])
+def test_comparison_rule(a, b, ratio, label):
+    assert v.rate_comparison(a, b, ratio) == label
+
+
+def test_tier_cap_only_lowers_accurate_without_primary_evidence():
+    assert v.cap_for_tier(v.ACCURATE, ["secondary"]) == v.MOSTLY_ACCURATE
+    assert v.cap_for_tier(v.ACCURATE, ["secondary", "primary"]) == v.ACCURATE
+    assert v.cap_for_tier(v.INACCURATE, ["weak"]) == v.INACCURATE
+
+
+def test_a_verdict_refuses_an_unknown_label_or_an_empty_conclusion():
+    with pytest.raises(v.VerdictError, match="not a label"):
+        v.Verdict("RES-01", "true-ish", "x", 1, 1, "r", [])
+    with pytest.raises(v.VerdictError, match="no conclusion"):
+        v.Verdict("RES-01", v.ACCURATE, " ", 1, 1, "r", [])
+
+
+def test_ratings_follow_the_scale():
+    assert [v.SCALE[label] for label in (v.ACCURATE, v.MIXED, v.INACCURATE, v.UNVERIFIABLE)] == [5, 3, 1, None]
+
+
+def test_verdict_html_escapes_markup():
+    verdict = v.Verdict("RES-01", v.ACCURATE, "<script>alert(1)</script> & more", 1, 1, "rule <b>", ["d"])
+    html = verdict._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "rule &lt;b&gt;" in html
+
+
+def test_verdicts_recorded_in_a_notebook_are_read_back():
+    verdict = v.Verdict("RES-09", v.MIXED, "Holds in MCS 2023 only.", 3, 5, "rank rule", ["usgs_ree_reserves"])
+    out = nbformat.v4.new_output("display_data", data={v.GLUE_MIME: verdict.to_dict()},
+                                 metadata={"scrapbook": {"name": "verdict-RES-09", "mime_prefix": v.GLUE_PREFIX}})
+    other = nbformat.v4.new_output("display_data", data={"text/plain": "'x'"},
+                                   metadata={"scrapbook": {"name": "found_t", "mime_prefix": v.GLUE_PREFIX}})
+    cell = nbformat.v4.new_code_cell("show(...)", outputs=[out, other])
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    nbformat.validate(nb)
+    found = v.from_notebook(nb)
+    assert list(found) == ["RES-09"]
+    assert found["RES-09"]["label"] == v.MIXED and found["RES-09"]["rating"] == 3
+    assert json.loads(json.dumps(found["RES-09"])) == found["RES-09"]
