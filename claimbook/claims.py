@@ -12,9 +12,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from . import ROOT, ClaimbookError
+from . import ROOT, ClaimbookError, read_yaml_mapping
 from .notebooks import all_notebooks
 
 SEEDS_DIR = ROOT / "seeds"
@@ -34,15 +32,7 @@ class RegisterError(ClaimbookError):
 
 
 def _read_yaml(path: Path) -> dict:
-    if not path.exists():
-        raise RegisterError(f"{path.relative_to(ROOT)} is missing.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise RegisterError(f"{path.relative_to(ROOT)} is not valid YAML: {str(exc).splitlines()[0]}.") from None
-    if not isinstance(data, dict):
-        raise RegisterError(f"{path.relative_to(ROOT)} must be a mapping.")
-    return data
+    return read_yaml_mapping(path, RegisterError)
 
 
 def _normalise(text: str) -> str:

@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from . import ROOT, ClaimbookError
+from . import ROOT, ClaimbookError, read_yaml_mapping, relpath
 
 DATA_DIR = ROOT / "data"
 
@@ -55,13 +53,6 @@ class Dataset:
         return list(self.meta["key"])
 
 
-def _rel(path: Path) -> str:
-    try:
-        return str(path.relative_to(ROOT))
-    except ValueError:
-        return str(path)
-
-
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -76,31 +67,26 @@ def describe(name: str, data_dir: Path | None = None) -> Dataset:
     sidecar = data_dir / f"{name}.yaml"
     if not sidecar.exists():
         known = ", ".join(dataset_names(data_dir)) or "none"
-        raise DataError(f"There is no dataset '{name}' ({_rel(sidecar)} is missing); known datasets: {known}.")
-    try:
-        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataError(f"{_rel(sidecar)} is not valid YAML: {str(exc).splitlines()[0]}.") from None
-    if not isinstance(meta, dict):
-        raise DataError(f"{_rel(sidecar)} must be a mapping of catalog fields.")
+        raise DataError(f"There is no dataset '{name}' ({relpath(sidecar)} is missing); known datasets: {known}.")
+    meta = read_yaml_mapping(sidecar, DataError, "a mapping of catalog fields")
     missing = [f for f in REQUIRED_FIELDS if f not in meta]
     if missing:
-        raise DataError(f"{_rel(sidecar)} lacks the catalog field(s) {', '.join(missing)}; see data/README.md.")
+        raise DataError(f"{relpath(sidecar)} lacks the catalog field(s) {', '.join(missing)}; see data/README.md.")
     if meta["tier"] not in TIERS:
-        raise DataError(f"{_rel(sidecar)} has tier '{meta['tier']}'; allowed: {', '.join(TIERS)}.")
+        raise DataError(f"{relpath(sidecar)} has tier '{meta['tier']}'; allowed: {', '.join(TIERS)}.")
     for col, spec in meta["columns"].items():
         if not isinstance(spec, dict) or spec.get("type") not in COLUMN_TYPES:
             raise DataError(
-                f"{_rel(sidecar)} gives column '{col}' no valid type; allowed: {', '.join(COLUMN_TYPES)}."
+                f"{relpath(sidecar)} gives column '{col}' no valid type; allowed: {', '.join(COLUMN_TYPES)}."
             )
         if not spec.get("description"):
-            raise DataError(f"{_rel(sidecar)} does not describe column '{col}'.")
+            raise DataError(f"{relpath(sidecar)} does not describe column '{col}'.")
     unknown_key = [k for k in meta["key"] if k not in meta["columns"]]
     if unknown_key:
-        raise DataError(f"{_rel(sidecar)} names key column(s) {', '.join(unknown_key)} that it does not describe.")
+        raise DataError(f"{relpath(sidecar)} names key column(s) {', '.join(unknown_key)} that it does not describe.")
     nullable_key = [k for k in meta["key"] if meta["columns"][k].get("nullable")]
     if nullable_key:
-        raise DataError(f"{_rel(sidecar)} lets key column(s) {', '.join(nullable_key)} be empty; a key must not be.")
+        raise DataError(f"{relpath(sidecar)} lets key column(s) {', '.join(nullable_key)} be empty; a key must not be.")
     return Dataset(name, meta, data_dir)
 
 
@@ -157,7 +143,7 @@ def read_validated(ds: Dataset, csv_path: Path):
     import pandas as pd
     import pandera.errors as pe
 
-    csv_rel = _rel(csv_path)
+    csv_rel = relpath(csv_path)
     if not csv_path.exists():
         raise DataError(f"{csv_rel} is missing; restore it from git (git checkout -- {csv_rel}).")
     try:
@@ -188,7 +174,7 @@ def _load_cached(name: str, data_dir: Path, stamp: tuple):
     digest = file_sha256(ds.csv_path)
     if digest != ds.meta["sha256"]:
         raise DataError(
-            f"{_rel(ds.csv_path)} has changed since it was catalogued (sha256 {digest[:12]}…, catalog says "
+            f"{relpath(ds.csv_path)} has changed since it was catalogued (sha256 {digest[:12]}…, catalog says "
             f"{str(ds.meta['sha256'])[:12]}…); if the change is deliberate, run "
             f"`python -m claimbook data --rehash {name}`."
         )
@@ -218,7 +204,7 @@ def rehash(name: str, data_dir: Path | None = None) -> tuple[str, str]:
     text = ds.sidecar_path.read_text(encoding="utf-8")
     text, n = re.subn(r"(?m)^sha256:.*$", f"sha256: {new}", text)
     if n != 1:
-        raise DataError(f"{_rel(ds.sidecar_path)} must have exactly one top-level 'sha256:' line.")
+        raise DataError(f"{relpath(ds.sidecar_path)} must have exactly one top-level 'sha256:' line.")
     ds.sidecar_path.write_text(text, encoding="utf-8")
     return old, new
 
@@ -233,5 +219,5 @@ def check_all() -> list[str]:
             problems.append(str(exc))
     for csv in sorted(DATA_DIR.glob("*.csv")):
         if not (DATA_DIR / f"{csv.stem}.yaml").exists():
-            problems.append(f"{_rel(csv)} has no sidecar {csv.stem}.yaml describing it.")
+            problems.append(f"{relpath(csv)} has no sidecar {csv.stem}.yaml describing it.")
     return problems
