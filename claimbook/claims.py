@@ -79,6 +79,16 @@ def validate(seeds_dir: Path | None = None, articles_dir: Path | None = None,
     if not isinstance(claims, list) or not claims:
         return problems + ["claims.yaml lists no claims under 'claims'."]
     seen: set[str] = set()
+    ids = {c.get("id") for c in claims if isinstance(c, dict)}
+    for group in register.get("contradictions") or []:
+        title = group.get("title") if isinstance(group, dict) else None
+        members = group.get("claims") if isinstance(group, dict) else None
+        if not title or not isinstance(members, list) or len(members) < 2 or not group.get("note"):
+            problems.append("claims.yaml: each contradiction needs a title, a note and at least two claims.")
+            continue
+        for cid in members:
+            if cid not in ids:
+                problems.append(f"claims.yaml: contradiction '{title}' names {cid}, which is not a claim.")
     for i, c in enumerate(claims):
         cid = c.get("id") if isinstance(c, dict) else None
         label = cid or f"claim #{i + 1}"
@@ -170,6 +180,11 @@ def claims(notebook: str | None = None) -> list[dict]:
     """The register's claims (all, or those one notebook checks), validated."""
     all_claims = _register(_stamp())[1]
     return [c for c in all_claims if notebook is None or c["notebook"] == notebook]
+
+
+def contradictions() -> list[dict]:
+    _register(_stamp())  # validated first
+    return _read_yaml(SEEDS_DIR / "claims.yaml").get("contradictions") or []
 
 
 def claim(claim_id: str) -> dict:

@@ -27,11 +27,14 @@ STYLE = {
 }
 
 
-def new(title: str, source: str, size: tuple[float, float] | None = None):
+def new(title: str, source: str, size: tuple[float, float] | None = None, ncols: int = 1):
     """A figure and axes in the house style, titled, with the source line under the plot."""
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=size or STYLE["figure.figsize"], layout="constrained")
-    ax.set_title(title, loc="left")
+        fig, ax = plt.subplots(ncols=ncols, figsize=size or STYLE["figure.figsize"], layout="constrained")
+    if ncols > 1:
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=STYLE["axes.titlesize"])
+    else:
+        ax.set_title(title, loc="left")
     fig.text(0.01, -0.02, f"Source: {source}", ha="left", va="top", fontsize=8, color="#555555")
     return fig, ax
 

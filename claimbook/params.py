@@ -77,11 +77,12 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def parameters_cell(nb) -> tuple[int, str]:
-    for i, cell in enumerate(nb.cells):
+def parameters_cell(nb) -> str:
+    """The source of the cell tagged `parameters` ('' for a notebook that takes none)."""
+    for cell in nb.cells:
         if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            return i, cell.source
-    raise ParameterError("the notebook has no cell tagged 'parameters'.")
+            return cell.source
+    return ""
 
 
 def _comments(source: str) -> dict[int, str]:
@@ -131,8 +132,7 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
 
 def notebook_parameters(path: Path) -> dict[str, Parameter]:
     nb = nbformat.read(path, as_version=4)
-    _, source = parameters_cell(nb)
-    return parse_parameters(source, where=path.name)
+    return parse_parameters(parameters_cell(nb), where=path.name)
 
 
 def _convert(type_name: str, text: str, name: str) -> Any:

@@ -24,7 +24,7 @@ from typing import Any
 
 import nbformat
 
-from . import ROOT, ClaimbookError
+from . import ROOT, ClaimbookError, relpath
 from .notebooks import all_notebooks, find, short_name
 from .params import notebook_parameters, resolve
 
@@ -100,7 +100,7 @@ def plan(names: list[str] | None, given: dict[str, Any], from_text: bool,
     With keep_parameters (the `build` command), a chapter keeps the parameters of its last executed copy
     while they are still valid, so a rebuild does not undo a rerun.
     """
-    paths = [find(n) for n in names] if names else list(all_notebooks().values())
+    paths = [find(n) for n in names] if names is not None else list(all_notebooks().values())
     jobs = []
     for path in paths:
         declared = notebook_parameters(path)
@@ -171,15 +171,15 @@ def _execute(job: Job) -> tuple[Job, float, str | None]:
             kernel_manager_class=_kernel_manager_class(),
         )
     except pm.PapermillExecutionError as exc:
-        error = (f"{job.path.relative_to(ROOT)} failed in cell {_source_cell_number(job.path, exc.source)}: "
+        error = (f"{relpath(job.path)} failed in cell {_source_cell_number(job.path, exc.source)}: "
                  f"{exc.ename}: {_first_line(exc.evalue)}")
     except Exception as exc:  # kernel died, notebook unreadable, ...
-        error = f"{job.path.relative_to(ROOT)} could not be executed: {type(exc).__name__}: {_first_line(exc)}"
+        error = f"{relpath(job.path)} could not be executed: {type(exc).__name__}: {_first_line(exc)}"
     seconds = time.perf_counter() - start
     if error is None and tmp.exists():
         nb = nbformat.read(tmp, as_version=4)
         if nb.metadata.get("papermill", {}).get("exception"):
-            error = f"{job.path.relative_to(ROOT)} failed: papermill recorded an exception."
+            error = f"{relpath(job.path)} failed: papermill recorded an exception."
         else:
             _finish(job, nb)
             nbformat.write(nb, tmp)
@@ -221,17 +221,18 @@ def _kill_kernels(signum, frame):
     os._exit(128 + signum)
 
 
-def run(names: list[str] | None = None, given: dict[str, Any] | None = None, from_text: bool = True,
-        jobs_limit: int | None = None, force: bool = False, keep_parameters: bool = False,
-        out=None) -> list[Job]:
-    """Execute what is out of date; raises RunError naming every failed notebook."""
-    out = out or sys.stdout
-    jobs = plan(names, given or {}, from_text, keep_parameters)
-    for d in (EXECUTED_DIR, TMP_DIR):
-        d.mkdir(parents=True, exist_ok=True)
-    for stale in TMP_DIR.glob("*.ipynb"):  # left by a run that was killed
-        stale.unlink()
-    shared = _shared_inputs_digest()
+def _executed_digest(exclude: set[str]) -> str:
+    """Hash of the executed chapters a summary reads (its own copy excluded)."""
+    h = hashlib.sha256()
+    for p in sorted(EXECUTED_DIR.glob("*.ipynb")):
+        if p.name not in exclude:
+            h.update(p.name.encode())
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _run_phase(jobs: list[Job], shared: str, force: bool, jobs_limit: int | None, out) -> list[str]:
+    """Execute the jobs that are out of date, in parallel; returns the error sentences."""
     todo = []
     for job in jobs:
         job.inputs_hash = inputs_hash(job.path, job.params, shared)
@@ -240,22 +241,53 @@ def run(names: list[str] | None = None, given: dict[str, Any] | None = None, fro
         else:
             todo.append(job)
     if not todo:
-        return jobs
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, _kill_kernels)
+        return []
     workers = max(1, min(len(todo), jobs_limit or os.cpu_count() or 1))
     for job in todo:
         print(f"  {job.name:<12} running" + (f" with {job.non_default}" if job.non_default else ""), file=out, flush=True)
     errors = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for job, seconds, error in pool.map(_execute, todo):
-            status = "FAILED" if error else "done"
-            print(f"  {job.name:<12} {status} in {seconds:.1f} s", file=out, flush=True)
+            print(f"  {job.name:<12} {'FAILED' if error else 'done'} in {seconds:.1f} s", file=out, flush=True)
             if error:
                 errors.append(error)
+    return errors
+
+
+def run(names: list[str] | None = None, given: dict[str, Any] | None = None, from_text: bool = True,
+        jobs_limit: int | None = None, force: bool = False, keep_parameters: bool = False,
+        out=None) -> list[Job]:
+    """Execute what is out of date; raises RunError naming every failed notebook.
+
+    Chapters run first; then the summaries (notebooks marked `claimbook.summary` in their metadata, which
+    read the executed chapters), always included so that they never show stale verdicts.
+    """
+    out = out or sys.stdout
+    jobs = plan(names, given or {}, from_text, keep_parameters)
+    named = {j.path for j in jobs}
+    summaries = [j for j in jobs if is_summary(j.path)]
+    unnamed = [p.name for p in all_notebooks().values() if is_summary(p) and p not in named]
+    summaries += plan(unnamed, {}, True, keep_parameters=True) if unnamed else []
+    chapters = [j for j in jobs if not is_summary(j.path)]
+    for d in (EXECUTED_DIR, TMP_DIR):
+        d.mkdir(parents=True, exist_ok=True)
+    for stale in TMP_DIR.glob("*.ipynb"):  # left by a run that was killed
+        stale.unlink()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, _kill_kernels)
+    shared = _shared_inputs_digest()
+    errors = _run_phase(chapters, shared, force, jobs_limit, out)
+    if not errors and summaries:
+        own = {j.path.name for j in summaries}
+        errors = _run_phase(summaries, shared + _executed_digest(own), force, jobs_limit, out)
     if errors:
         kept = "; ".join(errors)
-        raise RunError(f"{kept}; the failed copy is in {FAILED_DIR.relative_to(ROOT)}/ and the last good "
+        raise RunError(f"{kept}; the failed copy is in {relpath(FAILED_DIR)}/ and the last good "
                        f"executed chapter and book are unchanged.")
-    return jobs
+    return chapters + summaries
+
+
+def is_summary(path: Path) -> bool:
+    """Whether a notebook summarises the executed chapters (and so runs after them)."""
+    return bool(nbformat.read(path, as_version=4).metadata.get("claimbook", {}).get("summary"))

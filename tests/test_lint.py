@@ -20,4 +20,6 @@ def test_notebooks_are_committed_without_outputs_and_with_one_parameters_cell():
         nb = nbformat.read(path, as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(not c.outputs and c.execution_count is None for c in code), path.name
-        assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1, path.name
+        # a chapter that checks claims has exactly one parameters cell; a summary may have none
+        expected = (0, 1) if nb.metadata.get("claimbook", {}).get("summary") else (1,)
+        assert sum("parameters" in c.metadata.get("tags", []) for c in code) in expected, path.name

@@ -16,7 +16,10 @@ from claimbook.verdicts import SCALE, from_notebook
 RESERVES = EXECUTED / "10_reserves.ipynb"
 
 
-@pytest.mark.parametrize("name", list(all_notebooks()))
+CHECKING = sorted({c["notebook"] for c in claims()} & set(all_notebooks()))
+
+
+@pytest.mark.parametrize("name", CHECKING)
 def test_every_claim_of_an_executed_chapter_has_a_verdict(built_book, name):
     path = EXECUTED / all_notebooks()[name].name
     nb = nbformat.read(path, as_version=4)
@@ -34,6 +37,26 @@ def test_the_book_shows_every_verdict_and_figure(built_book):
         assert f'id="verdict-{c["id"]}"' in page
     assert page.count("<img") >= 3 and "data:image" not in page.split("<figure")[0][-200:]
     assert (HTML / "index.html").exists()
+
+
+def test_the_claims_page_lists_every_claim_and_links_to_where_it_is_checked(built_book):
+    page = (HTML / "_build" / "executed" / "05_claims.html").read_text()
+    for c in claims():
+        assert f">{c['id']}<" in page, c["id"]
+        if c["notebook"] in all_notebooks():
+            chapter = all_notebooks()[c["notebook"]].stem
+            assert f'href="{chapter}.html#{c["id"].lower()}"' in page
+    assert page.count("claimbook-table") >= 5 + 3  # five articles, three contradictions
+
+
+def test_the_data_appendix_describes_every_dataset_and_who_uses_it(built_book):
+    from claimbook.data import dataset_names
+
+    page = (HTML / "_build" / "executed" / "90_data_sources.html").read_text()
+    for name in dataset_names():
+        assert f'id="dataset-{name}"' in page
+    reserves_section = page.split('id="dataset-usgs_ree_reserves"')[1].split("</section>")[0]
+    assert '<a href="10_reserves.html">10_reserves</a>' in reserves_section
 
 
 def test_a_second_build_reuses_everything(built_book):
