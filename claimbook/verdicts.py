@@ -45,7 +45,7 @@ NUMBER_RULE = ("A number within the tolerance of the record is accurate; within 
                "accurate; within four times, mostly inaccurate; further away, inaccurate. 'At least' and "
                "'more than' claims are accurate whenever the record reaches the bound.")
 RANK_RULE = ("A rank that holds in the reference edition is accurate; one that holds only in other editions "
-             "is mixed; one that misses by a single place everywhere is mostly inaccurate; otherwise inaccurate.")
+             "is mixed; one that misses by a single place in the reference edition is mostly inaccurate; otherwise inaccurate.")
 TIER_RULE = ("A claim that rests only on secondary evidence is rated at most mostly accurate.")
 
 

@@ -57,6 +57,26 @@ def test_shares_lie_between_0_and_100(name, share_columns):
         assert ((values >= 0) & (values <= 100)).all(), f"{name}.{col}"
 
 
+@pytest.mark.parametrize("name, value", [
+    ("usgs_ree_mine_production", "production_t_reo"),
+    ("aluminium_smelter_production", "primary_aluminium_kt"),
+    ("aluminium_smelter_production", "capacity_kt"),
+])
+def test_world_totals_are_not_below_the_sum_of_the_countries_beyond_rounding(name, value):
+    df = data.load(name)
+    df = df[df["table_complete"] & df[value].notna()]
+    checked = 0
+    for (edition, year), group in df.groupby(["source_edition", "year"]):
+        world = group.loc[group["entity"] == "world", value]
+        if world.empty:
+            continue
+        listed = group.loc[group["entity"] != "world", value].sum()
+        # published totals are rounded to two or three significant figures: 2 % covers that
+        assert world.iloc[0] >= listed * 0.98, f"{name} {edition} {year}: world {world.iloc[0]} < listed {listed}"
+        checked += 1
+    assert checked >= 3
+
+
 def test_the_2025_revision_of_russia_is_kept_beside_the_2024_figure():
     df = data.load("usgs_ree_reserves").set_index(["edition", "country"])
     assert df.loc[(2024, "Russia"), "reserves_t"] == 10_000_000
