@@ -22,7 +22,8 @@ def relpath(path: Path) -> str:
         return str(path)
 
 
-def read_yaml_mapping(path: Path, error: type[ClaimbookError], what: str = "a mapping") -> dict:
+def read_yaml_mapping(path: Path, error: type[ClaimbookError], what: str = "a mapping",
+                      empty_ok: bool = False) -> dict:
     """A YAML file that must hold a mapping; any problem is raised as `error` in one sentence."""
     import yaml
 
@@ -33,7 +34,9 @@ def read_yaml_mapping(path: Path, error: type[ClaimbookError], what: str = "a ma
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise error(f"{relpath(path)} is not valid YAML{where}.") from None
+        raise error(f"{relpath(path)} is not valid YAML{where}; it must be {what}.") from None
+    if data is None and empty_ok:
+        return {}
     if not isinstance(data, dict):
         raise error(f"{relpath(path)} must be {what}.")
     return data

@@ -27,7 +27,7 @@ from typing import Any
 
 import nbformat
 
-from . import ClaimbookError
+from . import ClaimbookError, read_yaml_mapping
 
 TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
 TYPE_HINTS = {
@@ -239,20 +239,5 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
 
 
 def read_params_file(path: Path) -> dict[str, Any]:
-    import yaml
-
-    if not path.exists():
-        raise ParameterError(f"the parameters file {path} does not exist.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ParameterError(
-            f"the parameters file {path} is not valid YAML{where}; write one NAME: VALUE per line."
-        ) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ParameterError(f"the parameters file {path} must be a mapping of NAME: VALUE lines.")
+    data = read_yaml_mapping(path, ParameterError, "a mapping of NAME: VALUE lines", empty_ok=True)
     return {str(k): v for k, v in data.items()}
