@@ -133,7 +133,8 @@ def cap_for_tier(label: str, tiers: list[str]) -> str:
 
 @dataclass
 class Verdict:
-    """One claim's verdict, as the book shows it and the exports carry it."""
+    """One claim's verdict, as the book shows it and the exports carry it (the parameters it ran with
+    are added from the executed notebook's metadata when verdicts are collected)."""
 
     claim_id: str
     label: str
@@ -142,7 +143,6 @@ class Verdict:
     found: Any
     rule: str
     datasets: list[str]
-    parameters: dict = field(default_factory=dict)
     evidence_tiers: list[str] = field(default_factory=list)
 
     def __post_init__(self):
