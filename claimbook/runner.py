@@ -26,7 +26,7 @@ import nbformat
 
 from . import ROOT, ClaimbookError, relpath
 from .notebooks import all_notebooks, find, short_name
-from .params import notebook_parameters, resolve
+from .params import parameters_cell, parse_parameters, resolve
 
 BUILD_DIR = ROOT / "_build"
 EXECUTED_DIR = BUILD_DIR / "executed"
@@ -47,6 +47,7 @@ class Job:
     path: Path
     params: dict[str, Any]
     defaults: dict[str, Any]
+    summary: bool = False  # reads the executed chapters, so runs after them
     inputs_hash: str = ""
 
     @property
@@ -103,7 +104,8 @@ def plan(names: list[str] | None, given: dict[str, Any], from_text: bool,
     paths = [find(n) for n in names] if names is not None else list(all_notebooks().values())
     jobs = []
     for path in paths:
-        declared = notebook_parameters(path)
+        nb = nbformat.read(path, as_version=4)  # read once: parameters and the summary mark
+        declared = parse_parameters(parameters_cell(nb), where=path.name)
         name = short_name(path)
         params = None
         if keep_parameters:
@@ -114,7 +116,7 @@ def plan(names: list[str] | None, given: dict[str, Any], from_text: bool,
                 params = None  # the notebook or its data changed: back to the defaults
         if params is None:
             params = resolve(declared, given, name, from_text=from_text)
-        jobs.append(Job(name, path, params, {k: p.default for k, p in declared.items()}))
+        jobs.append(Job(name, path, params, {k: p.default for k, p in declared.items()}, _is_summary(nb)))
     return jobs
 
 
@@ -265,10 +267,10 @@ def run(names: list[str] | None = None, given: dict[str, Any] | None = None, fro
     out = out or sys.stdout
     jobs = plan(names, given or {}, from_text, keep_parameters)
     named = {j.path for j in jobs}
-    summaries = [j for j in jobs if is_summary(j.path)]
-    unnamed = [p.name for p in all_notebooks().values() if is_summary(p) and p not in named]
+    summaries = [j for j in jobs if j.summary]
+    unnamed = [p.name for p in all_notebooks().values() if p not in named and is_summary(p)]
     summaries += plan(unnamed, {}, True, keep_parameters=True) if unnamed else []
-    chapters = [j for j in jobs if not is_summary(j.path)]
+    chapters = [j for j in jobs if not j.summary]
     for d in (EXECUTED_DIR, TMP_DIR):
         d.mkdir(parents=True, exist_ok=True)
     for stale in TMP_DIR.glob("*.ipynb"):  # left by a run that was killed
@@ -288,6 +290,10 @@ def run(names: list[str] | None = None, given: dict[str, Any] | None = None, fro
     return chapters + summaries
 
 
+def _is_summary(nb) -> bool:
+    return bool(nb.metadata.get("claimbook", {}).get("summary"))
+
+
 def is_summary(path: Path) -> bool:
     """Whether a notebook summarises the executed chapters (and so runs after them)."""
-    return bool(nbformat.read(path, as_version=4).metadata.get("claimbook", {}).get("summary"))
+    return _is_summary(nbformat.read(path, as_version=4))
