@@ -40,12 +40,26 @@ def cmd_run(args) -> int:
     from . import runner
 
     given, from_text = _given(args)
+    sweep = _sweep(args.sweep) if args.sweep else None
     start = time.perf_counter()
-    runner.run(args.notebooks or None, given, from_text=from_text, jobs_limit=args.jobs, force=args.force)
+    runner.run(args.notebooks or None, given, from_text=from_text, jobs_limit=args.jobs, force=args.force,
+               sweep=sweep)
     if args.build:
         _build_book()
     print(f"claimbook: done in {time.perf_counter() - start:.1f} s")
     return 0
+
+
+def _sweep(text: str) -> tuple[str, list[str] | None]:
+    """`edition=2023,2024` -> ("edition", ["2023", "2024"]); a bare `edition` sweeps every allowed value."""
+    from .params import ParameterError
+
+    name, sep, values = text.partition("=")
+    items = [v.strip() for v in values.split(",")] if sep else None
+    if items is not None and (not items or any(v == "" for v in items)):
+        raise ParameterError(f"--sweep {text!r} has an empty value; give NAME=V1,V2,... or NAME alone "
+                             "for every allowed value.")
+    return name.strip(), items
 
 
 def _build_book() -> None:
@@ -128,6 +142,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("-f", "--file", metavar="PARAMS.yaml", help="parameters from a YAML file of NAME: VALUE lines")
     run.add_argument("-j", "--jobs", type=int, default=None, help="notebooks at once (default: number of cores)")
     run.add_argument("--force", action="store_true", help="execute even when inputs are unchanged")
+    run.add_argument("--sweep", metavar="NAME[=V1,V2]",
+                     help="run the chapter once per value of NAME (every allowed value when none are given) "
+                          "into _build/sweeps/, leaving the chapter itself as it is")
     run.add_argument("--build", action="store_true", help="then assemble the book")
     run.set_defaults(func=cmd_run)
 

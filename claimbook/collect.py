@@ -13,7 +13,7 @@ import nbformat
 
 from . import claims as register
 from .notebooks import all_notebooks
-from .runner import EXECUTED_DIR
+from .runner import EXECUTED_DIR, SWEEP_DIR, declared_sweeps
 from .verdicts import NOT_RATED, from_notebook
 
 
@@ -26,6 +26,48 @@ def executed_verdicts(executed_dir: Path | None = None) -> dict[str, dict]:
         for claim_id, verdict in from_notebook(nb).items():
             found[claim_id] = {**verdict, "chapter": path.stem, "parameters": meta.get("parameters", {})}
     return found
+
+
+def swept_verdicts(sweep_dir: Path | None = None) -> dict[str, dict]:
+    """claim id -> {parameter, default, labels: {value: label}} from the robustness sweeps.
+
+    Only copies that vary the chapter's declared sweep parameter alone (the others at their defaults)
+    count, so a sweep run by hand with other parameters does not leak into the matrix.
+    """
+    found: dict[str, dict] = {}
+    chapters = {p.stem: p for p in all_notebooks().values()}
+    for folder in sorted(p for p in (sweep_dir or SWEEP_DIR).glob("*") if p.is_dir()):
+        if folder.name not in chapters:
+            continue
+        for param in declared_sweeps(chapters[folder.name]):
+            rows = []
+            for path in folder.glob("*.ipynb"):
+                nb = nbformat.read(path, as_version=4)
+                meta = nb.metadata.get("claimbook", {})
+                if set(meta.get("non_default", {})) - {param} or param not in meta.get("parameters", {}):
+                    continue
+                rows.append((meta["parameters"][param], from_notebook(nb)))
+            if not rows:
+                continue
+            from .params import notebook_parameters
+
+            default = notebook_parameters(chapters[folder.name])[param].default
+            for value, verdicts in sorted(rows, key=lambda r: r[0]):
+                for claim_id, v in verdicts.items():
+                    entry = found.setdefault(claim_id, {"parameter": param, "default": default, "labels": {}})
+                    entry["labels"][value] = v["label"]
+    return found
+
+
+def flips(entry: dict) -> str:
+    """In words, how a claim's verdict moves across a sweep ("" when it does not)."""
+    by_label: dict[str, list] = {}
+    for value, label in entry["labels"].items():
+        by_label.setdefault(label, []).append(value)
+    if len(by_label) < 2:
+        return ""
+    parts = [f"{label} with {entry['parameter']}={', '.join(map(str, values))}" for label, values in by_label.items()]
+    return "; ".join(parts)
 
 
 def claims_with_verdicts(executed_dir: Path | None = None):

@@ -11,6 +11,12 @@ BASE = "#999999"       # grey: everything else
 ACCENT = "#0072B2"     # blue: a second series
 SECONDARY = "#E69F00"  # orange: secondary-source points
 
+# One colour per verdict label, the same as the verdict boxes in book/_static/claimbook.css (a test checks).
+VERDICT_COLOURS = {
+    "accurate": "#009E73", "mostly accurate": "#56B4E9", "mixed": "#E69F00", "mostly inaccurate": "#CC79A7",
+    "inaccurate": "#D55E00", "unverifiable": "#999999", "not rated": "#DDDDDD",
+}
+
 STYLE = {
     "figure.figsize": (7.5, 4.2),
     "figure.dpi": 110,

@@ -156,6 +156,16 @@ def _convert(type_name: str, text: str, name: str) -> Any:
     return value
 
 
+def convert(p: Parameter, text: str) -> Any:
+    """A command-line string as a value of p's type, or a ParameterError naming the expected type."""
+    if text.strip() == "":
+        raise ParameterError(f"{p.name} is empty; give a value ({p.describe_allowed({})}).")
+    try:
+        return _convert(p.type, text.strip(), p.name)
+    except ValueError:
+        raise ParameterError(f"{p.name} must be {p.type} ({TYPE_HINTS[p.type]}), but {text!r} is not.") from None
+
+
 def _check_type(p: Parameter, value: Any, where: str = "") -> Any:
     """The value if it is of p's type (an int is accepted for a float), else a ParameterError."""
     expected = TYPES[p.type]
@@ -195,12 +205,7 @@ def resolve(declared: dict[str, Parameter], given: dict[str, Any], notebook: str
                 f"{name} is empty for {notebook}; give a value ({p.describe_allowed({})})."
             )
         if from_text and isinstance(raw, str):
-            try:
-                raw = _convert(p.type, raw.strip(), name)
-            except ValueError:
-                raise ParameterError(
-                    f"{name} must be {p.type} ({TYPE_HINTS[p.type]}), but {raw!r} is not."
-                ) from None
+            raw = convert(p, raw)
         values[name] = _check_type(p, raw)
     full = {name: values.get(name, p.default) for name, p in declared.items()}
     for name, p in declared.items():

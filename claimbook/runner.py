@@ -26,11 +26,12 @@ import nbformat
 
 from . import ROOT, ClaimbookError, relpath
 from .notebooks import all_notebooks, find, short_name
-from .params import parameters_cell, parse_parameters, resolve
+from .params import check_name, convert, parameters_cell, parse_parameters, resolve
 
 BUILD_DIR = ROOT / "_build"
 EXECUTED_DIR = BUILD_DIR / "executed"
 FAILED_DIR = BUILD_DIR / "failed"
+SWEEP_DIR = BUILD_DIR / "sweeps"  # one folder per chapter: the chapter run once per value of a parameter
 TMP_DIR = BUILD_DIR / "tmp"
 KERNEL = "python3"
 # Everything whose change can change a chapter's output.
@@ -48,11 +49,19 @@ class Job:
     params: dict[str, Any]
     defaults: dict[str, Any]
     summary: bool = False  # reads the executed chapters, so runs after them
+    sweep: str | None = None  # the parameter this copy varies; a swept copy never replaces the chapter
     inputs_hash: str = ""
 
     @property
     def output(self) -> Path:
-        return EXECUTED_DIR / self.path.name
+        if self.sweep is None:
+            return EXECUTED_DIR / self.path.name
+        changed = {self.sweep: self.params[self.sweep], **self.non_default}
+        return SWEEP_DIR / self.path.stem / ("_".join(f"{k}={changed[k]}" for k in sorted(changed)) + ".ipynb")
+
+    @property
+    def label(self) -> str:
+        return self.name if self.sweep is None else f"{self.name}[{self.sweep}={self.params[self.sweep]}]"
 
     @property
     def non_default(self) -> dict[str, Any]:
@@ -120,6 +129,33 @@ def plan(names: list[str] | None, given: dict[str, Any], from_text: bool,
     return jobs
 
 
+def declared_sweeps(path: Path) -> list[str]:
+    """The parameters a chapter declares for its robustness sweep (notebook metadata claimbook.sweep)."""
+    nb = nbformat.read(path, as_version=4)
+    return list(nb.metadata.get("claimbook", {}).get("sweep", []))
+
+
+def plan_sweep(name: str, param: str, values: list | None, given: dict[str, Any] | None = None,
+               from_text: bool = True) -> list[Job]:
+    """One job per value of `param` (None: every allowed value), the other parameters at their defaults
+    or as given; every value is validated before anything runs."""
+    path = find(name)
+    declared = parse_parameters(parameters_cell(nbformat.read(path, as_version=4)), where=path.name)
+    short = short_name(path)
+    check_name(param, declared, short)
+    others = {k: v for k, v in (given or {}).items() if k != param}
+    if values is None:
+        values = declared[param].allowed(resolve(declared, others, short, from_text=from_text))
+        if values is None:
+            raise RunError(f"{param} of {short} has no finite set of values to sweep; name them, "
+                           f"as in --sweep {param}=A,B.")
+    else:
+        values = [convert(declared[param], v) if isinstance(v, str) else v for v in values]
+    defaults = {k: p.default for k, p in declared.items()}
+    return [Job(short, path, resolve(declared, {**others, param: v}, short, from_text=from_text), defaults,
+                sweep=param) for v in values]
+
+
 def _finish(job: Job, nb) -> None:
     """Mark the executed copy: its inputs, its parameters, the injected cell collapsed, a banner if non-default."""
     nb.metadata["claimbook"] = {
@@ -164,7 +200,7 @@ def _execute(job: Job) -> tuple[Job, float, str | None]:
     import papermill as pm
 
     start = time.perf_counter()
-    tmp = TMP_DIR / f"{job.path.stem}.{os.getpid()}.{threading.get_ident()}.ipynb"
+    tmp = TMP_DIR / f"{job.output.stem}.{os.getpid()}.{threading.get_ident()}.ipynb"
     error = None
     try:
         pm.execute_notebook(
@@ -185,11 +221,12 @@ def _execute(job: Job) -> tuple[Job, float, str | None]:
         else:
             _finish(job, nb)
             nbformat.write(nb, tmp)
+            job.output.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, job.output)  # atomic: the executed copy is whole or absent
     if error is not None:
         FAILED_DIR.mkdir(parents=True, exist_ok=True)
         if tmp.exists():
-            os.replace(tmp, FAILED_DIR / job.path.name)
+            os.replace(tmp, FAILED_DIR / job.output.name)
     return job, seconds, error
 
 
@@ -224,48 +261,80 @@ def _kill_kernels(signum, frame):
 
 
 def _executed_digest(exclude: set[str]) -> str:
-    """Hash of the executed chapters a summary reads (its own copy excluded)."""
+    """Hash of the executed chapters and swept copies a summary reads (its own copy excluded)."""
     h = hashlib.sha256()
-    for p in sorted(EXECUTED_DIR.glob("*.ipynb")):
+    for p in sorted([*EXECUTED_DIR.glob("*.ipynb"), *SWEEP_DIR.glob("*/*.ipynb")]):
         if p.name not in exclude:
-            h.update(p.name.encode())
+            h.update(p.relative_to(BUILD_DIR).as_posix().encode())
             h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
 
 
 def _run_phase(jobs: list[Job], shared: str, force: bool, jobs_limit: int | None, out) -> list[str]:
     """Execute the jobs that are out of date, in parallel; returns the error sentences."""
-    todo = []
+    todo: dict[str, Job] = {}  # by inputs hash: a swept copy equal to the chapter is executed once
+    current: dict[str, Path] = {}  # inputs hash -> an up-to-date executed copy
+    copies: list[Job] = []
     for job in jobs:
         job.inputs_hash = inputs_hash(job.path, job.params, shared)
         if not force and job.output.exists() and recorded(job.output).get("inputs_hash") == job.inputs_hash:
-            print(f"  {job.name:<12} reused (inputs unchanged)", file=out, flush=True)
+            print(f"  {job.label:<12} reused (inputs unchanged)", file=out, flush=True)
+            current[job.inputs_hash] = job.output
+        elif job.inputs_hash in todo:
+            copies.append(job)
         else:
-            todo.append(job)
-    if not todo:
+            todo[job.inputs_hash] = job
+    for h in [h for h in todo if h in current]:  # same inputs as a copy already up to date
+        copies.append(todo.pop(h))
+    if not todo and not copies:
         return []
-    workers = max(1, min(len(todo), jobs_limit or os.cpu_count() or 1))
-    for job in todo:
-        print(f"  {job.name:<12} running" + (f" with {job.non_default}" if job.non_default else ""), file=out, flush=True)
+    workers = max(1, min(len(todo) or 1, jobs_limit or os.cpu_count() or 1))
+    for job in todo.values():
+        print(f"  {job.label:<12} running" + (f" with {job.non_default}" if job.non_default else ""),
+              file=out, flush=True)
     errors = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for job, seconds, error in pool.map(_execute, todo):
-            print(f"  {job.name:<12} {'FAILED' if error else 'done'} in {seconds:.1f} s", file=out, flush=True)
+        for job, seconds, error in pool.map(_execute, todo.values()):
+            print(f"  {job.label:<12} {'FAILED' if error else 'done'} in {seconds:.1f} s", file=out, flush=True)
             if error:
                 errors.append(error)
+    for job in copies:
+        source = current.get(job.inputs_hash) or todo[job.inputs_hash].output
+        if source.exists() and recorded(source).get("inputs_hash") == job.inputs_hash:
+            _place(source.read_bytes(), job.output)
+            print(f"  {job.label:<12} copied from {relpath(source)} (same inputs)", file=out, flush=True)
     return errors
+
+
+def _place(content: bytes, target: Path) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(content)
+    os.replace(tmp, target)
 
 
 def run(names: list[str] | None = None, given: dict[str, Any] | None = None, from_text: bool = True,
         jobs_limit: int | None = None, force: bool = False, keep_parameters: bool = False,
-        out=None) -> list[Job]:
+        sweep: tuple[str, list | None] | None = None, out=None) -> list[Job]:
     """Execute what is out of date; raises RunError naming every failed notebook.
 
-    Chapters run first; then the summaries (notebooks marked `claimbook.summary` in their metadata, which
-    read the executed chapters), always included so that they never show stale verdicts.
+    Chapters run first, together with their robustness sweeps (each value of the parameters a chapter
+    declares in `claimbook.sweep`, the others at their defaults). With `sweep` (the command line's
+    --sweep), the named chapters run only as swept copies of that parameter. Then the exports are
+    written and the summaries run (notebooks marked `claimbook.summary`, which read the executed
+    chapters): they are always included, so they never show stale verdicts.
     """
+    from . import exports
+
     out = out or sys.stdout
-    jobs = plan(names, given or {}, from_text, keep_parameters)
+    if sweep is not None:
+        if not names:
+            raise RunError("--sweep needs the chapter to sweep, as in `run reserves --sweep edition`.")
+        jobs = [j for n in names for j in plan_sweep(n, sweep[0], sweep[1], given, from_text)]
+    else:
+        jobs = plan(names, given or {}, from_text, keep_parameters)
+        jobs += [sj for j in jobs if not j.summary for p in declared_sweeps(j.path) for sj in plan_sweep(j.name, p, None)]
     named = {j.path for j in jobs}
     summaries = [j for j in jobs if j.summary]
     unnamed = [p.name for p in all_notebooks().values() if p not in named and is_summary(p)]
@@ -280,6 +349,8 @@ def run(names: list[str] | None = None, given: dict[str, Any] | None = None, fro
             signal.signal(sig, _kill_kernels)
     shared = _shared_inputs_digest()
     errors = _run_phase(chapters, shared, force, jobs_limit, out)
+    if not errors:
+        exports.write_all()
     if not errors and summaries:
         own = {j.path.name for j in summaries}
         errors = _run_phase(summaries, shared + _executed_digest(own), force, jobs_limit, out)
