@@ -5,7 +5,8 @@
   as those recorded in its executed copy.
 - Execution writes to _build/tmp/ and moves into place only on success, so an executed chapter is never
   half-written; a failed run is kept in _build/failed/ for inspection and the last good copy stays.
-- Notebooks run in threads (the work happens in their kernels), up to the number of cores.
+- Notebooks run in parallel, up to the number of cores, each in a process forked from this one after
+  the heavy imports and the data are loaded once (claimbook.engine explains why).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,34 +179,37 @@ def _finish(job: Job, nb) -> None:
         nb.cells.insert(first_heading + 1, banner)
 
 
-def _kernel_manager_class():
-    """Kernels talk over local IPC sockets in a private temporary folder, not over TCP ports."""
-    import tempfile
-    import uuid
+def warm_up() -> None:
+    """Import what the chapters import and parse the register and every dataset, once, before forking."""
+    import importlib
 
-    from jupyter_client.manager import AsyncKernelManager
+    from . import claims, data, engine
 
-    class IPCKernelManager(AsyncKernelManager):
-        transport = "ipc"
+    for module in engine.WARM_MODULES:
+        importlib.import_module(module)
+    for path in sorted(Path(__file__).parent.glob("[a-z]*.py")):  # not __main__, which would run the CLI
+        importlib.import_module(f"claimbook.{path.stem}")
+    try:
+        claims.claims()
+        for name in data.dataset_names():
+            data.load(name)
+    except ClaimbookError:
+        pass  # a damaged input: the notebook that reads it will fail and name it
 
-        def _ip_default(self):  # the socket files' prefix; jupyter_client removes them at shutdown
-            return os.path.join(tempfile.gettempdir(), f"claimbook-kernel-{uuid.uuid4().hex}")
 
-    return IPCKernelManager
-
-
-def _execute(job: Job) -> tuple[Job, float, str | None]:
-    """Run one notebook; returns (job, seconds, error sentence or None)."""
+def _execute(job: Job) -> tuple[float, str | None]:
+    """Run one notebook (in a forked child); returns (seconds, error sentence or None)."""
     import papermill as pm
 
+    from .engine import ENGINE_NAME
+
     start = time.perf_counter()
-    tmp = TMP_DIR / f"{job.output.stem}.{os.getpid()}.{threading.get_ident()}.ipynb"
+    tmp = TMP_DIR / f"{job.output.stem}.{os.getpid()}.ipynb"
     error = None
     try:
         pm.execute_notebook(
             str(job.path), str(tmp), parameters=job.params, kernel_name=KERNEL, cwd=str(job.path.parent),
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            kernel_manager_class=_kernel_manager_class(),
+            progress_bar=False, log_output=False, engine_name=ENGINE_NAME,
         )
     except pm.PapermillExecutionError as exc:
         error = (f"{relpath(job.path)} failed in cell {_source_cell_number(job.path, exc.source)}: "
@@ -227,7 +230,42 @@ def _execute(job: Job) -> tuple[Job, float, str | None]:
         FAILED_DIR.mkdir(parents=True, exist_ok=True)
         if tmp.exists():
             os.replace(tmp, FAILED_DIR / job.output.name)
-    return job, seconds, error
+    return seconds, error
+
+
+def _child(job: Job, conn) -> None:
+    for sig in (signal.SIGTERM, signal.SIGINT):  # the parent's handler is for the parent
+        signal.signal(sig, signal.SIG_DFL)
+    conn.send(_execute(job))
+    conn.close()
+
+
+def _execute_all(todo: list[Job], workers: int, out) -> list[str]:
+    """Execute the jobs, `workers` at a time, each in a forked child; returns the error sentences."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    ctx = multiprocessing.get_context("fork")
+    pending, running, errors = list(todo), {}, []
+    while pending or running:
+        while pending and len(running) < workers:
+            job = pending.pop(0)
+            receive, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_child, args=(job, send), daemon=True)
+            proc.start()
+            send.close()
+            running[proc.sentinel] = (proc, receive, job)
+        for sentinel in wait(list(running)):
+            proc, receive, job = running.pop(sentinel)
+            try:
+                seconds, error = receive.recv()
+            except EOFError:  # the child died before reporting
+                seconds, error = 0.0, f"{relpath(job.path)} could not be executed: its process ended with code {proc.exitcode}."
+            proc.join()
+            print(f"  {job.label:<12} {'FAILED' if error else 'done'} in {seconds:.1f} s", file=out, flush=True)
+            if error:
+                errors.append(error)
+    return errors
 
 
 def _first_line(text) -> str:
@@ -292,12 +330,7 @@ def _run_phase(jobs: list[Job], shared: str, force: bool, jobs_limit: int | None
     for job in todo.values():
         print(f"  {job.label:<12} running" + (f" with {job.non_default}" if job.non_default else ""),
               file=out, flush=True)
-    errors = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for job, seconds, error in pool.map(_execute, todo.values()):
-            print(f"  {job.label:<12} {'FAILED' if error else 'done'} in {seconds:.1f} s", file=out, flush=True)
-            if error:
-                errors.append(error)
+    errors = _execute_all(list(todo.values()), workers, out) if todo else []
     for job in copies:
         source = current.get(job.inputs_hash) or todo[job.inputs_hash].output
         if source.exists() and recorded(source).get("inputs_hash") == job.inputs_hash:
@@ -348,6 +381,7 @@ def run(names: list[str] | None = None, given: dict[str, Any] | None = None, fro
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, _kill_kernels)
     shared = _shared_inputs_digest()
+    warm_up()
     errors = _run_phase(chapters, shared, force, jobs_limit, out)
     if not errors:
         exports.write_all()
