@@ -47,6 +47,14 @@ NUMBER_RULE = ("A number within the tolerance of the record is accurate; within 
 RANK_RULE = ("A rank that holds in the reference edition is accurate; one that holds only in other editions "
              "is mixed; one that misses by a single place in the reference edition is mostly inaccurate; otherwise inaccurate.")
 TIER_RULE = ("A claim that rests only on secondary evidence is rated at most mostly accurate.")
+CORROBORATION_RULE = ("An event or attribution that a primary record shows is accurate; one that a record or the "
+                      "calendar contradicts is inaccurate; one given by at least the required number of independent "
+                      "reports is corroborated, and rated mostly accurate when those reports are all secondary; with "
+                      "fewer reports and no primary record it is unverifiable.")
+PARTS_RULE = ("A statement made of several checkable parts is accurate when the record confirms every part; mostly "
+              "accurate when it confirms at least the required share and contradicts none; mixed when it confirms "
+              "some and contradicts others; mostly inaccurate when it contradicts some and confirms none; "
+              "inaccurate when it contradicts all; unverifiable when it confirms too few and contradicts none.")
 
 
 class VerdictError(ClaimbookError):
@@ -122,6 +130,43 @@ def rate_comparison(larger: float | None, smaller: float | None, min_ratio: floa
     if ratio > 1:
         return MOSTLY_ACCURATE
     return INACCURATE
+
+
+def rate_corroboration(n_reports: int, min_reports: int, tiers: list[str], contradicted: bool = False) -> str:
+    """Label for an event or attribution from how many independent reports give it (CORROBORATION_RULE).
+
+    `tiers` are the tiers of the evidence that gives it (the articles themselves are secondary); a primary
+    record settles it, a contradiction (a record or the calendar saying otherwise) refutes it.
+    """
+    if min_reports < 1:
+        raise VerdictError(f"at least one report must be required, got {min_reports}.")
+    if n_reports < 0:
+        raise VerdictError(f"the number of reports must not be negative, got {n_reports}.")
+    if contradicted:
+        return INACCURATE
+    if "primary" in tiers:
+        return ACCURATE
+    if n_reports >= min_reports:
+        return cap_for_tier(ACCURATE, tiers)
+    return UNVERIFIABLE
+
+
+def rate_parts(confirmed: int, contradicted: int, total: int, min_share: float) -> str:
+    """Label for a statement of `total` checkable parts, of which the record confirms `confirmed` and
+    contradicts `contradicted` (the rest it does not cover); see PARTS_RULE."""
+    if total < 1 or confirmed < 0 or contradicted < 0 or confirmed + contradicted > total:
+        raise VerdictError(f"{confirmed} confirmed and {contradicted} contradicted do not fit {total} parts.")
+    if not 0 < min_share <= 1:
+        raise VerdictError(f"the required share must be in (0, 1], got {min_share}.")
+    if contradicted == total:
+        return INACCURATE
+    if contradicted:
+        return MIXED if confirmed else MOSTLY_INACCURATE
+    if confirmed == total:
+        return ACCURATE
+    if confirmed / total >= min_share:
+        return MOSTLY_ACCURATE
+    return UNVERIFIABLE
 
 
 def cap_for_tier(label: str, tiers: list[str]) -> str:

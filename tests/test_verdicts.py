@@ -97,3 +97,44 @@ def test_verdicts_recorded_in_a_notebook_are_read_back():
     assert list(found) == ["RES-09"]
     assert found["RES-09"]["label"] == v.MIXED and found["RES-09"]["rating"] == 3
     assert json.loads(json.dumps(found["RES-09"])) == found["RES-09"]
+
+
+@pytest.mark.parametrize("n, required, tiers, contradicted, label", [
+    (6, 2, ["secondary"], False, v.MOSTLY_ACCURATE),       # corroborated, but secondary only
+    (2, 2, ["secondary"], False, v.MOSTLY_ACCURATE),       # exactly the required number
+    (1, 2, ["secondary"], False, v.UNVERIFIABLE),          # a single report
+    (0, 1, [], False, v.UNVERIFIABLE),
+    (1, 3, ["secondary", "primary"], False, v.ACCURATE),   # a primary record settles it however few reports
+    (5, 2, ["secondary"], True, v.INACCURATE),             # a contradiction outweighs any number of reports
+    (1, 1, ["primary"], True, v.INACCURATE),
+])
+def test_corroboration_rule(n, required, tiers, contradicted, label):
+    assert v.rate_corroboration(n, required, tiers, contradicted) == label
+
+
+def test_corroboration_rule_refuses_a_requirement_of_no_report():
+    with pytest.raises(v.VerdictError, match="at least one report"):
+        v.rate_corroboration(3, 0, ["secondary"])
+    with pytest.raises(v.VerdictError, match="must not be negative"):
+        v.rate_corroboration(-1, 1, [])
+
+
+@pytest.mark.parametrize("confirmed, contradicted, total, share, label", [
+    (5, 0, 5, 0.5, v.ACCURATE),
+    (3, 0, 5, 0.5, v.MOSTLY_ACCURATE),
+    (2, 0, 5, 0.5, v.UNVERIFIABLE),        # 40 % confirmed, nothing contradicted
+    (2, 0, 5, 0.4, v.MOSTLY_ACCURATE),     # the share reached exactly
+    (0, 0, 5, 0.1, v.UNVERIFIABLE),
+    (3, 1, 5, 0.5, v.MIXED),
+    (0, 2, 5, 0.5, v.MOSTLY_INACCURATE),
+    (0, 5, 5, 0.5, v.INACCURATE),
+])
+def test_parts_rule(confirmed, contradicted, total, share, label):
+    assert v.rate_parts(confirmed, contradicted, total, share) == label
+
+
+def test_parts_rule_refuses_counts_that_do_not_fit():
+    with pytest.raises(v.VerdictError, match="do not fit"):
+        v.rate_parts(4, 2, 5, 0.5)
+    with pytest.raises(v.VerdictError, match="required share"):
+        v.rate_parts(1, 0, 5, 0)
