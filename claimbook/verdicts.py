@@ -55,6 +55,12 @@ PARTS_RULE = ("A statement made of several checkable parts is accurate when the 
               "accurate when it confirms at least the required share and contradicts none; mixed when it confirms "
               "some and contradicts others; mostly inaccurate when it contradicts some and confirms none; "
               "inaccurate when it contradicts all; unverifiable when it confirms too few and contradicts none.")
+POINTS_RULE = ("A share within the tolerance (in percentage points) of the record is accurate; within twice the "
+               "tolerance, mostly accurate; within four times, mostly inaccurate; further away, inaccurate. "
+               "'At least' and 'more than' claims are accurate whenever the record reaches the bound.")
+HOLDS_RULE = ("A statement that holds in the reference edition (or year) is accurate; one that holds only in "
+              "others is mixed; one that holds in none is inaccurate; where the reference cannot test it, one "
+              "that holds in every edition that can is mostly accurate.")
 
 
 class VerdictError(ClaimbookError):
@@ -91,6 +97,43 @@ def rate_number(claimed: float, found: float, tolerance_pct: float, qualifier: s
         if reached:
             return ACCURATE
     return _band(deviation_pct(claimed, found), tolerance_pct)
+
+
+def rate_points(claimed: float, found: float, tolerance_pp: float, qualifier: str = "about") -> str:
+    """Label for a claimed percentage against the recorded one, judged in percentage points (POINTS_RULE).
+
+    A relative tolerance suits tonnages but not small shares: "about 1%" against a record of 0.64% is 36%
+    off in relative terms, yet it is the record rounded to a whole percent. Here the distance is
+    |claimed - found| in points, so a tolerance of 0.5 means "the record rounds to the claimed whole number".
+    """
+    if tolerance_pp < 0:
+        raise VerdictError(f"the tolerance must not be negative, got {tolerance_pp}.")
+    if qualifier in ("at least", "more than"):
+        if found > claimed or (qualifier == "at least" and found == claimed):
+            return ACCURATE
+    elif qualifier in ("at most", "less than", "up to"):
+        if found < claimed or (qualifier != "less than" and found == claimed):
+            return ACCURATE
+    gap = abs(claimed - found)
+    if tolerance_pp == 0:
+        return ACCURATE if gap == 0 else INACCURATE
+    return _band(gap / tolerance_pp * 100, 100)
+
+
+def rate_holds(holds: Mapping[Any, bool | None], reference: Any) -> str:
+    """Label for a statement tested edition by edition (None: that edition cannot test it); see HOLDS_RULE."""
+    if reference not in holds:
+        raise VerdictError(f"the reference {reference} is not among {', '.join(map(str, holds))}.")
+    tested = {k: h for k, h in holds.items() if h is not None}
+    if holds[reference] is True:
+        return ACCURATE
+    if holds[reference] is False:
+        return MIXED if any(tested.values()) else INACCURATE
+    if not tested:
+        return UNVERIFIABLE
+    if all(tested.values()):
+        return MOSTLY_ACCURATE
+    return MIXED if any(tested.values()) else INACCURATE
 
 
 def rate_rank(claimed: int, ranks: Mapping[Any, int | None], reference: Any) -> str:

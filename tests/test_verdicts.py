@@ -32,6 +32,48 @@ def test_number_rule_refuses_a_negative_tolerance():
         v.rate_number(1, 1, -1)
 
 
+@pytest.mark.parametrize("claimed, found, tol, qualifier, label", [
+    (1, 0.64, 0.5, "about", v.ACCURATE),               # "about 1%": 0.64% rounds to 1%
+    (1, 1.12, 0.5, "about", v.ACCURATE),
+    (1, 0.64, 0.3, "about", v.MOSTLY_ACCURATE),        # 0.36 points: within twice 0.3
+    (1, 0.64, 0.1, "about", v.MOSTLY_INACCURATE),      # within four times 0.1
+    (1, 69.2, 0.5, "about", v.INACCURATE),
+    (1, 1.0, 0, "about", v.ACCURATE),
+    (1, 1.01, 0, "about", v.INACCURATE),
+    (80, 92, 2, "at least", v.ACCURATE),
+    (80, 78.5, 1, "at least", v.MOSTLY_ACCURATE),      # 1.5 points below the bound
+    (80, 80, 1, "more than", v.ACCURATE),              # at the bound: 0 points off
+    (5, 4, 1, "less than", v.ACCURATE),
+    (5, 10, 1, "up to", v.INACCURATE),               # 5 points above the bound
+])
+def test_points_rule(claimed, found, tol, qualifier, label):
+    assert v.rate_points(claimed, found, tol, qualifier) == label
+
+
+def test_points_rule_refuses_a_negative_tolerance():
+    with pytest.raises(v.VerdictError, match="must not be negative"):
+        v.rate_points(1, 1, -0.1)
+
+
+@pytest.mark.parametrize("holds, reference, label", [
+    ({2023: True, 2024: True, 2025: True}, 2025, v.ACCURATE),
+    ({2023: False, 2024: False, 2025: True}, 2025, v.ACCURATE),      # holds in the reference
+    ({2023: True, 2024: False, 2025: False}, 2025, v.MIXED),         # only in another edition
+    ({2023: False, 2024: False, 2025: False}, 2025, v.INACCURATE),
+    ({2022: None, 2023: True, 2024: True}, 2022, v.MOSTLY_ACCURATE),  # reference cannot test it
+    ({2022: None, 2023: True, 2024: False}, 2022, v.MIXED),
+    ({2022: None, 2023: False}, 2022, v.INACCURATE),
+    ({2022: None, 2023: None}, 2022, v.UNVERIFIABLE),
+])
+def test_holds_rule(holds, reference, label):
+    assert v.rate_holds(holds, reference) == label
+
+
+def test_holds_rule_needs_the_reference():
+    with pytest.raises(v.VerdictError, match="reference 2020"):
+        v.rate_holds({2025: True}, 2020)
+
+
 @pytest.mark.parametrize("claimed, ranks, reference, label", [
     (5, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.ACCURATE),
     (3, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.MIXED),        # only in MCS 2023
