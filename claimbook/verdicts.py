@@ -286,3 +286,64 @@ def from_notebook(nb) -> dict[str, dict]:
                 data = out["data"][GLUE_MIME]
                 found[name.removeprefix("verdict-")] = json.loads(data) if isinstance(data, str) else dict(data)
     return found
+
+
+# Rules added with the economy chapter: yearly statements, claims made of parts, and events.
+
+YEARS_RULE = ("A present-tense statement about a yearly figure is judged on the latest year with data in the chosen "
+              "years (its 'now'): it holds there and in every earlier year with data, accurate; it holds there but "
+              "not in every earlier year, mostly accurate; it fails there but held in an earlier year, mostly "
+              "inaccurate; it holds in no year, inaccurate. A year without data is a gap: named, and counted neither "
+              "way; with no year of data the statement is unverifiable.")
+COMPOUND_RULE = ("A claim made of parts is rated part by part, and the rated parts are combined by the mean of their "
+                 "ratings, rounded to the nearest label with halves going to the less favourable one; an unverifiable "
+                 "part is named and left out, and then the whole is at most mostly accurate; with no part rated, "
+                 "the whole is unverifiable.")
+EVENT_RULE = ("An event is split into its core and its details: the core and every detail found in the record, "
+              "accurate; the core found and some details not settled by the record, mostly accurate; the core "
+              "found and a detail contradicted, mixed; the core contradicted, inaccurate; the core not found in "
+              "the record searched, unverifiable.")
+
+_BY_RATING = {r: label for label, r in SCALE.items() if r is not None}
+
+
+def rate_years(holds: Mapping[int, bool | None]) -> str:
+    """Label for a present-tense statement given, per year, whether it held (None: no data); see YEARS_RULE."""
+    known = {y: h for y, h in holds.items() if h is not None}
+    if not known:
+        return UNVERIFIABLE
+    now = max(known)
+    if known[now]:
+        return ACCURATE if all(known.values()) else MOSTLY_ACCURATE
+    return MOSTLY_INACCURATE if any(known.values()) else INACCURATE
+
+
+def rate_compound(parts: Mapping[str, str]) -> str:
+    """Label for a claim made of parts, given each part's label; see COMPOUND_RULE."""
+    if not parts:
+        raise VerdictError("a compound claim needs at least one part.")
+    unknown = [p for p, label in parts.items() if label not in SCALE]
+    if unknown:
+        raise VerdictError(f"part(s) {', '.join(unknown)} have no valid label.")
+    ratings = [SCALE[label] for label in parts.values() if SCALE[label] is not None]
+    if not ratings:
+        return UNVERIFIABLE
+    mean = sum(ratings) / len(ratings)
+    rating = math.ceil(mean - 0.5)  # nearest; a half goes down, to the less favourable label
+    if len(ratings) < len(parts):
+        rating = min(rating, SCALE[MOSTLY_ACCURATE])
+    return _BY_RATING[rating]
+
+
+def rate_event(core: bool | None, details: Mapping[str, bool | None] | None = None) -> str:
+    """Label for an event claim: whether the record shows its core, and each detail (None: not settled)."""
+    details = details or {}
+    if core is None:
+        return UNVERIFIABLE
+    if not core:
+        return INACCURATE
+    if any(d is False for d in details.values()):
+        return MIXED
+    if all(d is True for d in details.values()):
+        return ACCURATE
+    return MOSTLY_ACCURATE

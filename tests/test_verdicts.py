@@ -180,3 +180,54 @@ def test_parts_rule_refuses_counts_that_do_not_fit():
         v.rate_parts(4, 2, 5, 0.5)
     with pytest.raises(v.VerdictError, match="required share"):
         v.rate_parts(1, 0, 5, 0)
+@pytest.mark.parametrize("holds, label", [
+    ({2022: True, 2023: True, 2024: True}, v.ACCURATE),
+    ({2022: False, 2023: True, 2024: True}, v.MOSTLY_ACCURATE),        # holds now, not always
+    ({2022: True, 2023: False, 2024: False}, v.MOSTLY_INACCURATE),     # held once, not now
+    ({2022: False, 2023: False}, v.INACCURATE),
+    ({2022: True, 2023: None, 2024: None}, v.ACCURATE),                # gaps count neither way
+    ({2022: None, 2023: False, 2024: None}, v.INACCURATE),
+    ({2021: None, 2022: None}, v.UNVERIFIABLE),
+    ({}, v.UNVERIFIABLE),
+])
+def test_years_rule(holds, label):
+    assert v.rate_years(holds) == label
+
+
+def test_years_rule_judges_the_latest_year_with_data_not_the_latest_key():
+    assert v.rate_years({2022: False, 2023: True, 2024: None}) == v.MOSTLY_ACCURATE
+    assert v.rate_years({2022: True, 2023: False, 2024: None}) == v.MOSTLY_INACCURATE
+
+
+@pytest.mark.parametrize("parts, label", [
+    ({"a": v.ACCURATE, "b": v.ACCURATE}, v.ACCURATE),
+    ({"a": v.ACCURATE, "b": v.INACCURATE}, v.MIXED),
+    ({"a": v.MOSTLY_INACCURATE, "b": v.MOSTLY_ACCURATE, "c": v.MOSTLY_ACCURATE}, v.MIXED),   # 3.33
+    ({"a": v.ACCURATE, "b": v.ACCURATE, "c": v.MOSTLY_INACCURATE}, v.MOSTLY_ACCURATE),     # 4.0
+    ({"a": v.ACCURATE, "b": v.MOSTLY_ACCURATE}, v.MOSTLY_ACCURATE),                        # 4.5 rounds down
+    ({"a": v.MIXED, "b": v.MOSTLY_INACCURATE}, v.MOSTLY_INACCURATE),                       # 2.5 rounds down
+    ({"a": v.ACCURATE, "b": v.UNVERIFIABLE}, v.MOSTLY_ACCURATE),                           # a part unchecked
+    ({"a": v.INACCURATE, "b": v.UNVERIFIABLE}, v.INACCURATE),
+    ({"a": v.UNVERIFIABLE, "b": v.NOT_RATED}, v.UNVERIFIABLE),
+])
+def test_compound_rule(parts, label):
+    assert v.rate_compound(parts) == label
+
+
+def test_compound_rule_refuses_empty_or_unknown_parts():
+    with pytest.raises(v.VerdictError, match="at least one part"):
+        v.rate_compound({})
+    with pytest.raises(v.VerdictError, match="no valid label"):
+        v.rate_compound({"a": "true-ish"})
+
+
+@pytest.mark.parametrize("core, details, label", [
+    (True, {}, v.ACCURATE),
+    (True, {"when": True, "who": True}, v.ACCURATE),
+    (True, {"when": True, "why": None}, v.MOSTLY_ACCURATE),
+    (True, {"when": False, "why": None}, v.MIXED),
+    (False, {"when": True}, v.INACCURATE),
+    (None, {"when": True}, v.UNVERIFIABLE),
+])
+def test_event_rule(core, details, label):
+    assert v.rate_event(core, details) == label
