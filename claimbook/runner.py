@@ -132,7 +132,10 @@ def plan(names: list[str] | None, given: dict[str, Any], from_text: bool,
 def declared_sweeps(path: Path) -> list[str]:
     """The parameters a chapter declares for its robustness sweep (notebook metadata claimbook.sweep)."""
     nb = nbformat.read(path, as_version=4)
-    return list(nb.metadata.get("claimbook", {}).get("sweep", []))
+    declared = list(nb.metadata.get("claimbook", {}).get("sweep", []))
+    if len(declared) > 1:  # the robustness matrix has one row per claim and one column per value
+        raise RunError(f"{relpath(path)} declares {len(declared)} sweep parameters; give one.")
+    return declared
 
 
 def plan_sweep(name: str, param: str, values: list | None, given: dict[str, Any] | None = None,
