@@ -8,10 +8,11 @@ yes and cases that must say no; notebooks call them and never type a label.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -217,6 +218,59 @@ def cap_for_tier(label: str, tiers: list[str]) -> str:
     if label == ACCURATE and "primary" not in tiers:
         return MOSTLY_ACCURATE
     return label
+
+
+AS_OF_RULE = ("A claim is judged as of its date: the evidence about the state of things on that date decides (a "
+              "period that covers the date first, else the latest period that ended before it); evidence about a "
+              "later period is shown as a later change and does not alter the label. With no evidence up to the "
+              "date, the claim is unverifiable as of its date.")
+
+
+@dataclass(frozen=True)
+class Dated:
+    """One piece of evidence about the period from `start` to `end` (inclusive), with the label it alone
+    supports, a short description for the conclusion and its source tier."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+    what: str = ""
+    tier: str = ""
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise VerdictError(f"evidence '{self.what}' ends ({self.end}) before it starts ({self.start}).")
+        if self.label not in SCALE:
+            raise VerdictError(f"evidence '{self.what}' has label '{self.label}'; allowed: {', '.join(SCALE)}.")
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """What AS_OF_RULE found: the label on the claim's date, the evidence that decided it, and the later
+    evidence (all of it, oldest first; `changes` keeps the pieces whose label differs)."""
+
+    label: str
+    decisive: Dated | None
+    later: tuple[Dated, ...]
+
+    @property
+    def changes(self) -> tuple[Dated, ...]:
+        return tuple(e for e in self.later if e.label != self.label)
+
+
+def rate_as_of(when: dt.date, evidence: Sequence[Dated]) -> AsOf:
+    """Label of a claim dated `when` from dated evidence (see AS_OF_RULE).
+
+    Among the evidence that started on or before `when`, a period covering `when` wins over one that ended
+    before it, then the later end, then the later start (the most recent report of the state); equal keys
+    keep the order given. Evidence that starts after `when` is returned as later, oldest first.
+    """
+    before = [e for e in evidence if e.start <= when]
+    later = tuple(sorted((e for e in evidence if e.start > when), key=lambda e: (e.start, e.end)))
+    if not before:
+        return AsOf(UNVERIFIABLE, None, later)
+    decisive = max(before, key=lambda e: (min(e.end, when), e.start))
+    return AsOf(decisive.label, decisive, later)
 
 
 @dataclass

@@ -231,3 +231,43 @@ def test_compound_rule_refuses_empty_or_unknown_parts():
 ])
 def test_event_rule(core, details, label):
     assert v.rate_event(core, details) == label
+def _d(a, b, label, what=""):
+    import datetime as dt
+
+    return v.Dated(dt.date.fromisoformat(a), dt.date.fromisoformat(b), label, what)
+
+
+def test_as_of_rule_judges_on_the_state_at_the_claims_date_and_shows_the_later_change():
+    import datetime as dt
+
+    evidence = [_d("2024-01-01", "2024-12-31", v.ACCURATE, "2024"),
+                _d("2025-01-01", "2025-03-31", v.ACCURATE, "Q1"),
+                _d("2025-04-17", "9999-12-31", v.INACCURATE, "stopped")]
+    found = v.rate_as_of(dt.date(2025, 4, 16), evidence)
+    assert found.label == v.ACCURATE and found.decisive.what == "Q1"  # latest period before the date
+    assert [e.what for e in found.changes] == ["stopped"]
+    after = v.rate_as_of(dt.date(2025, 4, 17), evidence)  # on the day of the change, the change decides
+    assert after.label == v.INACCURATE and after.later == ()
+
+
+def test_as_of_rule_prefers_a_period_covering_the_date_over_an_older_one_that_ended_later_than_it_started():
+    import datetime as dt
+
+    evidence = [_d("2025-01-01", "2025-12-31", v.MIXED, "year"), _d("2025-03-01", "2025-03-31", v.ACCURATE, "March")]
+    assert v.rate_as_of(dt.date(2025, 6, 1), evidence).decisive.what == "year"  # covers the date
+    assert v.rate_as_of(dt.date(2025, 3, 15), evidence).decisive.what == "March"  # both cover: the later start
+
+
+def test_as_of_rule_without_evidence_up_to_the_date_is_unverifiable():
+    import datetime as dt
+
+    found = v.rate_as_of(dt.date(2025, 4, 16), [_d("2025-07-01", "2025-09-30", v.ACCURATE, "later")])
+    assert found.label == v.UNVERIFIABLE and found.decisive is None and [e.what for e in found.later] == ["later"]
+    assert v.rate_as_of(dt.date(2025, 4, 16), []).label == v.UNVERIFIABLE
+
+
+def test_dated_evidence_refuses_a_reversed_period_or_an_unknown_label():
+    with pytest.raises(v.VerdictError, match="ends"):
+        _d("2025-02-01", "2025-01-01", v.ACCURATE)
+    with pytest.raises(v.VerdictError, match="has label"):
+        _d("2025-01-01", "2025-01-02", "true-ish")
