@@ -6,7 +6,7 @@ READY  := $(VENV)/.ready
 NB     ?=
 P      ?=
 
-.PHONY: book test run check clean setup
+.PHONY: book test run check bench clean setup
 
 book: $(READY)
 	$(PY) -m claimbook build
@@ -15,8 +15,15 @@ test: $(READY)
 	$(PY) -m pytest
 
 # Rerun chapters with other parameters, then rebuild: make run NB=reserves P="edition=2024 country=China"
+# NB and P reach the command through the environment, unexpanded, so no value can break the shell line.
+run: export CLAIMBOOK_NB := $(value NB)
+run: export CLAIMBOOK_P := $(value P)
 run: $(READY)
-	$(PY) -m claimbook run $(NB) $(if $(strip $(P)),-p '$(P)') --build
+	$(PY) -m claimbook run $$CLAIMBOOK_NB $${CLAIMBOOK_P:+-p "$$CLAIMBOOK_P"} --build
+
+# Benchmark against jupyter-book's own execution and the floor (prints a table; takes a few minutes)
+bench: $(READY)
+	$(PY) benchmarks/bench.py
 
 check: $(READY)
 	$(PY) -m claimbook check
