@@ -108,6 +108,13 @@ class HTML:
     def _repr_html_(self) -> str:
         return self.markup
 
+    def __repr__(self) -> str:
+        """The text without tags: what a plain-text viewer shows (and no memory address, which would make
+        two executions of the same notebook differ)."""
+        import re
+
+        return html.unescape(re.sub(r"<[^>]+>", " ", self.markup)).strip()
+
 
 def table(headers: list[str], rows: list[list[str]], caption: str = "") -> HTML:
     """An HTML table; cells are trusted markup built by the caller with html.escape."""

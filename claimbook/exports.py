@@ -145,10 +145,13 @@ def _json(value) -> bytes:
     return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n").encode()
 
 
-def write_all(executed_dir: Path | None = None, sweep_dir: Path | None = None) -> list[Path]:
-    """Write the three exports (each atomically); returns their paths."""
+def write_all(executed_dir: Path | None = None, sweep_dir: Path | None = None,
+              out_dir: Path | None = None) -> list[Path]:
+    """Write the three exports (each atomically) into out_dir (default _build/); returns their paths."""
     recs = records(executed_dir, sweep_dir)
-    _place(_json(recs), VERDICTS_JSON)
-    _place(to_csv(recs).encode(), VERDICTS_CSV)
-    _place(_json(claim_reviews(recs)), CLAIMREVIEW)
-    return [VERDICTS_JSON, VERDICTS_CSV, CLAIMREVIEW]
+    out_dir = out_dir or BUILD_DIR
+    files = {VERDICTS_JSON.name: _json(recs), VERDICTS_CSV.name: to_csv(recs).encode(),
+             CLAIMREVIEW.name: _json(claim_reviews(recs))}
+    for name, content in files.items():
+        _place(content, out_dir / name)
+    return [out_dir / name for name in files]

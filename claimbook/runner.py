@@ -159,8 +159,20 @@ def plan_sweep(name: str, param: str, values: list | None, given: dict[str, Any]
                 sweep=param) for v in values]
 
 
+# Fields papermill writes that differ between two executions of the same inputs: times, the paths of this
+# machine and process, and the random id of the injected cell. They are removed, made relative or fixed, so
+# that executed copies of the same inputs are identical byte for byte (tests/test_reliability.py).
+VOLATILE_PAPERMILL_FIELDS = ("start_time", "end_time", "duration")
+
+
 def _finish(job: Job, nb) -> None:
-    """Mark the executed copy: its inputs, its parameters, the injected cell collapsed, a banner if non-default."""
+    """Mark the executed copy: its inputs, its parameters, the injected cell collapsed, a banner if non-default;
+    drop what varies between executions."""
+    papermill = nb.metadata.get("papermill", {})
+    for key in VOLATILE_PAPERMILL_FIELDS:
+        papermill.pop(key, None)
+    papermill["input_path"] = relpath(job.path)
+    papermill["output_path"] = relpath(job.output)
     nb.metadata["claimbook"] = {
         "inputs_hash": job.inputs_hash,
         "notebook": job.path.name,
@@ -169,6 +181,8 @@ def _finish(job: Job, nb) -> None:
     }
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"  # papermill draws a random id
         if "injected-parameters" in tags or "parameters" in tags:
             cell.metadata["tags"] = sorted(set(tags) | {"hide-input"})
     if job.non_default:
@@ -178,8 +192,21 @@ def _finish(job: Job, nb) -> None:
             f"its figures and verdicts follow from those values, not from the defaults.\n:::"
         )
         banner.metadata["tags"] = ["claimbook-banner"]
+        banner["id"] = "claimbook-banner"
         first_heading = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"), 0)
         nb.cells.insert(first_heading + 1, banner)
+
+
+def check_inputs() -> None:
+    """Refuse to run on a damaged register or data file, before any notebook starts (and so before any
+    executed copy could change)."""
+    from . import claims, data
+
+    problems = [f"seeds/{p}" if p.startswith("claims.yaml") else p for p in claims.validate()] + data.check_all()
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise RunError(f"the inputs are damaged: {'; '.join(problems[:3])}{more}; nothing was run and the last "
+                       f"good chapters and book are unchanged (`python -m claimbook check` lists every problem).")
 
 
 def warm_up() -> None:
@@ -383,16 +410,17 @@ def run(names: list[str] | None = None, given: dict[str, Any] | None = None, fro
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, _kill_kernels)
+    check_inputs()
     shared = _shared_inputs_digest()
     warm_up()
     errors = _run_phase(chapters, shared, force, jobs_limit, out)
     if not errors:
-        exports.write_all()
+        exports.write_all(EXECUTED_DIR, SWEEP_DIR, BUILD_DIR)
     if not errors and summaries:
         own = {j.path.name for j in summaries}
         errors = _run_phase(summaries, shared + _executed_digest(own), force, jobs_limit, out)
     if errors:
-        kept = "; ".join(errors)
+        kept = "; ".join(dict.fromkeys(errors))  # a swept copy failing like its chapter is said once
         raise RunError(f"{kept}; the failed copy is in {relpath(FAILED_DIR)}/ and the last good "
                        f"executed chapter and book are unchanged.")
     return chapters + summaries

@@ -97,12 +97,25 @@ def test_a_malformed_parameters_file_fails_clearly(built_book, tmp_path):
     assert tree_digest(RESERVES) == before
 
 
-def test_make_run_refuses_bad_parameters_too(built_book):
+@pytest.mark.parametrize("args, fragment", BAD)
+def test_make_run_refuses_bad_parameters_too(built_book, args, fragment):
     before = (tree_digest(RESERVES), tree_digest(HTML))
-    proc = subprocess.run(["make", "--no-print-directory", "run", "NB=reserves", "P=edition=2019"], cwd=ROOT,
+    proc = subprocess.run(["make", "--no-print-directory", "run", "NB=reserves", f"P={args[1]}"], cwd=ROOT,
                           capture_output=True, text=True)
-    assert proc.returncode != 0 and "allowed: 2023, 2024, 2025, 2026" in proc.stderr
+    assert proc.returncode != 0 and fragment in proc.stderr
+    assert [ln for ln in proc.stderr.splitlines() if ln.startswith("claimbook: error:")] == [proc.stderr.splitlines()[0]]
     assert (tree_digest(RESERVES), tree_digest(HTML)) == before
+
+
+def test_make_run_passes_quotes_and_dollars_through_as_text(built_book):
+    before = tree_digest(RESERVES)
+    proc = subprocess.run(["make", "--no-print-directory", "run", "NB=reserves", "P=country='Cote d'\\''Ivoire'"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0 and "country=\"Cote d'Ivoire\" is not available for reserves" in proc.stderr
+    proc = subprocess.run(["make", "--no-print-directory", "run", "NB=reserves", "P=edition=$(shell touch pwned)"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0 and not (ROOT / "pwned").exists()
+    assert tree_digest(RESERVES) == before
 
 
 def test_params_lists_every_parameter_with_its_allowed_values(built_book):
@@ -151,6 +164,8 @@ def failing_notebook(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "EXECUTED_DIR", build / "executed")
     monkeypatch.setattr(runner, "FAILED_DIR", build / "failed")
     monkeypatch.setattr(runner, "TMP_DIR", build / "tmp")
+    monkeypatch.setattr(runner, "SWEEP_DIR", build / "sweeps")
+    monkeypatch.setattr(runner, "BUILD_DIR", build)
     monkeypatch.setattr(runner, "ROOT", tmp_path)
     return build
 
