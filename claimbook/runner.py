@@ -418,7 +418,9 @@ def run(names: list[str] | None = None, given: dict[str, Any] | None = None, fro
         exports.write_all(EXECUTED_DIR, SWEEP_DIR, BUILD_DIR)
     if not errors and summaries:
         own = {j.path.name for j in summaries}
-        errors = _run_phase(summaries, shared + _executed_digest(own), force, jobs_limit, out)
+        from .provenance import git_revision  # the reproducibility appendix names the revision
+
+        errors = _run_phase(summaries, shared + _executed_digest(own) + git_revision(), force, jobs_limit, out)
     if errors:
         kept = "; ".join(dict.fromkeys(errors))  # a swept copy failing like its chapter is said once
         raise RunError(f"{kept}; the failed copy is in {relpath(FAILED_DIR)}/ and the last good "
