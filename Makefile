@@ -5,6 +5,9 @@ PY     := $(VENV)/bin/python
 READY  := $(VENV)/.ready
 NB     ?=
 P      ?=
+# Not exported as themselves: exporting makes make expand a value such as $(shell ...); `run` passes their
+# unexpanded text instead.
+unexport NB P
 
 .PHONY: book test run check bench clean setup
 

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -205,7 +206,7 @@ def check_inputs() -> None:
     problems = [f"seeds/{p}" if p.startswith("claims.yaml") else p for p in claims.validate()] + data.check_all()
     if problems:
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-        raise RunError(f"the inputs are damaged: {'; '.join(problems[:3])}{more}; nothing was run and the last "
+        raise RunError(f"the inputs are damaged: {'; '.join(p.rstrip('.') for p in problems[:3])}{more}; nothing was run and the last "
                        f"good chapters and book are unchanged (`python -m claimbook check` lists every problem).")
 
 
@@ -270,11 +271,20 @@ def _child(job: Job, conn) -> None:
     conn.close()
 
 
+@functools.cache
+def _prepare() -> None:
+    """Once per run, before the first notebook executes: refuse damaged inputs, then warm up. (When every
+    notebook is reused, the inputs are those of the last good execution, so neither is needed.)"""
+    check_inputs()
+    warm_up()
+
+
 def _execute_all(todo: list[Job], workers: int, out) -> list[str]:
     """Execute the jobs, `workers` at a time, each in a forked child; returns the error sentences."""
     import multiprocessing
     from multiprocessing.connection import wait
 
+    _prepare()
     ctx = multiprocessing.get_context("fork")
     pending, running, errors = list(todo), {}, []
     while pending or running:
@@ -410,12 +420,12 @@ def run(names: list[str] | None = None, given: dict[str, Any] | None = None, fro
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, _kill_kernels)
-    check_inputs()
+    _prepare.cache_clear()
     shared = _shared_inputs_digest()
-    warm_up()
     errors = _run_phase(chapters, shared, force, jobs_limit, out)
-    if not errors:
-        exports.write_all(EXECUTED_DIR, SWEEP_DIR, BUILD_DIR)
+    if not errors and (_prepare.cache_info().currsize or not all(
+            (BUILD_DIR / f).exists() for f in ("verdicts.json", "verdicts.csv", "claimreview.jsonld"))):
+        exports.write_all(EXECUTED_DIR, SWEEP_DIR, BUILD_DIR)  # something ran, or the exports are missing
     if not errors and summaries:
         own = {j.path.name for j in summaries}
         from .provenance import git_revision  # the reproducibility appendix names the revision

@@ -172,7 +172,7 @@ def test_claim_text_is_escaped_in_html(monkeypatch):
 def test_verdict_and_table_text_is_escaped_in_html():
     verdict = Verdict("RES-01", "accurate", MARKUP, 1, 1, MARKUP, [MARKUP], [MARKUP])
     page = verdict._repr_html_()
-    assert "<script>" not in page and "<img" not in page and page.count(html.escape(MARKUP)) == 3
+    assert "<script>" not in page and "<img" not in page and page.count(html.escape(MARKUP)) == 4  # conclusion, rule, dataset, tier
     assert "<script>" not in collect.link(MARKUP, "RES-01") and "<script>" not in collect.table([MARKUP], []).markup
 
 
