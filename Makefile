@@ -9,13 +9,17 @@ P      ?=
 # unexpanded text instead.
 unexport NB P
 
-.PHONY: book test run check bench clean setup
+.PHONY: book test pdf run check bench clean setup
 
 book: $(READY)
 	$(PY) -m claimbook build
 
 test: $(READY)
 	$(PY) -m pytest
+
+# The whole book as one PDF (_build/pdf/claimbook.pdf), printed by Debian's Chromium (apt-installed as root).
+pdf: $(READY)
+	$(PY) -m claimbook pdf
 
 # Rerun chapters with other parameters, then rebuild: make run NB=reserves P="edition=2024 country=China"
 # NB and P reach the command through the environment, unexpanded, so no value can break the shell line.

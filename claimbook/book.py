@@ -51,24 +51,39 @@ def build(out=None) -> Path:
     if stamp.exists() and stamp.read_text() == digest and (HTML_DIR / "index.html").exists():
         print("  book         up to date", file=out, flush=True)
         return HTML_DIR / "index.html"
+    built = run_jupyter_book("html", out)
+    _swap_in(built)
+    (HTML_DIR / STAMP).write_text(digest)
+    return HTML_DIR / "index.html"
+
+
+def jupyter_book_command(builder: str) -> list[str]:
+    """The one jupyter-book command line of the project: the book in the staging folder, warnings as errors."""
+    return _jupyter_book() + ["build", str(ROOT), "--path-output", str(STAGING_DIR), "--builder", builder,
+                              "-n", "-W", "--keep-going", "-q"]
+
+
+def run_jupyter_book(builder: str, out=None) -> Path:
+    """Build the book with a Sphinx builder (html, singlehtml) in the staging folder; returns the output
+    folder. Raises BookError, with the first warning, when a chapter is missing or the build warns."""
+    out = out or sys.stdout
     missing = [p for p in _toc_chapters() if not p.exists()]
     if missing:
         raise BookError(f"{missing[0].relative_to(ROOT)} has not been executed; run `python -m claimbook run` first.")
-    cmd = _jupyter_book() + ["build", str(ROOT), "--path-output", str(STAGING_DIR), "--builder", "html",
-                             "-n", "-W", "--keep-going", "-q"]
-    print("  book         building", file=out, flush=True)
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    built = STAGING_DIR / "_build" / "html"
+    label = "book" if builder == "html" else f"book ({builder})"
+    print(f"  {label:<12} building", file=out, flush=True)
+    proc = subprocess.run(jupyter_book_command(builder), cwd=ROOT, capture_output=True, text=True)
+    built = STAGING_DIR / "_build" / builder
     if proc.returncode != 0 or not (built / "index.html").exists():
         text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)  # no terminal colours in messages
         messages = [ln for ln in text.splitlines() if "WARNING" in ln or "ERROR" in ln]
         for line in messages[:20]:
             print("    " + line, file=sys.stderr)
         first = messages[0].strip() if messages else (text.strip().splitlines() or ["unknown error"])[-1]
-        raise BookError(f"the book build failed ({first}); the last good book in _build/html is unchanged.")
-    _swap_in(built)
-    (HTML_DIR / STAMP).write_text(digest)
-    return HTML_DIR / "index.html"
+        if builder == "html":
+            raise BookError(f"the book build failed ({first}); the last good book in _build/html is unchanged.")
+        raise BookError(f"the {builder} build of the book failed ({first}).")
+    return built
 
 
 def _swap_in(built: Path) -> None:

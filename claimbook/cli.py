@@ -79,6 +79,16 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_pdf(args) -> int:
+    from . import pdf, runner
+
+    start = time.perf_counter()
+    runner.run(None, {}, keep_parameters=True)
+    path = pdf.build()
+    print(f"claimbook: the PDF is at {path.relative_to(ROOT)} ({time.perf_counter() - start:.1f} s)")
+    return 0
+
+
 def cmd_params(args) -> int:
     from .notebooks import find
     from .params import notebook_parameters
@@ -151,6 +161,10 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="run what is out of date, then assemble the book")
     build.add_argument("--force", action="store_true", help="execute every chapter again")
     build.set_defaults(func=cmd_build)
+
+    pdf = sub.add_parser("pdf", help="run what is out of date, then print the whole book to _build/pdf/claimbook.pdf "
+                                      "(with Debian's Chromium, installed with apt when missing and running as root)")
+    pdf.set_defaults(func=cmd_pdf)
 
     params = sub.add_parser("params", help="list a notebook's parameters")
     params.add_argument("notebook")
