@@ -27,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -194,5 +193,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    threading.excepthook = None
     main()
