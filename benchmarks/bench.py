@@ -6,6 +6,7 @@ Prints a table of medians over the runs, the ratios the performance targets are 
 time goes. Every measure starts from the venv already installed:
 
 1. cold build: `make book` from a clean _build/ (every chapter, its sweeps and the summaries, then Sphinx);
+   and the same with the sweeps off (`build --no-sweeps`), which executes exactly the peer's notebooks;
 2. peer: the same chapters executed by jupyter-book itself (`execute_notebooks: force`, temporary config
    and table of contents pointing at notebooks/), the way most books are built;
 3. floor: every notebook the cold build executes, run as a plain Python script (no kernel, as many at once
@@ -148,7 +149,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     runs = ap.parse_args().runs
     results: dict[str, list[float]] = {k: [] for k in (
-        "cold build (make book, clean _build)", "peer: jupyter-book executes the notebooks",
+        "cold build (make book, clean _build)", "cold build, sweeps off (the peer's notebooks)",
+        "peer: jupyter-book executes the notebooks",
         "floor: plain scripts + Sphinx", "make book, nothing changed", "one chapter rerun + rebuild",
         "peak memory of the cold build (MiB)")}
     rerun_editions = [2024, 2023, 2026]
@@ -160,6 +162,10 @@ def main() -> None:
             results["cold build (make book, clean _build)"].append(seconds)
             results["peak memory of the cold build (MiB)"].append(mib)
             results["make book, nothing changed"].append(timed(MAKE + ["book"]))
+            shutil.rmtree(BUILD, ignore_errors=True)
+            results["cold build, sweeps off (the peer's notebooks)"].append(
+                timed([PY, "-m", "claimbook", "build", "--no-sweeps"]))
+            timed(MAKE + ["book"])  # the sweeps back, for the rerun below
             edition = rerun_editions[i % len(rerun_editions)]
             results["one chapter rerun + rebuild"].append(timed(MAKE + ["run", "NB=reserves", f"P=edition={edition}"]))
             timed([PY, "-m", "claimbook", "run", "reserves", "--build"])  # back to the defaults
@@ -179,6 +185,7 @@ def main() -> None:
     print("\n| target | measured | limit | met |\n|---|---|---|---|")
     rows = [
         ("cold build / peer", cold / peer, 0.5),
+        ("cold build, sweeps off / peer (same notebooks)", med["cold build, sweeps off (the peer's notebooks)"] / peer, 0.5),
         ("cold build / floor", cold / floor, 1.5),
         ("unchanged build (s)", med["make book, nothing changed"], 3.0),
         ("rerun + rebuild (s) vs 1.3 x (papermill alone + unchanged build)", med["one chapter rerun + rebuild"], rerun_target),

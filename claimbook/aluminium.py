@@ -51,8 +51,6 @@ DECLINE_RULE = ("'Reduced' is checked by the quantity imported from Russia, same
                 "inaccurate. The record shows timing, not cause.")
 PLANT_RULE = ("A rank among smelters or producers needs figures by plant or company; without them in the "
               "record the claim is unverifiable.")
-NOT_RATED_RULE = ("Predictions and opinions are not rated; the verdict gives the proportions that bear on them "
-                  "and the evidence that would settle them.")
 
 SHARE_OF = {"apparent_consumption": "US apparent consumption (the US market)",
             "imports": "US aluminium imports"}
@@ -591,8 +589,7 @@ def check_statement(claim: dict, statement_id: str, context: str = "") -> v.Verd
 
 def not_rated(claim: dict, why: str, settle: str, datasets: list[str]) -> v.Verdict:
     """A prediction or opinion: not rated, with the proportions that bear on it and what would settle it."""
-    return v.Verdict(claim["id"], v.NOT_RATED, f"Not rated: {why}; {settle}.", None, None, NOT_RATED_RULE,
-                     datasets)
+    return v.not_rated(claim, f"Not rated: {why}; {settle}.", datasets)
 
 
 def import_source_share(country: str, edition: int = 2026) -> dict:

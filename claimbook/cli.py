@@ -73,7 +73,7 @@ def cmd_build(args) -> int:
     from . import runner
 
     start = time.perf_counter()
-    runner.run(None, {}, keep_parameters=True, force=args.force)
+    runner.run(None, {}, keep_parameters=True, force=args.force, sweeps=not args.no_sweeps)
     _build_book()
     print(f"claimbook: done in {time.perf_counter() - start:.1f} s")
     return 0
@@ -160,6 +160,8 @@ def parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="run what is out of date, then assemble the book")
     build.add_argument("--force", action="store_true", help="execute every chapter again")
+    build.add_argument("--no-sweeps", action="store_true",
+                       help="skip the robustness sweeps (quicker; the verdicts page then shows no matrix)")
     build.set_defaults(func=cmd_build)
 
     pdf = sub.add_parser("pdf", help="run what is out of date, then print the whole book to _build/pdf/claimbook.pdf "

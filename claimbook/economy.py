@@ -40,8 +40,6 @@ FLOWS = {  # flow -> (label, is gas)
     "pipeline_gas_power_of_siberia": ("pipeline gas (Power of Siberia)", True),
 }
 
-OPINION_RULE = ("Opinions and predictions are listed but not rated: no record can show them true or false; the "
-                "conclusion gives the facts that bear on them and what would settle them.")
 FDI_RULE = ("Foreign investment counts as decreasing in a year when the chosen measure shows foreign investors taking "
             "out more than they put in (a negative net inflow or a fall in the FDI stock). 'Sharp' needs a "
             "pre-war baseline in the same measure, which the data lack, so a confirmed fall is rated at most "
@@ -476,12 +474,11 @@ def check_unrecorded_event(claim: dict) -> v.Verdict:
 
 def not_rated(claim: dict, reason: str, bearing: str, settle: str, datasets: list[str] | None = None,
               tiers: list[str] | None = None) -> v.Verdict:
-    """An opinion or prediction: not rated (OPINION_RULE), with the facts that bear on it."""
+    """An opinion or prediction: not rated (NOT_RATED_RULE), with the facts that bear on it."""
     if claim.get("kind") not in ("opinion", "prediction"):
         raise EconomyError(f"{claim['id']} is a {claim.get('kind')} claim, which is rated, not left unrated.")
     conclusion = f"This is {reason}, so it is not rated; {bearing}; what would settle it: {settle}."
-    return v.Verdict(claim["id"], v.NOT_RATED, conclusion, claim["statement"], None, OPINION_RULE,
-                     datasets or [], evidence_tiers=tiers or [])
+    return v.not_rated(claim, conclusion, datasets, tiers)
 
 
 def collapse_facts(start_year: int, end_year: int, estimate: str = "first") -> str:

@@ -68,7 +68,6 @@ TIMELINE_ROWS = [
     ("ukraine_minerals", "us_ukraine_fund_signed", "as_of", "US-Ukraine fund agreement signed"),
 ]
 
-OPINION_RULE = "Opinions and predictions are listed but not rated; the conclusion names the evidence that would bear on them."
 WEEKDAYS = list(calendar.day_name)
 _DATE_IN_TEXT = re.compile(rf"\b(?P<weekday>{'|'.join(WEEKDAYS)})\s+(?P<date>\d{{1,2}}\s+[A-Z][a-z]+\s+\d{{4}})")
 
@@ -354,7 +353,7 @@ def check_opinion(claim: dict) -> v.Verdict:
     conclusion = (f"A judgement of motive, voiced in {len(arts)} of the {len(articles())} articles "
                   f"({_seeds(arts)}), that no record can rate; evidence that would bear on it: {evidence_needed}"
                   f"{_searched_text(SEARCH_TERMS.get(claim['id'], ()))}.")
-    return v.Verdict(claim["id"], v.NOT_RATED, conclusion, claim["statement"], None, OPINION_RULE, [])
+    return v.not_rated(claim, conclusion)
 
 
 # --- the timeline -------------------------------------------------------------------------------------------

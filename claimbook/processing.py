@@ -60,8 +60,6 @@ ACTION_RULE = ("An action the record shows (a contract, an investment) supports 
                "is reported for. " + v.AS_OF_RULE)
 UNRECORDED_RULE = ("A factual statement that no dataset of the project addresses is unverifiable; the conclusion "
                    "names what was searched and what record would settle it.")
-NOT_RATED_RULE = ("Opinions and predictions (the register's kind) are not rated; the conclusion says why and what "
-                  "evidence would bear on them.")
 
 
 # ---------------------------------------------------------------- periods and dated evidence
@@ -506,10 +504,10 @@ def check_unrecorded(claim: dict, searched: str, settle: str) -> v.Verdict:
 
 
 def check_not_rated(claim: dict, why: str, context: str = "") -> v.Verdict:
-    """An opinion or prediction (NOT_RATED_RULE); refuses a claim the register lists as factual."""
+    """An opinion or prediction (v.NOT_RATED_RULE); refuses a claim the register lists as factual."""
     if claim["kind"] not in UNRATED_KINDS:
         raise v.VerdictError(f"{claim['id']} is a {claim['kind']} claim, which must be rated.")
     text = f"This is {'an' if claim['kind'] == 'opinion' else 'a'} {claim['kind']}: {why}"
     if context:
         text += f" For context: {context}"
-    return v.Verdict(claim["id"], v.NOT_RATED, text, None, None, NOT_RATED_RULE, [SHARES] if context else [])
+    return v.not_rated(claim, text, [SHARES] if context else [])

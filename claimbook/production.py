@@ -27,7 +27,6 @@ UNDERDEVELOPED_RULE = ("'Underdeveloped relative to its resources' is read as a 
 RECORD_RULE = ("A statement of fact, event or stated aim is accurate when a primary record located shows every "
                "part of it; mostly accurate when some part rests only on secondary reports (TIER_RULE); "
                "unverifiable when no record located shows some part.")
-UNRATED_RULE = "Opinions and predictions are listed but not rated; the conclusion says what evidence would settle them."
 
 
 # --- data selection -------------------------------------------------------------------------------------
@@ -362,7 +361,7 @@ def check_unrated(claim: dict, reason: str, settle: str) -> v.Verdict:
     """Opinions and predictions: not rated, with the reason and what would settle them."""
     if claim["kind"] not in ("opinion", "prediction"):
         raise v.VerdictError(f"{claim['id']} is a {claim['kind']} claim and must be rated.")
-    return v.Verdict(claim["id"], v.NOT_RATED, f"{reason}; {settle}.", None, None, UNRATED_RULE, [])
+    return v.not_rated(claim, f"{reason}; {settle}.")
 
 
 def processing_fact(figure_id: str) -> dict:

@@ -389,11 +389,11 @@ def _place(content: bytes, target: Path) -> None:
 
 def run(names: list[str] | None = None, given: dict[str, Any] | None = None, from_text: bool = True,
         jobs_limit: int | None = None, force: bool = False, keep_parameters: bool = False,
-        sweep: tuple[str, list | None] | None = None, out=None) -> list[Job]:
+        sweep: tuple[str, list | None] | None = None, sweeps: bool = True, out=None) -> list[Job]:
     """Execute what is out of date; raises RunError naming every failed notebook.
 
     Chapters run first, together with their robustness sweeps (each value of the parameters a chapter
-    declares in `claimbook.sweep`, the others at their defaults). With `sweep` (the command line's
+    declares in `claimbook.sweep`, the others at their defaults; `sweeps=False` skips them). With `sweep` (the command line's
     --sweep), the named chapters run only as swept copies of that parameter. Then the exports are
     written and the summaries run (notebooks marked `claimbook.summary`, which read the executed
     chapters): they are always included, so they never show stale verdicts.
@@ -407,7 +407,9 @@ def run(names: list[str] | None = None, given: dict[str, Any] | None = None, fro
         jobs = [j for n in names for j in plan_sweep(n, sweep[0], sweep[1], given, from_text)]
     else:
         jobs = plan(names, given or {}, from_text, keep_parameters)
-        jobs += [sj for j in jobs if not j.summary for p in declared_sweeps(j.path) for sj in plan_sweep(j.name, p, None)]
+        if sweeps:
+            jobs += [sj for j in jobs if not j.summary for p in declared_sweeps(j.path)
+                     for sj in plan_sweep(j.name, p, None)]
     named = {j.path for j in jobs}
     summaries = [j for j in jobs if j.summary]
     unnamed = [p.name for p in all_notebooks().values() if p not in named and is_summary(p)]

@@ -84,7 +84,6 @@ REPAY_RULE = ("'Pays back' aid needs a repayment obligation or a credit for past
               "unverifiable. " + v.TIER_RULE)
 PAIR_RULE = ("'Both are rich in vast deposits' holds for a country that ranks within the top N of the USGS reserves "
              "table of the chosen edition: both, accurate; one, mixed; neither, inaccurate.")
-OPINION_RULE = "An opinion or a prediction is listed but not rated."
 
 
 # ---------------------------------------------------------------- data selection
@@ -524,4 +523,4 @@ def check_opinion(claim: dict, reason: str) -> v.Verdict:
     """An opinion or prediction: not rated, with the reason and what evidence would settle it."""
     if claim["kind"] not in ("opinion", "prediction"):
         raise v.VerdictError(f"{claim['id']} is a {claim['kind']} claim, not an opinion or prediction.")
-    return v.Verdict(claim["id"], v.NOT_RATED, reason, claim["statement"], None, OPINION_RULE, [])
+    return v.not_rated(claim, reason)

@@ -48,6 +48,8 @@ NUMBER_RULE = ("A number within the tolerance of the record is accurate; within 
 RANK_RULE = ("A rank that holds in the reference edition is accurate; one that holds only in other editions "
              "is mixed; one that misses by a single place in the reference edition is mostly inaccurate; otherwise inaccurate.")
 TIER_RULE = ("A claim that rests only on secondary evidence is rated at most mostly accurate.")
+NOT_RATED_RULE = ("Opinions and predictions (the register's kind) are listed but not rated: no record can show them "
+                  "true or false; the conclusion says what evidence would bear on them.")
 CORROBORATION_RULE = ("An event or attribution that a primary record shows is accurate; one that a record or the "
                       "calendar contradicts is inaccurate; one given by at least the required number of independent "
                       "reports is corroborated, and rated mostly accurate when those reports are all secondary; with "
@@ -313,6 +315,13 @@ class Verdict:
             f'<p class="verdict-meta">Rule: {esc(self.rule)} Evidence: {esc(tiers)}. '
             f"Data: {esc(', '.join(self.datasets) or 'none')}.</p></div>"
         )
+
+
+def not_rated(claim: dict, conclusion: str, datasets: list[str] | None = None,
+              evidence_tiers: list[str] | None = None) -> Verdict:
+    """The verdict on an opinion or a prediction (NOT_RATED_RULE): the conclusion gives what bears on it."""
+    return Verdict(claim["id"], NOT_RATED, conclusion, claim["statement"], None, NOT_RATED_RULE, list(datasets or []),
+                   list(evidence_tiers or []))
 
 
 # Recorded the way myst-nb's glue records hidden values (so the book does not render it), under a JSON
