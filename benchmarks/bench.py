@@ -89,7 +89,7 @@ def floor_build(workdir: Path) -> float:
 
     jobs = runner.plan(None, {}, True)
     chapters = [j for j in jobs if not j.summary]
-    jobs += [s for j in chapters for p in runner.declared_sweeps(j.path) for s in runner.plan_sweep(j.name, p, None)]
+    jobs += [s for j in chapters for p in j.sweeps for s in runner.plan_sweep(j.name, p, None)]
     scripts = []
     for i, job in enumerate(jobs):
         nb = nbformat.read(job.path, as_version=4)

@@ -50,6 +50,7 @@ class Job:
     params: dict[str, Any]
     defaults: dict[str, Any]
     summary: bool = False  # reads the executed chapters, so runs after them
+    sweeps: tuple[str, ...] = ()  # the parameter the build sweeps for the robustness matrix (metadata claimbook.sweep)
     sweep: str | None = None  # the parameter this copy varies; a swept copy never replaces the chapter
     inputs_hash: str = ""
 
@@ -126,17 +127,21 @@ def plan(names: list[str] | None, given: dict[str, Any], from_text: bool,
                 params = None  # the notebook or its data changed: back to the defaults
         if params is None:
             params = resolve(declared, given, name, from_text=from_text)
-        jobs.append(Job(name, path, params, {k: p.default for k, p in declared.items()}, _is_summary(nb)))
+        jobs.append(Job(name, path, params, {k: p.default for k, p in declared.items()}, _is_summary(nb),
+                        _declared_sweeps(nb, path)))
     return jobs
 
 
-def declared_sweeps(path: Path) -> list[str]:
-    """The parameters a chapter declares for its robustness sweep (notebook metadata claimbook.sweep)."""
-    nb = nbformat.read(path, as_version=4)
-    declared = list(nb.metadata.get("claimbook", {}).get("sweep", []))
+def _declared_sweeps(nb, path: Path) -> tuple[str, ...]:
+    declared = tuple(nb.metadata.get("claimbook", {}).get("sweep", []))
     if len(declared) > 1:  # the robustness matrix has one row per claim and one column per value
         raise RunError(f"{relpath(path)} declares {len(declared)} sweep parameters; give one.")
     return declared
+
+
+def declared_sweeps(path: Path) -> tuple[str, ...]:
+    """The parameter a chapter declares for its robustness sweep (notebook metadata claimbook.sweep)."""
+    return _declared_sweeps(nbformat.read(path, as_version=4), path)
 
 
 def plan_sweep(name: str, param: str, values: list | None, given: dict[str, Any] | None = None,
@@ -408,8 +413,7 @@ def run(names: list[str] | None = None, given: dict[str, Any] | None = None, fro
     else:
         jobs = plan(names, given or {}, from_text, keep_parameters)
         if sweeps:
-            jobs += [sj for j in jobs if not j.summary for p in declared_sweeps(j.path)
-                     for sj in plan_sweep(j.name, p, None)]
+            jobs += [sj for j in jobs if not j.summary for p in j.sweeps for sj in plan_sweep(j.name, p, None)]
     named = {j.path for j in jobs}
     summaries = [j for j in jobs if j.summary]
     unnamed = [p.name for p in all_notebooks().values() if p not in named and is_summary(p)]
