@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from . import ROOT, ClaimbookError
-from .runner import BUILD_DIR, EXECUTED_DIR
+from .runner import BUILD_DIR
 
 HTML_DIR = BUILD_DIR / "html"
 STAGING_DIR = BUILD_DIR / "jb"
@@ -117,7 +117,3 @@ def _toc_chapters() -> list[Path]:
 
     walk(toc)
     return [ROOT / f"{f}.ipynb" for f in files if f.startswith("_build/executed/")]
-
-
-def executed_chapters() -> list[Path]:
-    return sorted(EXECUTED_DIR.glob("*.ipynb"))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import claims as register
 from .collect import executed_verdicts, swept_verdicts
-from .runner import BUILD_DIR, _place
+from .runner import BUILD_DIR, write_whole
 from .verdicts import SCALE
 
 VERDICTS_JSON = BUILD_DIR / "verdicts.json"
@@ -153,5 +153,5 @@ def write_all(executed_dir: Path | None = None, sweep_dir: Path | None = None,
     files = {VERDICTS_JSON.name: _json(recs), VERDICTS_CSV.name: to_csv(recs).encode(),
              CLAIMREVIEW.name: _json(claim_reviews(recs))}
     for name, content in files.items():
-        _place(content, out_dir / name)
+        write_whole(content, out_dir / name)
     return [out_dir / name for name in files]

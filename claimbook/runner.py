@@ -379,12 +379,12 @@ def _run_phase(jobs: list[Job], shared: str, force: bool, jobs_limit: int | None
     for job in copies:
         source = current.get(job.inputs_hash) or todo[job.inputs_hash].output
         if source.exists() and recorded(source).get("inputs_hash") == job.inputs_hash:
-            _place(source.read_bytes(), job.output)
+            write_whole(source.read_bytes(), job.output)
             print(f"  {job.label:<12} copied from {relpath(source)} (same inputs)", file=out, flush=True)
     return errors
 
 
-def _place(content: bytes, target: Path) -> None:
+def write_whole(content: bytes, target: Path) -> None:
     """Write a file whole or not at all: a temporary file beside it, then a rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
