@@ -104,11 +104,12 @@ def cmd_params(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from . import claims, data
+    from . import claims, data, evidence
     from .notebooks import all_notebooks
     from .params import notebook_parameters, resolve
 
     problems = claims.validate() + data.check_all()
+    problems += evidence.validate() if not problems else []
     for name, path in all_notebooks().items():
         try:
             declared = notebook_parameters(path)

@@ -29,8 +29,8 @@ SCHEMA_DIR = Path(__file__).parent / "schemas"
 PUBLISHER = {"@type": "Organization", "name": "claimbook"}
 BEST, WORST = max(v for v in SCALE.values() if v), min(v for v in SCALE.values() if v)
 CSV_COLUMNS = ("claim_id", "area", "kind", "claimant", "claimant_role", "as_of", "statement", "articles", "label",
-               "rating", "conclusion", "claimed", "found", "rule", "datasets", "evidence_tiers", "chapter",
-               "section", "parameters", "robustness")
+               "rating", "evidence", "conclusion", "claimed", "found", "rule", "datasets", "sources", "findings",
+               "since_then", "content", "searched", "sensitivity", "chapter", "section", "parameters", "robustness")
 
 
 def section_url(chapter: str, claim_id: str) -> str:
@@ -61,7 +61,9 @@ def records(executed_dir: Path | None = None, sweep_dir: Path | None = None) -> 
             "articles": appearances,
             "label": v.get("label"), "rating": v.get("rating"), "conclusion": v.get("conclusion"),
             "claimed": v.get("claimed"), "found": v.get("found"), "rule": v.get("rule"),
-            "datasets": v.get("datasets", []), "evidence_tiers": v.get("evidence_tiers", []),
+            "datasets": v.get("datasets", []), "evidence": v.get("evidence"), "sources": v.get("sources", []),
+            "findings": v.get("findings", []), "since_then": v.get("since_then", []), "content": v.get("content"),
+            "searched": v.get("searched"), "sensitivity": v.get("sensitivity"),
             "chapter": v.get("chapter"), "section": section_url(v["chapter"], c["id"]) if v else None,
             "parameters": v.get("parameters"),
             "robustness": None if robustness is None else {

@@ -206,9 +206,10 @@ def _finish(job: Job, nb) -> None:
 def check_inputs() -> None:
     """Refuse to run on a damaged register or data file, before any notebook starts (and so before any
     executed copy could change)."""
-    from . import claims, data
+    from . import claims, data, evidence
 
     problems = [f"seeds/{p}" if p.startswith("claims.yaml") else p for p in claims.validate()] + data.check_all()
+    problems += evidence.validate() if not problems else []
     if problems:
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
         raise RunError(f"the inputs are damaged: {'; '.join(p.rstrip('.') for p in problems[:3])}{more}; nothing was run and the last "
@@ -219,7 +220,7 @@ def warm_up() -> None:
     """Import what the chapters import and parse the register and every dataset, once, before forking."""
     import importlib
 
-    from . import claims, data, engine
+    from . import claims, data, engine, evidence
 
     for module in engine.WARM_MODULES:
         importlib.import_module(module)
@@ -229,6 +230,8 @@ def warm_up() -> None:
         claims.claims()
         for name in data.dataset_names():
             data.load(name)
+        evidence.records()
+        evidence.entry("")
     except ClaimbookError:
         pass  # a damaged input: the notebook that reads it will fail and name it
 

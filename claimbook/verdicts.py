@@ -12,7 +12,7 @@ import datetime as dt
 import html
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -32,39 +32,14 @@ SCALE: dict[str, int | None] = {
     UNVERIFIABLE: None, NOT_RATED: None,
 }
 MEANING = {
-    ACCURATE: "The record supports the statement as made.",
-    MOSTLY_ACCURATE: "The record supports the statement, with a caveat that does not change its thrust "
-                     "(a margin beyond the tolerance, or evidence only from secondary reports).",
-    MIXED: "Part holds and part does not, or it holds only in some editions of the data.",
-    MOSTLY_INACCURATE: "The statement is near the record but wrong on its main point.",
-    INACCURATE: "The record contradicts the statement.",
-    UNVERIFIABLE: "No public record located can settle the statement.",
+    ACCURATE: "True as stated, on the record published by the claim's date.",
+    MOSTLY_ACCURATE: "True in its main point, with a detail or a margin that is off.",
+    MIXED: "Part is true and part is not, or it holds only in some editions of the data.",
+    MOSTLY_INACCURATE: "Wrong in its main point, though a detail or the order of magnitude is right.",
+    INACCURATE: "The record contradicts it.",
+    UNVERIFIABLE: "A search of the public record found nothing that settles it; the verdict says what was searched.",
     NOT_RATED: "An opinion or a prediction: listed, but no factual verdict is possible.",
 }
-
-NUMBER_RULE = ("A number within the tolerance of the record is accurate; within twice the tolerance, mostly "
-               "accurate; within four times, mostly inaccurate; further away, inaccurate. 'At least' and "
-               "'more than' claims are accurate whenever the record reaches the bound.")
-RANK_RULE = ("A rank that holds in the reference edition is accurate; one that holds only in other editions "
-             "is mixed; one that misses by a single place in the reference edition is mostly inaccurate; otherwise inaccurate.")
-TIER_RULE = ("A claim that rests only on secondary evidence is rated at most mostly accurate.")
-NOT_RATED_RULE = ("Opinions and predictions (the register's kind) are listed but not rated: no record can show them "
-                  "true or false; the conclusion says what evidence would bear on them.")
-CORROBORATION_RULE = ("An event or attribution that a primary record shows is accurate; one that a record or the "
-                      "calendar contradicts is inaccurate; one given by at least the required number of independent "
-                      "reports is corroborated, and rated mostly accurate when those reports are all secondary; with "
-                      "fewer reports and no primary record it is unverifiable.")
-PARTS_RULE = ("A statement made of several checkable parts is accurate when the record confirms every part; mostly "
-              "accurate when it confirms at least the required share and contradicts none; mixed when it confirms "
-              "some and contradicts others; mostly inaccurate when it contradicts some and confirms none; "
-              "inaccurate when it contradicts all; unverifiable when it confirms too few and contradicts none.")
-POINTS_RULE = ("A share within the tolerance (in percentage points) of the record is accurate; within twice the "
-               "tolerance, mostly accurate; within four times, mostly inaccurate; further away, inaccurate. "
-               "'At least' and 'more than' claims are accurate whenever the record reaches the bound.")
-HOLDS_RULE = ("A statement that holds in the reference edition (or year) is accurate; one that holds only in "
-              "others is mixed; one that holds in none is inaccurate; where the reference cannot test it, one "
-              "that holds in every edition that can is mostly accurate.")
-
 
 class VerdictError(ClaimbookError):
     pass
@@ -178,56 +153,6 @@ def rate_comparison(larger: float | None, smaller: float | None, min_ratio: floa
     return INACCURATE
 
 
-def rate_corroboration(n_reports: int, min_reports: int, tiers: list[str], contradicted: bool = False) -> str:
-    """Label for an event or attribution from how many independent reports give it (CORROBORATION_RULE).
-
-    `tiers` are the tiers of the evidence that gives it (the articles themselves are secondary); a primary
-    record settles it, a contradiction (a record or the calendar saying otherwise) refutes it.
-    """
-    if min_reports < 1:
-        raise VerdictError(f"at least one report must be required, got {min_reports}.")
-    if n_reports < 0:
-        raise VerdictError(f"the number of reports must not be negative, got {n_reports}.")
-    if contradicted:
-        return INACCURATE
-    if "primary" in tiers:
-        return ACCURATE
-    if n_reports >= min_reports:
-        return cap_for_tier(ACCURATE, tiers)
-    return UNVERIFIABLE
-
-
-def rate_parts(confirmed: int, contradicted: int, total: int, min_share: float) -> str:
-    """Label for a statement of `total` checkable parts, of which the record confirms `confirmed` and
-    contradicts `contradicted` (the rest it does not cover); see PARTS_RULE."""
-    if total < 1 or confirmed < 0 or contradicted < 0 or confirmed + contradicted > total:
-        raise VerdictError(f"{confirmed} confirmed and {contradicted} contradicted do not fit {total} parts.")
-    if not 0 < min_share <= 1:
-        raise VerdictError(f"the required share must be in (0, 1], got {min_share}.")
-    if contradicted == total:
-        return INACCURATE
-    if contradicted:
-        return MIXED if confirmed else MOSTLY_INACCURATE
-    if confirmed == total:
-        return ACCURATE
-    if confirmed / total >= min_share:
-        return MOSTLY_ACCURATE
-    return UNVERIFIABLE
-
-
-def cap_for_tier(label: str, tiers: list[str]) -> str:
-    """TIER_RULE: without primary evidence a label stays at or below 'mostly accurate'."""
-    if label == ACCURATE and "primary" not in tiers:
-        return MOSTLY_ACCURATE
-    return label
-
-
-AS_OF_RULE = ("A claim is judged as of its date: the evidence about the state of things on that date decides (a "
-              "period that covers the date first, else the latest period that ended before it); evidence about a "
-              "later period is shown as a later change and does not alter the label. With no evidence up to the "
-              "date, the claim is unverifiable as of its date.")
-
-
 @dataclass(frozen=True)
 class Dated:
     """One piece of evidence about the period from `start` to `end` (inclusive), with the label it alone
@@ -275,98 +200,6 @@ def rate_as_of(when: dt.date, evidence: Sequence[Dated]) -> AsOf:
     return AsOf(decisive.label, decisive, later)
 
 
-@dataclass
-class Verdict:
-    """One claim's verdict, as the book shows it and the exports carry it (the parameters it ran with
-    are added from the executed notebook's metadata when verdicts are collected)."""
-
-    claim_id: str
-    label: str
-    conclusion: str
-    claimed: Any
-    found: Any
-    rule: str
-    datasets: list[str]
-    evidence_tiers: list[str] = field(default_factory=list)
-
-    def __post_init__(self):
-        if self.label not in SCALE:
-            raise VerdictError(f"{self.claim_id}: '{self.label}' is not a label; allowed: {', '.join(SCALE)}.")
-        if not self.conclusion.strip():
-            raise VerdictError(f"{self.claim_id}: the verdict has no conclusion.")
-
-    @property
-    def rating(self) -> int | None:
-        return SCALE[self.label]
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["rating"] = self.rating
-        return d
-
-    def _repr_html_(self):
-        esc = html.escape
-        tiers = ", ".join(sorted(set(self.evidence_tiers))) or "n/a"
-        return (
-            f'<div class="claimbook-verdict verdict-{self.label.replace(" ", "-")}" '
-            f'id="verdict-{esc(self.claim_id)}">'
-            f'<p class="verdict-label"><strong>Verdict on {esc(self.claim_id)}: {esc(self.label)}</strong></p>'
-            f"<p>{esc(self.conclusion)}</p>"
-            f'<p class="verdict-meta">Rule: {esc(self.rule)} Evidence: {esc(tiers)}. '
-            f"Data: {esc(', '.join(self.datasets) or 'none')}.</p></div>"
-        )
-
-
-def not_rated(claim: dict, conclusion: str, datasets: list[str] | None = None,
-              evidence_tiers: list[str] | None = None) -> Verdict:
-    """The verdict on an opinion or a prediction (NOT_RATED_RULE): the conclusion gives what bears on it."""
-    return Verdict(claim["id"], NOT_RATED, conclusion, claim["statement"], None, NOT_RATED_RULE, list(datasets or []),
-                   list(evidence_tiers or []))
-
-
-# Recorded the way myst-nb's glue records hidden values (so the book does not render it), under a JSON
-# media type, so the executed notebook stores the verdict as a JSON object.
-GLUE_PREFIX = "application/papermill.record/"
-GLUE_MIME = GLUE_PREFIX + "application/vnd.claimbook.verdict+json"
-
-
-def show(verdict: Verdict) -> None:
-    """Display the verdict for the reader and record it in the notebook for the summary and exports."""
-    from IPython.display import display
-
-    display(verdict)
-    display({GLUE_MIME: verdict.to_dict()}, raw=True,
-            metadata={"scrapbook": {"name": f"verdict-{verdict.claim_id}", "mime_prefix": GLUE_PREFIX}})
-
-
-def from_notebook(nb) -> dict[str, dict]:
-    """The verdicts recorded in an executed notebook, by claim id."""
-    found: dict[str, dict] = {}
-    for cell in nb.cells:
-        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            name = out.get("metadata", {}).get("scrapbook", {}).get("name", "")
-            if name.startswith("verdict-") and GLUE_MIME in out.get("data", {}):
-                data = out["data"][GLUE_MIME]
-                found[name.removeprefix("verdict-")] = json.loads(data) if isinstance(data, str) else dict(data)
-    return found
-
-
-# Rules added with the economy chapter: yearly statements, claims made of parts, and events.
-
-YEARS_RULE = ("A present-tense statement about a yearly figure is judged on the latest year with data in the chosen "
-              "years (its 'now'): it holds there and in every earlier year with data, accurate; it holds there but "
-              "not in every earlier year, mostly accurate; it fails there but held in an earlier year, mostly "
-              "inaccurate; it holds in no year, inaccurate. A year without data is a gap: named, and counted neither "
-              "way; with no year of data the statement is unverifiable.")
-COMPOUND_RULE = ("A claim made of parts is rated part by part, and the rated parts are combined by the mean of their "
-                 "ratings, rounded to the nearest label with halves going to the less favourable one; an unverifiable "
-                 "part is named and left out, and then the whole is at most mostly accurate; with no part rated, "
-                 "the whole is unverifiable.")
-EVENT_RULE = ("An event is split into its core and its details: the core and every detail found in the record, "
-              "accurate; the core found and some details not settled by the record, mostly accurate; the core "
-              "found and a detail contradicted, mixed; the core contradicted, inaccurate; the core not found in "
-              "the record searched, unverifiable.")
-
 _BY_RATING = {r: label for label, r in SCALE.items() if r is not None}
 
 
@@ -398,15 +231,311 @@ def rate_compound(parts: Mapping[str, str]) -> str:
     return _BY_RATING[rating]
 
 
-def rate_event(core: bool | None, details: Mapping[str, bool | None] | None = None) -> str:
-    """Label for an event claim: whether the record shows its core, and each detail (None: not settled)."""
-    details = details or {}
-    if core is None:
+# --- findings from dated records ---------------------------------------------------------------------------
+
+ROLES = ("core", "detail", "said", "quoted", "content", "context")
+
+
+def rate_findings(parts: Sequence[tuple[str, bool]]) -> str:
+    """Label for a statement from its findings as of its date: (role, holds) pairs; see FINDINGS.
+
+    `said` counts as a core part (did the person say it) and `quoted` as a detail (were the printed words
+    theirs); `content` and `context` findings never move the label.
+    """
+    cores = [h for role, h in parts if role in ("core", "said")]
+    details = [h for role, h in parts if role in ("detail", "quoted")]
+    if not cores:
         return UNVERIFIABLE
-    if not core:
-        return INACCURATE
-    if any(d is False for d in details.values()):
+    if all(cores):
+        failed = details.count(False)
+        if not failed:
+            return ACCURATE
+        return MIXED if failed >= 2 and failed * 2 > len(details) else MOSTLY_ACCURATE
+    if any(cores):
         return MIXED
-    if all(d is True for d in details.values()):
-        return ACCURATE
-    return MOSTLY_ACCURATE
+    return MOSTLY_INACCURATE if any(details) else INACCURATE
+
+
+# How strong the evidence is: shown beside the label, never folded into it. Strongest first.
+STRENGTHS = ("primary record", "official statistics", "independent reports", "single report",
+             "secondary statistics", "no record")
+
+
+def evidence_strength(record_tiers: Sequence[tuple[str, str]], dataset_tiers: Sequence[str]) -> str:
+    """The strongest kind of evidence among the records (tier, publisher) and datasets (tier) that decide."""
+    if any(tier == "primary" for tier, _ in record_tiers):
+        return "primary record"
+    if any(tier == "primary" for tier in dataset_tiers):
+        return "official statistics"
+    publishers = {pub for tier, pub in record_tiers}
+    if len(publishers) >= 2:
+        return "independent reports"
+    if publishers:
+        return "single report"
+    if dataset_tiers:
+        return "secondary statistics"
+    return "no record"
+
+
+# --- the rules: each one object with its text and its function ----------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """A stated rule: what the reader is told (title, text) and the function that applies it."""
+
+    key: str
+    title: str
+    text: str
+    apply: Callable[..., Any] = field(repr=False, compare=False)
+
+    def __call__(self, *args, **kwargs):
+        return self.apply(*args, **kwargs)
+
+    def markdown(self) -> str:
+        return f"**{self.title}.** {self.text}"
+
+
+NUMBER = Rule("number", "Numbers", "A number within the tolerance of the record is accurate; within twice the "
+              "tolerance, mostly accurate; within four times, mostly inaccurate; further away, inaccurate. 'At "
+              "least' and 'more than' claims are accurate whenever the record reaches the bound.", rate_number)
+POINTS = Rule("points", "Shares in percentage points", "A share within the tolerance (in percentage points) of the "
+              "record is accurate; within twice the tolerance, mostly accurate; within four times, mostly "
+              "inaccurate; further away, inaccurate. 'At least' and 'more than' claims are accurate whenever the "
+              "record reaches the bound.", rate_points)
+RANK = Rule("rank", "Ranks", "A rank that holds in the edition a reader had on the claim's date is accurate; one "
+            "that holds only in other editions is mixed; one that misses by a single place is mostly inaccurate; "
+            "otherwise inaccurate.", rate_rank)
+HOLDS = Rule("holds", "Statements tested edition by edition", "A statement that holds in the reference edition "
+             "(or year) is accurate; one that holds only in others is mixed; one that holds in none is "
+             "inaccurate; where the reference cannot test it, one that holds in every edition that can is mostly "
+             "accurate.", rate_holds)
+COMPARISON = Rule("comparison", "Comparisons", "'A is larger than B' is accurate when A is larger by at least the "
+                  "stated margin; larger by less, mostly accurate; within 5% of B, mixed; smaller, inaccurate. "
+                  "Where the publisher lists A but assesses no figure for B, mostly accurate.", rate_comparison)
+AS_OF = Rule("as_of", "As of the claim's date", "A claim is judged on the state of things on its date: a period "
+             "that covers the date first, else the latest period that ended before it. Evidence about a later "
+             "period is shown as a later change and does not alter the label.", rate_as_of)
+YEARS = Rule("years", "Yearly figures", "A present-tense statement about a yearly figure is judged on the latest "
+             "year with data published by the claim's date: it holds there and in every earlier year, accurate; "
+             "there but not always before, mostly accurate; not there but in an earlier year, mostly inaccurate; "
+             "in no year, inaccurate.", rate_years)
+COMPOUND = Rule("compound", "Claims made of parts", "Each part is rated on its own and the ratings are averaged, "
+                "halves going to the less favourable label; a part the record cannot settle is named and left "
+                "out, and the whole is then at most mostly accurate.", rate_compound)
+FINDINGS = Rule("findings", "Events and statements", "Each part of the statement is checked against dated public "
+                "records published by the claim's date (the articles under check never count). Every part holds: "
+                "accurate. The main point holds but a detail does not: mostly accurate (mixed if two or more "
+                "details fail and they are most of them). Some main points hold and some fail: mixed. The main point fails: mostly inaccurate if a "
+                "detail holds, else inaccurate. No record settles the main point: unverifiable. For 'X said Y' the "
+                "main point is whether X said it, and a paraphrase printed as a direct quote is a failed detail; "
+                "whether Y is true is shown beside the label.", rate_findings)
+NOT_RATED_RULE = Rule("not_rated", "Opinions and predictions", "Opinions and predictions are listed but not rated: "
+                      "no record can show them true or false. The records that bear on them are shown.",
+                      lambda: NOT_RATED)
+STRENGTH = Rule("strength", "Strength of the evidence", "Shown beside the label, never folded into it: a primary "
+                "record (the actor's own text, an official transcript, a law, a company filing); official "
+                "statistics (a publisher's own table, with its edition); independent reports (two or more "
+                "publishers); a single report; secondary statistics (a publisher's figures reported by others).",
+                evidence_strength)
+
+RULES: dict[str, Rule] = {r.key: r for r in (FINDINGS, NUMBER, POINTS, RANK, HOLDS, COMPARISON, YEARS, AS_OF,
+                                              COMPOUND, NOT_RATED_RULE, STRENGTH)}
+
+
+def rules_markdown(keys: Sequence[str] | None = None) -> str:
+    """The rules' text for a Method section or the introduction (all, or those named), one item each."""
+    return "\n".join(f"- {RULES[k].markdown()}" for k in (keys or RULES))
+
+
+def scale_markdown() -> str:
+    """The verdict scale as a Markdown table (generated, so no rule text is written twice)."""
+    rows = [f"| {label} | {SCALE[label] if SCALE[label] is not None else 'none'} | {MEANING[label]} |" for label in SCALE]
+    return "\n".join(["| label | rating | meaning |", "|---|---|---|", *rows])
+
+
+# --- vague words: their thresholds, in one place -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Vague:
+    """How the book reads a vague word: the threshold a chapter's parameter defaults to, why, and the range of
+    thresholds a reasonable reader might choose instead (a verdict whose measure lies inside it says so)."""
+
+    word: str
+    parameter: str
+    threshold: float
+    unit: str
+    reason: str
+    low: float
+    high: float
+
+    def sensitivity(self, observed: float | None, higher_holds: bool = True) -> str:
+        """A sentence when the observed value lies within the plausible range of thresholds, so that another
+        reasonable reading of the word would flip the verdict; "" otherwise."""
+        if observed is None or not (self.low <= observed <= self.high):
+            return ""
+        side = "at or below" if higher_holds else "above"
+        return (f"The verdict turns on the word '{self.word}': the record shows {observed:g}{self.unit}, so a "
+                f"threshold {side} {observed:g}{self.unit} would change it (plausible thresholds run from "
+                f"{self.low:g} to {self.high:g}{self.unit}; the book uses {self.threshold:g}).")
+
+
+VAGUE: dict[str, Vague] = {v.word: v for v in (
+    Vague("significantly", "significant_ratio", 2.0, "x", "Twice as large is the least a lay reader hears in "
+          "'significantly larger'.", 1.5, 3.0),
+    Vague("among the leaders", "leaders_top_n", 5, " places", "The top five of a table of a dozen countries; "
+          "'uncontested' leaders would be fewer.", 3, 5),
+    Vague("some of the largest", "largest_top_n", 5, " places", "The top five of a table of a dozen countries.", 3, 10),
+    Vague("vast", "vast_top_n", 10, " places", "Ranking in the top ten of the USGS table, about a million tonnes "
+          "or more.", 5, 12),
+    Vague("the bulk", "bulk_share_pct", 50.0, "%", "More than half, the plain meaning of 'the bulk'.", 50.0, 75.0),
+    Vague("underdeveloped", "develop_ratio", 0.5, "", "Mining less than half of the world share that the "
+          "country's share of reserves would suggest.", 0.2, 0.8),
+    Vague("dominates", "dominant_pct", 50.0, "%", "At least half of the stage, and the largest producer.", 50.0, 80.0),
+    Vague("much", "much_pct", 25.0, "%", "A quarter: weaker than 'most' (over half), stronger than 'some'.", 20.0, 50.0),
+    Vague("soaring", "soaring_pct", 8.0, "%", "Twice the Bank of Russia's 4% target, and higher than a year "
+          "before.", 6.0, 12.0),
+    Vague("sharply", "sharp_fall_pct", 50.0, "%", "A fall by half or more (or a turn to net withdrawals) within "
+          "a year or two.", 30.0, 70.0),
+    Vague("reduced", "decline_ratio", 2.0, "x", "Imports falling to half or less of the year before the "
+          "tariffs, clearly beyond year-to-year noise.", 1.25, 3.0),
+)}
+
+
+def vague(word: str) -> Vague:
+    return VAGUE[word]
+
+
+# --- the verdict ----------------------------------------------------------------------------------------------
+
+MAX_CONCLUSION_WORDS = 40
+
+
+@dataclass
+class Verdict:
+    """One claim's verdict, as the book shows it and the exports carry it.
+
+    `label` says whether the statement is true as of its date; `evidence` how strong the evidence is
+    (STRENGTHS), beside it. `sources` are the records and datasets used, each with its publication date;
+    `findings` what each record shows for each part of the claim; `since_then` what was published after the
+    claim's date (shown, never deciding); `content` for an attribution: whether what was said is true.
+    The parameters it ran with are added from the executed notebook's metadata when verdicts are collected.
+    """
+
+    claim_id: str
+    label: str
+    conclusion: str
+    claimed: Any
+    found: Any
+    rule: Rule | str
+    datasets: list[str]
+    evidence: str = "no record"
+    sources: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    since_then: list[str] = field(default_factory=list)
+    content: dict | None = None
+    searched: str = ""
+    sensitivity: str = ""
+
+    def __post_init__(self):
+        if isinstance(self.rule, Rule):
+            self.rule = self.rule.title
+        if self.label not in SCALE:
+            raise VerdictError(f"{self.claim_id}: '{self.label}' is not a label; allowed: {', '.join(SCALE)}.")
+        if not self.conclusion.strip():
+            raise VerdictError(f"{self.claim_id}: the verdict has no conclusion.")
+        if self.evidence not in STRENGTHS:
+            raise VerdictError(f"{self.claim_id}: evidence '{self.evidence}'; allowed: {', '.join(STRENGTHS)}.")
+
+    @property
+    def rating(self) -> int | None:
+        return SCALE[self.label]
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["rating"] = self.rating
+        return d
+
+    def _repr_html_(self):
+        return verdict_html(self.to_dict())
+
+
+def badge(label: str) -> str:
+    """The label as a coloured badge that also reads as text (for print and without colour)."""
+    return f'<span class="verdict-badge verdict-{label.replace(" ", "-")}">{html.escape(label)}</span>'
+
+
+def _source_html(s: dict) -> str:
+    esc = html.escape
+    link = f'<a href="{esc(s["url"])}">{esc(s["title"])}</a>' if s.get("url") else esc(s["title"])
+    return f"<li>{esc(str(s['published']))}, {esc(s['publisher'])}: {link} ({esc(s['tier'])})</li>"
+
+
+def verdict_html(d: dict) -> str:
+    """The verdict box, from a verdict's dict (so the summaries render exactly what the chapter recorded)."""
+    esc = html.escape
+    parts = [
+        f'<div class="claimbook-verdict verdict-{d["label"].replace(" ", "-")}" id="verdict-{esc(d["claim_id"])}">',
+        f'<p class="verdict-label"><strong>Verdict on {esc(d["claim_id"])}:</strong> {badge(d["label"])} '
+        f'<span class="evidence-badge">evidence: {esc(d["evidence"])}</span></p>',
+        f"<p>{esc(d['conclusion'])}</p>",
+    ]
+    if d.get("content"):
+        parts.append(f'<p class="verdict-content"><strong>Is what was said true?</strong> '
+                     f'{badge(d["content"]["label"])} {esc(d["content"]["conclusion"])}</p>')
+    shown = [f for f in d.get("findings", []) if not f.get("since_then")]
+    if shown:
+        items = "".join(
+            f"<li>{'holds' if f.get('holds') else 'does not hold' if f.get('holds') is False else 'context'}: "
+            f"{esc(f['part'])}. {esc(f['shows'])}</li>" for f in shown)
+        parts.append(f'<p class="verdict-meta">What the record shows, part by part:</p><ul>{items}</ul>')
+    if d.get("since_then"):
+        items = "".join(f"<li>{esc(t)}</li>" for t in d["since_then"])
+        parts.append(f'<p class="verdict-meta">Since then (published after the claim; does not change the '
+                     f"label):</p><ul>{items}</ul>")
+    if d.get("sensitivity"):
+        parts.append(f'<p class="verdict-meta">{esc(d["sensitivity"])}</p>')
+    if d.get("searched"):
+        parts.append(f'<p class="verdict-meta">Searched for: {esc(d["searched"])}</p>')
+    if d.get("sources"):
+        parts.append('<p class="verdict-meta">Sources:</p><ul class="verdict-sources">'
+                     + "".join(_source_html(s) for s in d["sources"]) + "</ul>")
+    parts.append(f'<p class="verdict-meta">Rule: {esc(d["rule"])}.</p></div>')
+    return "".join(parts)
+
+
+def not_rated(claim: dict, conclusion: str, datasets: list[str] | None = None) -> Verdict:
+    """The verdict on an opinion or a prediction (NOT_RATED_RULE): the conclusion gives what bears on it."""
+    return Verdict(claim["id"], NOT_RATED, conclusion, claim["statement"], None, NOT_RATED_RULE, list(datasets or []))
+
+
+# Recorded the way myst-nb's glue records hidden values (so the book does not render it), under a JSON
+# media type, so the executed notebook stores the verdict as a JSON object.
+GLUE_PREFIX = "application/papermill.record/"
+GLUE_MIME = GLUE_PREFIX + "application/vnd.claimbook.verdict+json"
+
+
+def show(verdict: Verdict) -> None:
+    """Complete the verdict with its records (seeds/evidence.yaml), display it for the reader and record it in
+    the notebook for the summary and exports."""
+    from IPython.display import display
+
+    from .evidence import complete
+
+    verdict = complete(verdict)
+    display(verdict)
+    display({GLUE_MIME: verdict.to_dict()}, raw=True,
+            metadata={"scrapbook": {"name": f"verdict-{verdict.claim_id}", "mime_prefix": GLUE_PREFIX}})
+
+
+def from_notebook(nb) -> dict[str, dict]:
+    """The verdicts recorded in an executed notebook, by claim id."""
+    found: dict[str, dict] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name", "")
+            if name.startswith("verdict-") and GLUE_MIME in out.get("data", {}):
+                data = out["data"][GLUE_MIME]
+                found[name.removeprefix("verdict-")] = json.loads(data) if isinstance(data, str) else dict(data)
+    return found
+
+
