@@ -255,7 +255,8 @@ def complete(verdict: v.Verdict) -> v.Verdict:
         verdict.evidence = "no record"
     verdict.findings = [{k: f.get(k) for k in ("part", "role", "holds", "shows", "published", "since_then")}
                         for f in now + later]
-    verdict.since_then = verdict.since_then + [
-        f"{f['shows'].rstrip('.')} ({rec[f['records'][0]]['publisher']}, {_date(f['published'])})." for f in later]
+    # idempotent: a verdict from judge() is completed again by show()
+    verdict.since_then = list(dict.fromkeys(verdict.since_then + [
+        f"{f['shows'].rstrip('.')} ({rec[f['records'][0]]['publisher']}, {_date(f['published'])})." for f in later]))
     verdict.searched = verdict.searched or str(e.get("searched") or "")
     return verdict

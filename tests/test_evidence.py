@@ -192,3 +192,43 @@ def test_unverifiable_claims_say_what_was_searched_for():
 ])
 def test_the_identifier_check_catches_internal_names(text, bad):
     assert bool(evidence.IDENTIFIER.search(text)) is bad
+
+
+def test_every_vague_word_threshold_is_the_default_of_the_parameter_that_applies_it():
+    """One place for each threshold: the notebooks' parameters default to the table in verdicts.VAGUE, and
+    every word in the table is applied by some chapter."""
+    from claimbook.notebooks import all_notebooks
+    from claimbook.params import notebook_parameters
+
+    by_parameter = {w.parameter: w for w in v.VAGUE.values()}
+    used = set()
+    for path in all_notebooks().values():
+        for name, p in notebook_parameters(path).items():
+            if name in by_parameter:
+                used.add(name)
+                assert p.default == by_parameter[name].threshold, (path.name, name)
+    assert used == set(by_parameter), sorted(set(by_parameter) - used)
+
+
+def test_the_default_usgs_edition_is_the_one_a_reader_had_on_every_claims_date():
+    """MCS editions appear at the end of January (MCS 2026: 6 February 2026). Every chapter's default `edition`
+    is the latest edition among those it allows that was published by its earliest rated claim's date."""
+    from claimbook.notebooks import all_notebooks
+    from claimbook.params import notebook_parameters
+
+    published = {2018: D(2018, 1, 31), 2019: D(2019, 2, 28), 2020: D(2020, 1, 31), 2021: D(2021, 1, 29),
+                 2022: D(2022, 1, 31), 2023: D(2023, 1, 31), 2024: D(2024, 1, 31), 2025: D(2025, 1, 31),
+                 2026: D(2026, 2, 6)}
+    checked = 0
+    for short, path in all_notebooks().items():
+        params = notebook_parameters(path)
+        mine = [c for c in claims(notebook=short) if c["kind"] not in ("opinion", "prediction")]
+        if "edition" not in params or not mine:
+            continue
+        defaults = {n: p.default for n, p in params.items()}
+        allowed = params["edition"].allowed(defaults) or []
+        earliest = min(c["as_of"] for c in mine)
+        readable = [e for e in allowed if published[e] <= earliest]
+        assert params["edition"].default == max(readable), (path.name, readable)
+        checked += 1
+    assert checked >= 2

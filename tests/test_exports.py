@@ -25,7 +25,8 @@ def _record(**changes):
         "claim_id": "XYZ-01", "area": "reserves", "kind": "numeric", "claimant": "article", "claimant_role": None,
         "as_of": "2025-02-24", "statement": "A statement.", "label": "accurate", "rating": 5,
         "conclusion": "It holds.", "claimed": 1, "found": 1, "rule": "A rule.", "datasets": ["d"],
-        "evidence_tiers": ["primary"], "chapter": "10_reserves", "section": "_build/executed/10_reserves.html#xyz-01",
+        "evidence": "official statistics", "sources": [], "findings": [], "since_then": [], "content": None,
+        "searched": "", "sensitivity": "", "chapter": "10_reserves", "section": "_build/executed/10_reserves.html#xyz-01",
         "parameters": {}, "robustness": None,
         "articles": [{"article": "002_9b9adaff7cf23c2c", "headline": None, "publication": "Rare Earth Exchanges",
                       "author": None, "date_earliest": "2025-02-24", "date_latest": "2025-04-29", "quote": "q"}],
@@ -93,7 +94,8 @@ def test_the_exports_agree_with_the_book(built_book):
     shown = {}
     for page in (HTML / "_build" / "executed").glob("*.html"):
         text = page.read_text()
-        for claim_id, label in re.findall(r'id="verdict-([A-Z]{3}-\d\d)".*?Verdict on \1: ([a-z ]+)</strong>', text):
+        for claim_id, label in re.findall(r'id="verdict-([A-Z]{3}-\d\d)".*?Verdict on \1:</strong> <span class="verdict-badge[^"]*">([a-z ]+)</span>',
+                                     text):
             shown[claim_id] = label
         embedded = re.findall(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
         mine = [r for r in reviews if r["url"].startswith(f"_build/executed/{page.stem}.html#")]
@@ -149,3 +151,38 @@ def test_a_bad_sweep_is_refused_before_anything_runs(built_book, sweep, message)
     assert proc.returncode == 2 and message in proc.stderr, proc.stderr
     assert proc.stderr.count("\n") == 1
     assert tree_digest(ROOT / "_build" / "sweeps") == before
+
+
+def test_every_conclusion_is_one_plain_sentence_of_at_most_40_words_without_internal_names(built_book):
+    from claimbook.evidence import IDENTIFIER
+
+    for r in json.loads(exports.VERDICTS_JSON.read_text()):
+        for text in filter(None, [r["conclusion"], (r["content"] or {}).get("conclusion")]):
+            assert len(text.split()) <= 40, (r["claim_id"], text)
+            assert not IDENTIFIER.search(text), (r["claim_id"], IDENTIFIER.search(text).group(0), text)
+
+
+def test_every_rated_claim_shows_its_label_its_evidence_strength_and_its_sources(built_book):
+    records = json.loads(exports.VERDICTS_JSON.read_text())
+    for r in records:
+        assert r["label"], f"{r['claim_id']} has no verdict"
+        if r["label"] in ("not rated", "unverifiable"):
+            continue
+        assert r["evidence"] != "no record", r["claim_id"]
+        assert r["sources"] and all(s["published"] and s["url"] for s in r["sources"]), r["claim_id"]
+    page_text = "".join(p.read_text() for p in (HTML / "_build" / "executed").glob("*.html"))
+    assert page_text.count('class="evidence-badge"') >= sum(1 for r in records if r["label"])
+
+
+def test_unverifiable_is_rare_and_each_says_what_was_searched(built_book):
+    records = json.loads(exports.VERDICTS_JSON.read_text())
+    unverifiable = [r for r in records if r["label"] == "unverifiable"]
+    assert len(unverifiable) <= 5, [r["claim_id"] for r in unverifiable]
+    assert all(len(r["searched"].split()) >= 5 for r in unverifiable), [r["claim_id"] for r in unverifiable]
+
+
+def test_no_source_published_after_a_claims_date_decides_it(built_book):
+    for r in json.loads(exports.VERDICTS_JSON.read_text()):
+        for f in r["findings"]:
+            if f["published"] and f["published"] > r["as_of"]:
+                assert f["since_then"], (r["claim_id"], f["part"])
