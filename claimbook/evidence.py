@@ -248,9 +248,10 @@ def complete(verdict: v.Verdict) -> v.Verdict:
                        + [dataset_source(d) for d in datasets])
     verdict.sources.sort(key=lambda s: (s["published"], s["id"]))
     rec = records()
-    verdict.evidence = v.evidence_strength(
+    # a chapter may have set the strength of the rows it used (a dataset of mixed tiers); keep the stronger
+    verdict.evidence = v.stronger(verdict.evidence, v.evidence_strength(
         [(rec[r]["tier"], rec[r]["publisher"]) for r in deciding_records],
-        [describe(d).meta["tier"] for d in verdict.datasets] if verdict.label != v.NOT_RATED else [])
+        [describe(d).meta["tier"] for d in verdict.datasets] if verdict.label != v.NOT_RATED else []))
     if verdict.label == v.UNVERIFIABLE or (verdict.label == v.NOT_RATED and not deciding_records):
         verdict.evidence = "no record"
     verdict.findings = [{k: f.get(k) for k in ("part", "role", "holds", "shows", "published", "since_then")}

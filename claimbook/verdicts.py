@@ -261,6 +261,18 @@ STRENGTHS = ("primary record", "official statistics", "independent reports", "si
              "secondary statistics", "no record")
 
 
+def stronger(a: str, b: str) -> str:
+    """The stronger of two evidence strengths."""
+    return min(a, b, key=STRENGTHS.index)
+
+
+def statistics_strength(tiers: Sequence[str]) -> str:
+    """The strength of statistics from the rows a chapter used: primary rows are official statistics."""
+    if "primary" in tiers:
+        return "official statistics"
+    return "secondary statistics" if tiers else "no record"
+
+
 def evidence_strength(record_tiers: Sequence[tuple[str, str]], dataset_tiers: Sequence[str]) -> str:
     """The strongest kind of evidence among the records (tier, publisher) and datasets (tier) that decide."""
     if any(tier == "primary" for tier, _ in record_tiers):
@@ -370,10 +382,15 @@ class Vague:
 
     def sensitivity(self, observed: float | None, higher_holds: bool = True) -> str:
         """A sentence when the observed value lies within the plausible range of thresholds, so that another
-        reasonable reading of the word would flip the verdict; "" otherwise."""
+        reasonable reading of the word would flip the verdict; "" otherwise. `higher_holds`: the word applies
+        when the measure reaches the threshold (False: when it stays at or below it)."""
         if observed is None or not (self.low <= observed <= self.high):
             return ""
-        side = "at or below" if higher_holds else "above"
+        holds = observed >= self.threshold if higher_holds else observed <= self.threshold
+        if higher_holds:
+            side = "above" if holds else "at or below"
+        else:
+            side = "below" if holds else "at or above"
         return (f"The verdict turns on the word '{self.word}': the record shows {observed:g}{self.unit}, so a "
                 f"threshold {side} {observed:g}{self.unit} would change it (plausible thresholds run from "
                 f"{self.low:g} to {self.high:g}{self.unit}; the book uses {self.threshold:g}).")

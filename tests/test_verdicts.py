@@ -233,11 +233,26 @@ def test_a_verdict_given_a_rule_object_records_its_title():
     assert verdict.rule == v.NUMBER.title
 
 
-@pytest.mark.parametrize("observed, flips", [(1.9, True), (1.5, True), (3.0, True), (1.2, False), (10.0, False),
-                                             (None, False)])
-def test_a_vague_word_says_when_the_verdict_turns_on_its_threshold(observed, flips):
+@pytest.mark.parametrize("observed, flips, side", [
+    (1.9, True, "at or below 1.9x"),   # fails the book's threshold of 2; a lower threshold would let it hold
+    (2.5, True, "above 2.5x"),         # holds; a threshold above the record would make it fail
+    (1.5, True, "at or below 1.5x"), (3.0, True, "above 3x"), (1.2, False, ""), (10.0, False, ""), (None, False, ""),
+])
+def test_a_vague_word_says_when_the_verdict_turns_on_its_threshold(observed, flips, side):
     word = v.Vague("significantly", "significant_ratio", 2.0, "x", "twice as large", 1.5, 3.0)
     text = word.sensitivity(observed)
     assert bool(text) is flips
-    if flips:
-        assert f"{observed:g}x" in text
+    assert side in text
+
+
+def test_a_vague_word_that_holds_below_its_threshold_flips_the_other_way():
+    word = v.Vague("barely", "barely_pct", 1.0, "%", "at most about one per cent", 0.5, 1.5)
+    assert "at or above 1.2%" in word.sensitivity(1.2, higher_holds=False)
+    assert "below 0.8%" in word.sensitivity(0.8, higher_holds=False)
+
+
+def test_the_chapter_strength_of_its_rows_is_kept_when_stronger():
+    assert v.stronger("official statistics", "independent reports") == "official statistics"
+    assert v.stronger("no record", "single report") == "single report"
+    assert v.statistics_strength(["secondary", "primary"]) == "official statistics"
+    assert v.statistics_strength(["secondary"]) == "secondary statistics"
