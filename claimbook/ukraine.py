@@ -187,9 +187,7 @@ def check_much_under_control(claim: dict, much_pct: float) -> v.Verdict:
             f"control in {_month_year(str(r['as_of']))}, {where} the {much_pct:g}% read as 'much', though it "
             f"is a share of deposits, not of their value.")
     verdict = v.Verdict(claim["id"], label, text, "much of the value", f"{share:g}% of deposits", MUCH, [DATA])
-    # Vague.sensitivity words its sentence from the side on which the verdict would turn: a share that meets
-    # the threshold turns at a higher one, a share that misses it at a lower one.
-    verdict.sensitivity = v.VAGUE["much"].sensitivity(share, higher_holds=share < much_pct)
+    verdict.sensitivity = v.VAGUE["much"].sensitivity(share)
     return verdict
 
 
@@ -231,10 +229,7 @@ def check_vast_pair(claim: dict, edition: int, top_n: int) -> v.Verdict:
     verdict = v.Verdict(claim["id"], label, text, "both have vast deposits", ranks, VAST, [RESERVES])
     verdict.since_then = [f"{_edition_text(ed, _ranks(ed))} (published {ed})."
                           for ed in reserves.complete_editions() if _published_after(ed, as_of)]
-    # Only Russia's part can turn (an unlisted country fails at any threshold), and only at a threshold
-    # below its rank.
-    word = v.VAGUE["vast"]
-    russia = ranks["Russia"]
-    if russia is not None and word.low < russia <= word.high:
-        verdict.sensitivity = word.sensitivity(russia)
+    # Only Russia's part can turn (an unlisted country fails at any threshold); a rank holds at or below the
+    # threshold.
+    verdict.sensitivity = v.VAGUE["vast"].sensitivity(ranks["Russia"], higher_holds=False)
     return verdict
