@@ -1,123 +1,131 @@
-"""The offer chapter's logic: corroboration counts, the calendar checks, places and the real verdicts."""
+"""The offer chapter: the timeline of dated records (window, order, sources) and the notebook's verdict cells."""
 
 import datetime as dt
+import re
 
+import nbformat
+import pandas as pd
 import pytest
 
-from claimbook import offer
-from claimbook import verdicts as v
-from claimbook.claims import claim
+from claimbook import ROOT, offer
+from claimbook.evidence import IDENTIFIER, entry, records
+from claimbook.params import ParameterError, notebook_parameters, resolve
 
 D = dt.date
+NOTEBOOK = ROOT / "notebooks" / "08_offer.ipynb"
+
+MEETING = "kremlin_meeting_rare_metals_2025_02_24"        # 24 Feb 2025
+PESKOV = "reuters_peskov_2025_02_25"                     # event 25 Feb, published 26 Feb
+AFP_PESKOV = "afp_peskov_2025_02_25"                     # event 25 Feb, published 25 Feb
+DMITRIEV = "reuters_aawsat_dmitriev_talks_begun_2025_03_31"  # 31 Mar 2025, 35 days after the offer
+EARLIER = "dmitriev_us_oil_return_2025_02_18"       # 18 Feb 2025, 6 days before the offer
+MONTH_ONLY = "pravdaru_dimukhamedov_rare_earths_for_sanctions_2025_09_09"
 
 
-def test_stated_weekday_and_date_are_read_from_the_statement():
-    assert offer.stated_date("Putin spoke on Monday 24 February 2025, on TV.") == ("Monday", D(2025, 2, 24))
-    assert offer.stated_date("Putin spoke in February 2025.") is None
+def test_the_offer_is_dated_by_the_kremlin_transcript():
+    assert offer.offer_date() == D(2025, 2, 24)
+    assert records()[offer.OFFER_RECORD]["tier"] == "primary"
 
 
-def test_weekday_of_a_date():
-    assert offer.weekday_of(D(2025, 2, 24)) == "Monday"
-    assert offer.weekday_of(D(2025, 2, 25)) == "Tuesday"
+def test_a_record_dated_to_the_month_has_no_event_day():
+    assert offer.event_date(MEETING) == D(2025, 2, 24)
+    with pytest.raises(ValueError, match="month"):
+        offer.event_date(MONTH_ONLY)
 
 
-def test_on_monday_in_a_text_of_one_week_means_one_day_only():
-    assert offer.weekday_candidates("Monday", D(2025, 2, 24), D(2025, 3, 2)) == [D(2025, 2, 24)]
-    # a window reaching the next Monday leaves two readings
-    assert offer.weekday_candidates("Monday", D(2025, 2, 24), D(2025, 3, 3)) == [D(2025, 2, 24), D(2025, 3, 3)]
-    # written on a Wednesday, "on Monday" is two days before
-    assert offer.weekday_candidates("Monday", D(2025, 2, 26), D(2025, 2, 26)) == [D(2025, 2, 24)]
+def test_the_window_counts_days_around_the_offer_and_refuses_negative_counts():
+    assert offer.window(0, 0) == (D(2025, 2, 24), D(2025, 2, 24))
+    assert offer.window(10, 45) == (D(2025, 2, 14), D(2025, 4, 10))
+    with pytest.raises(ValueError):
+        offer.window(-1, 5)
 
 
-def test_an_article_written_before_the_event_is_flagged():
-    arts = ["001_5e08cd89a83175d0", "004_4fbd776ee30146d3"]  # written from 28 Feb and from 24 Feb 2025
-    assert offer.written_before(D(2025, 2, 24), arts) == []
-    assert offer.written_before(D(2025, 3, 5), arts) == ["004_4fbd776ee30146d3"]  # 004 ends by 2 Mar
+@pytest.mark.parametrize("before,after,shown", [
+    (0, 0, {MEETING}),
+    (0, 1, {MEETING, PESKOV}),
+    (0, 34, {MEETING, PESKOV}),            # 30 March: Dmitriev's remarks of 31 March are outside
+    (0, 35, {MEETING, PESKOV, DMITRIEV}),  # both ends of the window are included
+])
+def test_the_timeline_shows_exactly_the_records_in_the_window(before, after, shown):
+    labels = {MEETING: "meeting", PESKOV: "Peskov", DMITRIEV: "Dmitriev"}
+    assert set(offer.timeline(before, after, labels)["record"]) == shown
 
 
-def test_search_matches_whole_words_only():
-    assert len(offer.search(["Murmansk"])) >= 1
-    assert offer.search(["Murm"]).empty
-    assert offer.search(["Peskov"]).empty
+def test_days_before_reach_back_to_earlier_records():
+    labels = {EARLIER: "Dmitriev before Riyadh", MEETING: "meeting"}
+    assert set(offer.timeline(5, 0, labels)["record"]) == {MEETING}      # 19 Feb: the 18th is outside
+    assert set(offer.timeline(6, 0, labels)["record"]) == {EARLIER, MEETING}
 
 
-def test_deposit_name_beside_a_region():
-    assert offer.deposit_named("Reserves concentrated in Lovozero (Murmansk)", "Murmansk") == "Lovozero"
-    assert offer.deposit_named("Tomtor (Yakutia) 4,000,000 t", "Yakutia") == "Tomtor"
-    assert offer.deposit_named("deposits in Murmansk", "Murmansk") is None
+def test_the_timeline_runs_oldest_first_and_orders_a_day_by_publication():
+    labels = {DMITRIEV: "Dmitriev", PESKOV: "Reuters", AFP_PESKOV: "AFP", MEETING: "meeting"}
+    t = offer.timeline(0, 40, labels)
+    assert list(t["record"]) == [MEETING, AFP_PESKOV, PESKOV, DMITRIEV]
+    assert list(t["event_date"]) == sorted(t["event_date"])
 
 
-def test_every_region_checked_is_named_in_the_claim():
-    statement = claim("OFR-04")["statement"]
-    assert all(region in statement for region in offer.REGIONS)
+def test_every_timeline_record_exists_is_dated_to_the_day_and_has_a_plain_label():
+    recs = records()
+    for rid, label in offer.TIMELINE.items():
+        assert rid in recs, rid
+        assert recs[rid]["date_precision"] == "day", rid
+        assert not IDENTIFIER.search(label), label
 
 
-def test_allowed_corroboration_levels_run_from_one_to_every_possible_report():
-    assert offer.corroboration_levels({}) == [1, 2, 3, 4, 5, 6]  # five articles plus one record
+def test_the_sources_sentence_names_each_publisher_once_with_its_tier():
+    t = offer.timeline(0, 1, {MEETING: "meeting", PESKOV: "Peskov", AFP_PESKOV: "AFP"})
+    text = offer.sources_sentence(t)
+    for rid in (MEETING, PESKOV, AFP_PESKOV):
+        r = records()[rid]
+        assert text.count(f"{r['publisher']} ({r['tier']})") == 1
+    once = offer.timeline(0, 1, {PESKOV: "one", MEETING: "two"})
+    doubled = pd.concat([once, once.iloc[[0]]], ignore_index=True)  # the same publisher on two rows
+    assert offer.sources_sentence(doubled).count(records()[PESKOV]["publisher"]) == 1
+    assert offer.sources_sentence(offer.timeline(0, 0, {PESKOV: "Peskov"})) == "no record falls in the window."
 
 
-def test_records_are_dated_and_tiered():
-    (rec,) = offer.records("OFR-02")
-    assert rec["date"] == D(2025, 2, 24) and rec["tier"] == "secondary"
-    assert offer.records("OFR-05") == []
+@pytest.mark.parametrize("earlier,later,months", [
+    (D(2025, 2, 24), D(2025, 2, 24), 0),
+    (D(2025, 2, 24), D(2025, 3, 23), 0),
+    (D(2025, 2, 24), D(2025, 3, 24), 1),
+    (D(2025, 2, 24), D(2026, 1, 31), 11),
+    (D(2025, 2, 24), D(2026, 2, 23), 11),
+    (D(2025, 2, 24), D(2026, 2, 24), 12),
+])
+def test_whole_months_between_two_days(earlier, later, months):
+    assert offer.months_between(earlier, later) == months
 
 
-def _synthetic(cid="OFR-99", statement="Putin spoke on Monday 24 February 2025.", arts=("004_4fbd776ee30146d3",),
-               quote="While speaking on Monday"):
-    return {"id": cid, "statement": statement, "kind": "event",
-            "appearances": [{"article": a, "quote": quote} for a in arts]}
+def _sources(nb) -> str:
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
 
 
-def test_date_check_says_no_when_the_weekday_is_wrong():
-    c = _synthetic(statement="Putin spoke on Tuesday 24 February 2025.", quote="He spoke")
-    verdict = offer.check_date(c, 1)
-    assert verdict.label == v.INACCURATE and "was a Monday, not a Tuesday" in verdict.conclusion
+def test_every_offer_claim_is_judged_from_its_records_exactly_once():
+    source = _sources(nbformat.read(NOTEBOOK, 4))
+    shown = re.findall(r'show\(judge\("([A-Z]{3}-\d{2})"\)\)', source)
+    assert sorted(shown) == sorted(offer.offer_claims())
+    assert len(shown) == len(set(shown))
+    assert "show(" not in source.replace("show(judge(", "")  # no verdict from any other check
+    for cid in offer.offer_claims():
+        assert not entry(cid).get("statistical"), f"{cid} is judged from records, not statistics"
 
 
-def test_date_check_says_no_when_an_article_predates_the_date_or_its_weekday_means_another_day():
-    c = _synthetic(statement="Putin spoke on Monday 3 March 2025.")
-    verdict = offer.check_date(c, 1)
-    assert verdict.label == v.INACCURATE
-    assert "before the date" in verdict.conclusion and "can only mean 24 February 2025" in verdict.conclusion
+def test_each_offer_claim_has_its_own_section_label():
+    text = "\n".join(c.source for c in nbformat.read(NOTEBOOK, 4).cells if c.cell_type == "markdown")
+    for cid in offer.offer_claims():
+        assert text.count(f"({cid.lower()})=") == 1, cid
 
 
-def test_date_check_says_yes_on_enough_reports_and_no_contradiction():
-    c = _synthetic(arts=("004_4fbd776ee30146d3", "002_9b9adaff7cf23c2c"), quote="He spoke")
-    assert offer.check_date(c, 2).label == v.MOSTLY_ACCURATE
-    assert offer.check_date(c, 3).label == v.UNVERIFIABLE
+def test_the_parameters_are_the_timeline_window_and_no_sweep_is_declared():
+    nb = nbformat.read(NOTEBOOK, 4)
+    declared = notebook_parameters(NOTEBOOK)
+    assert set(declared) == {"days_before", "days_after"}
+    resolve(declared, {}, NOTEBOOK.name)  # the defaults are allowed
+    with pytest.raises(ParameterError):
+        resolve(declared, {"days_before": "-1"}, NOTEBOOK.name)
+    assert "sweep" not in nb.metadata.get("claimbook", {})
 
 
-def test_the_real_verdicts_at_the_defaults():
-    assert offer.check_event(claim("OFR-01"), 2).label == v.MOSTLY_ACCURATE
-    assert offer.check_date(claim("OFR-02"), 2).label == v.MOSTLY_ACCURATE
-    assert offer.check_event(claim("OFR-05"), 2).label == v.UNVERIFIABLE
-    assert offer.check_opinion(claim("OFR-09")).label == v.NOT_RATED
-
-
-def test_a_stricter_corroboration_requirement_changes_the_meeting_verdict():
-    meeting = claim("OFR-03")  # two articles, no record
-    assert offer.check_event(meeting, 2).label == v.MOSTLY_ACCURATE
-    assert offer.check_event(meeting, 3).label == v.UNVERIFIABLE
-    # the offer itself, with every article and a record, stays corroborated up to the most reports possible
-    assert offer.check_event(claim("OFR-01"), 6).label == v.MOSTLY_ACCURATE
-
-
-def test_a_single_article_attribution_is_corroborated_only_if_one_report_suffices():
-    peskov = claim("OFR-05")
-    assert offer.check_event(peskov, 1).label == v.MOSTLY_ACCURATE
-    assert "found nothing" in offer.check_event(peskov, 2).conclusion
-
-
-@pytest.mark.parametrize("share, label", [(0.5, v.UNVERIFIABLE), (0.4, v.MOSTLY_ACCURATE), (1.0, v.UNVERIFIABLE)])
-def test_regions_follow_the_required_share(share, label):
-    verdict = offer.check_regions(claim("OFR-04"), share, 2)
-    assert verdict.label == label
-    assert verdict.found == ["Murmansk", "Yakutia"]  # Lovozero and Tomtor, in the national-figures table
-
-
-def test_the_corroboration_table_counts_articles_and_records():
-    t = offer.corroboration_table(2).set_index("claim")
-    assert "OFR-09" not in t.index  # opinions are not counted
-    assert (t.loc["OFR-01", "n_articles"], t.loc["OFR-01", "n_records"]) == (5, 1)
-    assert t.loc["OFR-03", "reports"] == 2 and t.loc["OFR-03", "corroborated"]
-    assert not t.loc["OFR-08", "corroborated"]
+def test_the_notebook_is_committed_without_outputs():
+    nb = nbformat.read(NOTEBOOK, 4)
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
