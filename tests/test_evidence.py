@@ -20,7 +20,10 @@ def _records(**published):
     return out
 
 
-def _claim(kind="event", as_of=D(2025, 3, 1), appearances=1):
+MARCH_1 = D(2025, 3, 1)
+
+
+def _claim(kind="event", as_of=MARCH_1, appearances=1):
     return {"id": "TST-01", "kind": kind, "as_of": as_of, "statement": "Something happened.",
             "appearances": [{"article": f"a{i}", "quote": "q"} for i in range(appearances)]}
 
