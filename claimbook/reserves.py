@@ -2,9 +2,15 @@
 
 Ranks are computed only from editions whose whole table was read (table_complete); the partial lists
 quoted by secondary sources show a country's figure but cannot rank it.
+
+Every check judges a claim in the edition a reader had on the claim's date: the latest complete edition
+published by then (and no newer than the `edition` parameter). Editions published after the claim go to
+"since then"; older editions that the current one replaced are context and never lift a label.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from . import verdicts as v
 from .data import load
@@ -12,6 +18,15 @@ from .data import load
 RESERVES = "usgs_ree_reserves"
 NATIONAL = "russia_ree_national_figures"
 
+# When each complete edition became public. MCS 2025: the dataset's own publication date (31 January 2025,
+# also record usgs_mcs2025_ree_reserves_2025_01_31); MCS 2026: the data-release metadata, 6 February 2026
+# (record usgs_mcs2026_data_release_2026_02_06); MCS 2024: USGS Publications Warehouse, "January 31, 2024";
+# MCS 2023: released on 31 January 2023, the same end-of-January schedule.
+PUBLISHED = {2023: dt.date(2023, 1, 31), 2024: dt.date(2024, 1, 31), 2025: dt.date(2025, 1, 31),
+             2026: dt.date(2026, 2, 6)}
+
+
+# --- the tables ------------------------------------------------------------------------------------------------
 
 def _reported():
     df = load(RESERVES)
@@ -32,6 +47,25 @@ def complete_editions() -> list[int]:
     return sorted(int(e) for e in df.loc[df["table_complete"], "edition"].unique())
 
 
+def published(edition: int) -> dt.date:
+    """The day an edition became public."""
+    if edition not in PUBLISHED:
+        raise v.VerdictError(f"no publication date is recorded for USGS MCS {edition}.")
+    return PUBLISHED[edition]
+
+
+def edition_for(as_of: dt.date, newest: int | None = None) -> int | None:
+    """The edition a reader had on `as_of`: the latest complete edition published by then, and no newer
+    than `newest` (None: no complete edition was public yet)."""
+    eds = [e for e in complete_editions() if published(e) <= as_of and (newest is None or e <= newest)]
+    return max(eds) if eds else None
+
+
+def later_editions(as_of: dt.date) -> list[int]:
+    """Complete editions published after `as_of`, oldest first."""
+    return [e for e in complete_editions() if published(e) > as_of]
+
+
 def countries(params: dict) -> list[str]:
     """Allowed values of `country`: countries with a reported figure in some complete edition."""
     df = _reported()
@@ -45,14 +79,16 @@ def editions(params: dict) -> list[int]:
     return sorted(int(e) for e in df["edition"].unique())
 
 
-def ranks_by_edition(country: str) -> dict[int, int | None]:
-    """The country's rank in every complete edition (None where it has no figure)."""
-    out: dict[int, int | None] = {}
-    for ed in complete_editions():
-        table = ranking(ed)
-        row = table[table["country"] == country]
-        out[ed] = int(row["rank"].iloc[0]) if len(row) else None
-    return out
+def rank_in(country: str, edition: int) -> int | None:
+    """The country's rank in one complete edition (None where it has no figure)."""
+    table = ranking(edition)
+    row = table[table["country"] == country]
+    return int(row["rank"].iloc[0]) if len(row) else None
+
+
+def ranks_by_edition(country: str, as_of: dt.date | None = None) -> dict[int, int | None]:
+    """The country's rank in every complete edition (only those published by `as_of`, when given)."""
+    return {ed: rank_in(country, ed) for ed in complete_editions() if as_of is None or published(ed) <= as_of}
 
 
 def history(country: str):
@@ -62,7 +98,7 @@ def history(country: str):
 
 
 def figure(country: str, edition: int) -> dict:
-    """The country's row in an edition as a dict: value, tier, note."""
+    """The country's row in an edition as a dict: value, qualifier, tier, note."""
     df = _reported()
     row = df[(df["country"] == country) & (df["edition"] == edition)]
     if row.empty:
@@ -70,136 +106,215 @@ def figure(country: str, edition: int) -> dict:
     return row.iloc[0].to_dict()
 
 
-def _t(x: float) -> str:
-    return f"{x / 1e6:,.1f} million t"
-
-
-def _editions_text(eds) -> str:
-    return ", ".join(f"MCS {e}" for e in eds)
-
-
-def check_amount(claim: dict, country: str, edition: int, tolerance_pct: float) -> v.Verdict:
-    """A claimed tonnage against the USGS figure of the chosen edition (NUMBER_RULE, TIER_RULE)."""
-    claimed = claim["asserted"]["value"]
-    row = figure(country, edition)
-    if not row:
-        return v.Verdict(claim["id"], v.UNVERIFIABLE, f"USGS MCS {edition} gives no reserves figure for {country}.",
-                         claimed, None, v.NUMBER_RULE, [RESERVES])
-    found = row["reserves_t"]
-    label = v.cap_for_tier(v.rate_number(claimed, found, tolerance_pct, claim["asserted"].get("qualifier", "about")),
-                           [row["source_tier"]])
-    dev = v.deviation_pct(claimed, found)
-    others = {e: t for e, t in ((e, figure(country, e).get("reserves_t")) for e in complete_editions()) if t}
-    matching = [e for e, t in others.items() if v.deviation_pct(claimed, t) <= tolerance_pct]
-    conclusion = (f"USGS MCS {edition} puts {country}'s reserves at {_t(found)}, {dev:.0f}% from the claimed "
-                  f"{_t(claimed)} (tolerance {tolerance_pct:g}%)")
-    conclusion += (f"; editions that match: {_editions_text(matching)}." if matching
-                   else "; no complete edition located matches it.")
-    return v.Verdict(claim["id"], label, conclusion, claimed, found, v.NUMBER_RULE, [RESERVES],
-                     evidence_tiers=[row["source_tier"]])
-
-
-def check_rank(claim: dict, country: str, edition: int) -> v.Verdict:
-    """A claimed rank against the rank in each complete edition (RANK_RULE)."""
-    claimed = int(claim["asserted"]["value"])
-    ranks = ranks_by_edition(country)
-    label = v.rate_rank(claimed, ranks, edition)
-    where = [e for e, r in ranks.items() if r == claimed]
-    tied = ranking(edition)
-    n_tied = int((tied["rank"] == ranks[edition]).sum()) if ranks[edition] else 0
-    rank_text = f"{_ordinal(ranks[edition])}{' (tied)' if n_tied > 1 else ''}" if ranks[edition] else "unranked"
-    conclusion = f"In USGS MCS {edition} {country} ranks {rank_text}, against the claimed {_ordinal(claimed)}"
-    conclusion += (f"; the claimed rank holds in {_editions_text(where)}." if where
-                   else "; no complete edition located gives that rank.")
-    return v.Verdict(claim["id"], label, conclusion, claimed, ranks[edition], v.RANK_RULE, [RESERVES],
-                     evidence_tiers=["primary"])
-
-
-def check_top_n(claim: dict, country: str, edition: int, top_n: int) -> v.Verdict:
-    """'Among the leaders' read as: within the top N holders (RANK_RULE applied to membership)."""
-    ranks = ranks_by_edition(country)
-    in_top = {e: (r is not None and r <= top_n) for e, r in ranks.items()}
-    if in_top[edition]:
-        label = v.ACCURATE
-    elif any(in_top.values()):
-        label = v.MIXED
-    else:
-        label = v.INACCURATE
-    rank = ranks[edition]
-    held = [e for e, ok in in_top.items() if ok]
-    conclusion = (f"In USGS MCS {edition} {country} ranks {_ordinal(rank) if rank else 'nowhere'} of "
-                  f"{len(ranking(edition))} countries with a figure, {'within' if in_top[edition] else 'outside'} "
-                  f"the top {top_n} taken here as 'the leaders'; it is within the top {top_n} in "
-                  f"{_editions_text(held) if held else 'no complete edition'}.")
-    rule = f"Within the top {top_n} in the reference edition: accurate; only in other editions: mixed; else inaccurate."
-    return v.Verdict(claim["id"], label, conclusion, f"top {top_n}", rank, rule, [RESERVES],
-                     evidence_tiers=["primary"])
-
-
-def check_larger_than(claim: dict, country: str, other: str, edition: int, min_ratio: float) -> v.Verdict:
-    """'A has (significantly) larger reserves than B' from the same USGS table."""
-    a = figure(country, edition).get("reserves_t")
-    b = figure(other, edition).get("reserves_t")
-    label = v.rate_comparison(a, b, min_ratio)
-    if a is None:
-        text = f"USGS MCS {edition} gives no figure for {country}."
-    elif b is None:
-        text = (f"USGS MCS {edition} lists {country} with {_t(a)} and gives no reserves at all for {other}, "
-                f"so the record agrees with the claim but does not measure the gap.")
-    else:
-        text = (f"USGS MCS {edition} gives {country} {_t(a)} and {other} {_t(b)}, a ratio of {a / b:.1f} "
-                f"(taken as 'significantly' from {min_ratio:g}).")
-    return v.Verdict(claim["id"], label, text, f"{country} > {other}", {"a": a, "b": b},
-                     "A ratio at or above the threshold is accurate; larger below it, mostly accurate; B not "
-                     "listed in a table that lists A, mostly accurate; within 5%, mixed; smaller, inaccurate.",
-                     [RESERVES], evidence_tiers=["primary"])
-
-
 def national_figures(country: str):
+    """The national (state-balance) figures Russian officials published, for the chapter's figure."""
     df = load(NATIONAL)
     return df[df["scope"] == "national"] if country == "Russia" else df.iloc[0:0]
 
 
-def check_national_figure(claim: dict, country: str, tolerance_pct: float) -> v.Verdict:
-    """A claimed official figure against the figures Russian officials published (NUMBER_RULE, TIER_RULE)."""
-    claimed = claim["asserted"]["value"]
-    df = national_figures(country)
-    if df.empty:
-        return v.Verdict(claim["id"], v.UNVERIFIABLE, f"The data hold no national reserves figure for {country}.",
-                         claimed, None, v.NUMBER_RULE, [NATIONAL])
-    df = df.assign(dev=[v.deviation_pct(claimed, x) for x in df["value_t"]]).sort_values("dev")
-    best = df.iloc[0]
-    tiers = sorted(set(df.loc[df["dev"] <= tolerance_pct, "source_tier"])) or [best["source_tier"]]
-    label = v.cap_for_tier(v.rate_number(claimed, best["value_t"], tolerance_pct), tiers)
-    listed = "; ".join(f"{r.publisher}: {_t(r.value_t)} ({r.source_tier})" for r in df.itertuples())
-    conclusion = (f"Russian officials' published figures are {listed}; the closest is {best['dev']:.1f}% from the "
-                  f"claimed {_t(claimed)}, and the evidence within the tolerance is {', '.join(tiers)}.")
-    return v.Verdict(claim["id"], label, conclusion, claimed, float(best["value_t"]), v.NUMBER_RULE + " " + v.TIER_RULE,
-                     [NATIONAL], evidence_tiers=tiers)
+# --- the rules this chapter adds --------------------------------------------------------------------------------
+
+def rate_rank_in_edition(claimed: int, rank: int | None) -> str:
+    """Label for a claimed rank against the rank in the edition of the day (see RANK_OF_THE_DAY)."""
+    if rank is None:
+        return v.UNVERIFIABLE
+    return v.rate_rank(claimed, {"edition": rank}, "edition")
 
 
-def check_national_vs_usgs(claim: dict, country: str, edition: int) -> v.Verdict:
-    """'The official figures are inflated': larger, yes; but a different measure, so at most mixed."""
-    usgs = figure(country, edition).get("reserves_t")
-    nat = national_figures(country)
-    if usgs is None or nat.empty:
-        return v.Verdict(claim["id"], v.UNVERIFIABLE,
-                         f"The data lack a USGS MCS {edition} or a national figure for {country} to compare.",
-                         None, None, "Needs both figures.", [RESERVES, NATIONAL])
-    national = float(nat["value_t"].max())
-    ratio = national / usgs
-    label = v.MIXED if ratio > 1 else v.INACCURATE
-    conclusion = (f"{country}'s national figure ({_t(national)}) is {ratio:.1f} times the USGS MCS {edition} figure "
-                  f"({_t(usgs)}), but it counts state-balance categories that USGS does not call reserves, so "
-                  f"the gap shows a different measure, not by itself an inflated one.")
-    return v.Verdict(claim["id"], label, conclusion, "national > USGS", {"national": national, "usgs": usgs},
-                     "Figures on different bases: a larger one is at most mixed (the bases differ); "
-                     "a smaller one contradicts 'inflated'.", [RESERVES, NATIONAL],
-                     evidence_tiers=["primary"] + sorted(set(nat["source_tier"])))
+def rate_top_n(rank: int | None, top_n: int) -> str:
+    """Label for 'among the largest / the leaders' read as a rank within `top_n` (see TOP_N)."""
+    if top_n < 1:
+        raise v.VerdictError(f"the number of places must be at least 1, got {top_n}.")
+    if rank is None:
+        return v.UNVERIFIABLE
+    if rank <= top_n:
+        return v.ACCURATE
+    return v.MOSTLY_INACCURATE if rank == top_n + 1 else v.INACCURATE
+
+
+RANK_OF_THE_DAY = v.Rule(
+    "rank_of_the_day", "Ranks in the edition of the day",
+    "A rank is judged in the latest edition of the table published by the claim's date: the same rank is "
+    "accurate; one place off, mostly inaccurate; further off, inaccurate; no figure there, unverifiable. Older "
+    "editions it replaced and editions published later are shown as context and never change the label.",
+    rate_rank_in_edition)
+TOP_N = v.Rule(
+    "top_n", "'Among the largest' and 'among the leaders'",
+    "Read as ranking within a stated number of places in the latest edition published by the claim's date: "
+    "within them, accurate; one place beyond, mostly inaccurate; further, inaccurate; no figure, unverifiable.",
+    rate_top_n)
+RULES = (RANK_OF_THE_DAY, TOP_N)
+
+
+def rank_sensitivity(word: str, rank: int | None, top_n: int) -> str:
+    """When another plausible number of places for `word` (v.VAGUE) would change a top-N verdict, say so."""
+    vague = v.VAGUE[word]
+    if rank is None:
+        return ""
+    holds = rank <= top_n
+    flips = [n for n in range(int(vague.low), int(vague.high) + 1) if (rank <= n) != holds]
+    if not flips:
+        return ""
+    other = (f"the top {max(flips)} or fewer" if holds else f"the top {min(flips)} or more")
+    return (f"The verdict turns on the words '{word}': the record shows {_ordinal(rank)} place, so reading them "
+            f"as {other} would change it (plausible readings run from the top {vague.low:g} to the top "
+            f"{vague.high:g}; the book uses the top {top_n}).")
+
+
+# --- the checks --------------------------------------------------------------------------------------------------
+
+def _date(d: dt.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _tonnes(x: float, qualifier: str | None = None) -> str:
+    more = "more than " if qualifier == ">" else ""
+    if x >= 1e6:
+        return f"{more}{x / 1e6:,.1f}".rstrip("0").rstrip(".") + " million tonnes"
+    return f"{more}{x:,.0f} tonnes"
+
+
+def _figure_text(row: dict) -> str:
+    q = row.get("reserves_qualifier")
+    return _tonnes(row["reserves_t"], q if isinstance(q, str) else None)
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+             "eleventh", "twelfth")
 
 
 def _ordinal(n: int | None) -> str:
     if n is None:
         return "unranked"
+    if 1 <= n <= len(_ORDINALS):
+        return _ORDINALS[n - 1]
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def _source(claim: dict, ed: int) -> str:
+    """'USGS's 2025 summary, the latest by 29 April 2025,' (or says that a newer one was current)."""
+    current = edition_for(claim["as_of"])
+    if ed == current:
+        return f"USGS's {ed} summary, the latest by {_date(claim['as_of'])},"
+    return f"USGS's {ed} summary, older than the {current} one current on {_date(claim['as_of'])},"
+
+
+def _no_edition(claim: dict, rule: v.Rule, claimed) -> v.Verdict:
+    return v.Verdict(claim["id"], v.UNVERIFIABLE, f"No complete USGS table had been published by "
+                     f"{_date(claim['as_of'])}, so none can settle this.", claimed, None, rule, [RESERVES])
+
+
+def _later_amounts(country: str, as_of: dt.date) -> list[str]:
+    out = []
+    for ed in later_editions(as_of):
+        row = figure(country, ed)
+        what = f"puts {country}'s reserves at {_figure_text(row)}" if row else f"gives no figure for {country}"
+        out.append(f"USGS's {ed} summary, published {_date(published(ed))}, {what}.")
+    return out
+
+
+def _later_ranks(country: str, as_of: dt.date) -> list[str]:
+    out = []
+    for ed in later_editions(as_of):
+        rank = rank_in(country, ed)
+        what = f"ranks {country} {_ordinal(rank)}" if rank else f"gives no figure for {country}"
+        out.append(f"USGS's {ed} summary, published {_date(published(ed))}, {what}.")
+    return out
+
+
+def check_amount(claim: dict, country: str, edition: int, tolerance_pct: float) -> v.Verdict:
+    """A claimed tonnage against the USGS figure in the edition of the day (NUMBER)."""
+    claimed = claim["asserted"]["value"]
+    ed = edition_for(claim["as_of"], edition)
+    if ed is None:
+        return _no_edition(claim, v.NUMBER, claimed)
+    row = figure(country, ed)
+    when = _source(claim, ed)
+    if not row:
+        verdict = v.Verdict(claim["id"], v.UNVERIFIABLE, f"{when} gives no reserves figure for {country}.",
+                            claimed, None, v.NUMBER, [RESERVES])
+    else:
+        found = row["reserves_t"]
+        label = v.NUMBER(claimed, found, tolerance_pct, claim["asserted"].get("qualifier", "about"))
+        tail = ("as the claim says" if label == v.ACCURATE
+                else f"{v.deviation_pct(claimed, found):.0f}% from the claimed {_tonnes(claimed)}")
+        verdict = v.Verdict(claim["id"], label, f"{when} puts {country}'s reserves at {_figure_text(row)} of "
+                            f"rare-earth oxide, {tail}.", claimed, found, v.NUMBER, [RESERVES])
+    verdict.since_then = _later_amounts(country, claim["as_of"])
+    return verdict
+
+
+def check_rank(claim: dict, country: str, edition: int) -> v.Verdict:
+    """A claimed rank against the rank in the edition of the day (RANK_OF_THE_DAY); older editions the
+    current one replaced are named in the conclusion as context only."""
+    claimed = int(claim["asserted"]["value"])
+    ed = edition_for(claim["as_of"], edition)
+    if ed is None:
+        return _no_edition(claim, RANK_OF_THE_DAY, claimed)
+    rank = rank_in(country, ed)
+    label = RANK_OF_THE_DAY(claimed, rank)
+    tied = int((ranking(ed)["rank"] == rank).sum()) > 1 if rank else False
+    rank_text = f"{_ordinal(rank)}{' (tied)' if tied else ''}" if rank else "nowhere, with no figure"
+    text = f"{_source(claim, ed)} ranks {country} {rank_text}"
+    if label == v.ACCURATE:
+        text += ", as the claim says."
+    else:
+        older = [e for e, r in ranks_by_edition(country, claim["as_of"]).items() if e < ed and r == claimed]
+        shared = any(int((ranking(e)["rank"] == claimed).sum()) > 1 for e in older)
+        text += f", not {_ordinal(claimed)}"
+        text += (f"; only the older {' and '.join(map(str, older))} edition{'s' if len(older) > 1 else ''}, "
+                 f"since replaced, had it {'tied ' if shared else ''}{_ordinal(claimed)}." if older else ".")
+    verdict = v.Verdict(claim["id"], label, text, claimed, rank, RANK_OF_THE_DAY, [RESERVES])
+    verdict.since_then = _later_ranks(country, claim["as_of"])
+    return verdict
+
+
+def check_top_n(claim: dict, country: str, edition: int, top_n: int, word: str) -> v.Verdict:
+    """'Among the largest / the leaders' read as ranking within `top_n` places (TOP_N), the number of
+    places being the book's threshold for `word` (v.VAGUE) unless the reader changes it."""
+    ed = edition_for(claim["as_of"], edition)
+    if ed is None:
+        return _no_edition(claim, TOP_N, f"top {top_n}")
+    rank = rank_in(country, ed)
+    label = TOP_N(rank, top_n)
+    table = ranking(ed)
+    if rank is None:
+        text = f"{_source(claim, ed)} gives no reserves figure for {country}."
+    else:
+        leader = table.iloc[0]
+        side = "within" if label == v.ACCURATE else "outside"
+        text = (f"{_source(claim, ed)} ranks {country} {_ordinal(rank)} of "
+                f"{len(table)} countries, {side} the top {top_n} taken as '{word}'")
+        text += (f", though {leader['country']} holds {_tonnes(leader['reserves_t'])}." if rank > 1 else ".")
+    verdict = v.Verdict(claim["id"], label, text, f"top {top_n}", rank, TOP_N, [RESERVES])
+    verdict.sensitivity = rank_sensitivity(word, rank, top_n)
+    verdict.since_then = _later_ranks(country, claim["as_of"])
+    return verdict
+
+
+def check_larger_than(claim: dict, country: str, other: str, edition: int, min_ratio: float) -> v.Verdict:
+    """'A has significantly larger reserves than B' from the same USGS table (COMPARISON), 'significantly'
+    being at least `min_ratio` times as large."""
+    ed = edition_for(claim["as_of"], edition)
+    if ed is None:
+        return _no_edition(claim, v.COMPARISON, f"{country} > {other}")
+    a = figure(country, ed).get("reserves_t")
+    b = figure(other, ed).get("reserves_t")
+    label = v.COMPARISON(a, b, min_ratio)
+    src = _source(claim, ed)
+    ratio = None
+    if a is None:
+        text = f"{src} gives no reserves figure for {country}, so it cannot settle the comparison."
+    elif b is None:
+        text = (f"{src} lists {country} with {_tonnes(a)} and gives no reserves figure for {other}: it agrees "
+                f"{country} has more but does not measure the gap.")
+    else:
+        ratio = a / b
+        text = (f"{src} gives {country} {_tonnes(a)} and {other} {_tonnes(b)}, {ratio:.1f} times as much, "
+                f"against the at least {min_ratio:g} times read as 'significantly'.")
+    verdict = v.Verdict(claim["id"], label, text, f"{country} > {other}", {"a": a, "b": b}, v.COMPARISON,
+                        [RESERVES])
+    # The shared sentence names the side of the observed ratio on which another threshold flips the label.
+    verdict.sensitivity = v.VAGUE["significantly"].sensitivity(ratio, higher_holds=not (ratio and ratio >= min_ratio))
+    return verdict
