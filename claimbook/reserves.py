@@ -139,7 +139,7 @@ RANK_OF_THE_DAY = v.Rule(
     "editions it replaced and editions published later are shown as context and never change the label.",
     rate_rank_in_edition)
 TOP_N = v.Rule(
-    "top_n", "'Among the largest' and 'among the leaders'",
+    "top_n", "'Among the largest' and 'the leaders'",
     "Read as ranking within a stated number of places in the latest edition published by the claim's date: "
     "within them, accurate; one place beyond, mostly inaccurate; further, inaccurate; no figure, unverifiable.",
     rate_top_n)
@@ -315,6 +315,5 @@ def check_larger_than(claim: dict, country: str, other: str, edition: int, min_r
                 f"against the at least {min_ratio:g} times read as 'significantly'.")
     verdict = v.Verdict(claim["id"], label, text, f"{country} > {other}", {"a": a, "b": b}, v.COMPARISON,
                         [RESERVES])
-    # The shared sentence names the side of the observed ratio on which another threshold flips the label.
-    verdict.sensitivity = v.VAGUE["significantly"].sensitivity(ratio, higher_holds=not (ratio and ratio >= min_ratio))
+    verdict.sensitivity = v.VAGUE["significantly"].sensitivity(ratio)
     return verdict

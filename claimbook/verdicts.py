@@ -399,8 +399,8 @@ class Vague:
 VAGUE: dict[str, Vague] = {v.word: v for v in (
     Vague("significantly", "significant_ratio", 2.0, "x", "Twice as large is the least a lay reader hears in "
           "'significantly larger'.", 1.5, 3.0),
-    Vague("among the leaders", "leaders_top_n", 5, " places", "The top five of a table of a dozen countries; "
-          "'uncontested' leaders would be fewer.", 3, 5),
+    Vague("uncontested leaders", "leaders_top_n", 3, " places", "The podium: leaders no one contests are the few "
+          "at the top, not every country in the top five.", 2, 5),
     Vague("some of the largest", "largest_top_n", 5, " places", "The top five of a table of a dozen countries.", 3, 10),
     Vague("vast", "vast_top_n", 10, " places", "Ranking in the top ten of the USGS table, about a million tonnes "
           "or more.", 5, 12),

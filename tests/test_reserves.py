@@ -121,9 +121,9 @@ def test_among_the_largest_follows_the_threshold_and_says_when_it_turns():
 
 
 @pytest.mark.parametrize("word,rank,top_n,turns", [
-    ("among the leaders", 5, 5, "top 4 or fewer"),   # fifth: a stricter reading turns it
-    ("among the leaders", 6, 5, ""),                 # sixth: outside every reading from 3 to 5
-    ("among the leaders", 2, 5, ""),                 # second: inside every reading
+    ("uncontested leaders", 5, 3, "top 5 or more"),    # fifth: the loosest reading (top 5) would turn it
+    ("uncontested leaders", 6, 3, ""),                 # sixth: outside every reading from 2 to 5
+    ("uncontested leaders", 2, 3, ""),                 # second: inside every reading
     ("some of the largest", 7, 5, "top 7 or more"),  # seventh: a looser reading (up to 10) turns it
     ("vast", 5, 10, ""),                             # readings from 5 to 12 all include fifth
 ])
@@ -134,7 +134,7 @@ def test_the_rank_sensitivity_sentence(word, rank, top_n, turns):
 
 def test_defaults_of_the_vague_words_are_the_books_thresholds():
     params = notebook_parameters(find("reserves"))
-    for word in ("among the leaders", "some of the largest", "significantly"):
+    for word in ("uncontested leaders", "some of the largest", "significantly"):
         vague = v.VAGUE[word]
         assert params[vague.parameter].default == vague.threshold, word
 
@@ -157,7 +157,7 @@ CHECKS = [
     lambda ed: reserves.check_rank(claim("RES-02"), "Russia", ed),
     lambda ed: reserves.check_rank(claim("RES-03"), "Russia", ed),
     lambda ed: reserves.check_larger_than(claim("RES-04"), "Russia", "Ukraine", ed, 2.0),
-    lambda ed: reserves.check_top_n(claim("RES-05"), "Russia", ed, 5, "among the leaders"),
+    lambda ed: reserves.check_top_n(claim("RES-05"), "Russia", ed, 3, "uncontested leaders"),
     lambda ed: reserves.check_top_n(claim("RES-07"), "Russia", ed, 4, "some of the largest"),
     lambda ed: reserves.check_larger_than(claim("RES-04"), "Vietnam", "United States", ed, 2.0),
     lambda ed: reserves.check_amount(_dated("RES-01", D(2022, 1, 1)), "Russia", ed, 10.0),
