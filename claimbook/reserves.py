@@ -315,5 +315,5 @@ def check_larger_than(claim: dict, country: str, other: str, edition: int, min_r
                 f"against the at least {min_ratio:g} times read as 'significantly'.")
     verdict = v.Verdict(claim["id"], label, text, f"{country} > {other}", {"a": a, "b": b}, v.COMPARISON,
                         [RESERVES])
-    verdict.sensitivity = v.VAGUE["significantly"].sensitivity(ratio)
+    verdict.sensitivity = v.VAGUE["significantly"].sensitivity(ratio, threshold=min_ratio)
     return verdict

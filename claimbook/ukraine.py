@@ -187,7 +187,7 @@ def check_much_under_control(claim: dict, much_pct: float) -> v.Verdict:
             f"control in {_month_year(str(r['as_of']))}, {where} the {much_pct:g}% read as 'much', though it "
             f"is a share of deposits, not of their value.")
     verdict = v.Verdict(claim["id"], label, text, "much of the value", f"{share:g}% of deposits", MUCH, [DATA])
-    verdict.sensitivity = v.VAGUE["much"].sensitivity(share)
+    verdict.sensitivity = v.VAGUE["much"].sensitivity(share, threshold=much_pct)
     return verdict
 
 
@@ -231,5 +231,5 @@ def check_vast_pair(claim: dict, edition: int, top_n: int) -> v.Verdict:
                           for ed in reserves.complete_editions() if _published_after(ed, as_of)]
     # Only Russia's part can turn (an unlisted country fails at any threshold); a rank holds at or below the
     # threshold.
-    verdict.sensitivity = v.VAGUE["vast"].sensitivity(ranks["Russia"], higher_holds=False)
+    verdict.sensitivity = v.VAGUE["vast"].sensitivity(ranks["Russia"], higher_holds=False, threshold=top_n)
     return verdict

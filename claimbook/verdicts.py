@@ -380,20 +380,23 @@ class Vague:
     low: float
     high: float
 
-    def sensitivity(self, observed: float | None, higher_holds: bool = True) -> str:
-        """A sentence when the observed value lies within the plausible range of thresholds, so that another
-        reasonable reading of the word would flip the verdict; "" otherwise. `higher_holds`: the word applies
-        when the measure reaches the threshold (False: when it stays at or below it)."""
-        if observed is None or not (self.low <= observed <= self.high):
+    def sensitivity(self, observed: float | None, higher_holds: bool = True, threshold: float | None = None) -> str:
+        """A sentence when another threshold within the plausible range would flip the verdict; "" otherwise.
+        `higher_holds`: the word applies when the measure reaches the threshold (False: when it stays at or
+        below it, as a rank does); `threshold`: the one in use (default: the book's)."""
+        if observed is None:
             return ""
-        holds = observed >= self.threshold if higher_holds else observed <= self.threshold
+        used = self.threshold if threshold is None else threshold
+        holds = observed >= used if higher_holds else observed <= used
         if higher_holds:
-            side = "above" if holds else "at or below"
+            side, possible = ("above", self.high > observed) if holds else ("at or below", self.low <= observed)
         else:
-            side = "below" if holds else "at or above"
+            side, possible = ("below", self.low < observed) if holds else ("at or above", self.high >= observed)
+        if not possible:
+            return ""
         return (f"The verdict turns on the word '{self.word}': the record shows {observed:g}{self.unit}, so a "
                 f"threshold {side} {observed:g}{self.unit} would change it (plausible thresholds run from "
-                f"{self.low:g} to {self.high:g}{self.unit}; the book uses {self.threshold:g}).")
+                f"{self.low:g} to {self.high:g}{self.unit}; this verdict uses {used:g}).")
 
 
 VAGUE: dict[str, Vague] = {v.word: v for v in (
