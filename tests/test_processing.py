@@ -1,4 +1,4 @@
-"""The processing chapter's rules (synthetic cases) and its checks on the real data."""
+"""The processing chapter's share rule (synthetic cases) and its two statistical checks on the real data."""
 
 import datetime as dt
 
@@ -7,64 +7,69 @@ import pytest
 from claimbook import processing as p
 from claimbook import verdicts as v
 from claimbook.claims import claim
+from claimbook.evidence import IDENTIFIER
+
+D = dt.date
 
 
-@pytest.mark.parametrize("text, start, end", [
-    ("2024", "2024-01-01", "2024-12-31"),
-    ("2024 (IEA commentary Oct 2025)", "2024-01-01", "2024-12-31"),
-    ("2021-2023", "2021-01-01", "2023-12-31"),
-    ("Q1 2025", "2025-01-01", "2025-03-31"),
-    ("Q4 2025", "2025-10-01", "2025-12-31"),
-    ("2025-07", "2025-07-01", "2025-07-31"),
-    ("2024-02", "2024-02-01", "2024-02-29"),
-    ("2025-04-17", "2025-04-17", "2025-04-17"),
+def fig(year, share, published, fid=None):
+    return {"year": year, "share_pct": share, "published": published, "figure_id": fid or f"{year}-{published}"}
+
+
+# ---------------------------------------------------------------- which figure a reader had
+
+def test_the_latest_year_published_by_the_date_decides():
+    rows = [fig(2022, 85, D(2023, 5, 1)), fig(2023, 92, D(2024, 6, 3)), fig(2024, 60, D(2025, 10, 24))]
+    decisive, later = p.as_published(rows, D(2025, 4, 16))
+    assert decisive["year"] == 2023 and [r["year"] for r in later] == [2024]
+
+
+def test_a_figure_published_on_the_day_counts_and_one_published_the_next_day_does_not():
+    rows = [fig(2024, 70, D(2025, 4, 16))]
+    assert p.as_published(rows, D(2025, 4, 16))[0] is not None
+    assert p.as_published(rows, D(2025, 4, 15)) == (None, rows)
+
+
+def test_a_revision_published_by_the_date_replaces_the_first_estimate():
+    rows = [fig(2024, 69, D(2025, 1, 31)), fig(2024, 71, D(2025, 3, 1))]
+    assert p.as_published(rows, D(2025, 4, 1))[0]["share_pct"] == 71
+    assert p.as_published(rows, D(2025, 2, 1))[0]["share_pct"] == 69  # the revision came later
+
+
+@pytest.mark.parametrize("share, floor, tolerance, label", [
+    (92, 80, 5, v.ACCURATE), (80, 80, 5, v.ACCURATE), (76, 80, 5, v.ACCURATE), (72, 80, 5, v.MOSTLY_ACCURATE),
+    (69.2, 80, 5, v.MOSTLY_INACCURATE), (55, 80, 5, v.INACCURATE), (79, 80, 0, v.INACCURATE),
+    (69.2, 50, 5, v.ACCURATE), (49, 50, 0.5, v.MOSTLY_ACCURATE), (48, 50, 0.5, v.MOSTLY_INACCURATE),
 ])
-def test_periods_are_read_as_first_and_last_day(text, start, end):
-    assert p.parse_period(text) == (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+def test_share_rule_against_a_floor(share, floor, tolerance, label):
+    rows = [fig(2023, share, D(2024, 6, 3))]
+    assert p.rate_share(rows, D(2025, 4, 16), floor, tolerance) == label
 
 
-@pytest.mark.parametrize("text", ["July 2025", "2025-13", "2023-2021", ""])
-def test_unreadable_periods_are_refused(text):
-    with pytest.raises(ValueError):
-        p.parse_period(text)
+def test_share_rule_with_nothing_published_by_the_date_is_unverifiable():
+    rows = [fig(2024, 94, D(2025, 10, 24))]
+    assert p.rate_share(rows, D(2025, 4, 16), 50, 5) == v.UNVERIFIABLE
+    assert p.rate_share(rows, D(2025, 10, 24), 50, 5) == v.ACCURATE
 
 
-@pytest.mark.parametrize("imported, bound, label", [
-    (100, 95, v.ACCURATE), (96, 95, v.ACCURATE), (80, 95, v.MOSTLY_ACCURATE), (75, 50, v.ACCURATE),
-    (40, 95, v.MIXED), (10, 50, v.INACCURATE), (None, 95, v.UNVERIFIABLE),
-])
-def test_lack_rule(imported, bound, label):
-    assert p.rate_lack(imported, bound) == label
+def test_the_rule_is_one_object_whose_text_is_shown():
+    assert p.SHARE.apply is p.rate_share and "published by the claim's date" in p.SHARE.markdown()
 
 
-def test_lack_rule_refuses_a_share_outside_0_to_100():
-    with pytest.raises(v.VerdictError):
-        p.rate_lack(120, 95)
+# ---------------------------------------------------------------- the record
+
+def test_mcs_editions_are_never_counted_before_they_appeared():
+    assert p.mcs_published(2025) == D(2025, 1, 31)
+    assert p.mcs_published(2026) >= D(2026, 2, 1)
 
 
-@pytest.mark.parametrize("imported, partner, label", [
-    (80, 70, v.ACCURATE), (80, 30, v.MIXED), (80, 10, v.MOSTLY_INACCURATE), (75, None, v.UNVERIFIABLE),
-    (40, 90, v.MOSTLY_INACCURATE), (10, 90, v.INACCURATE), (None, 90, v.UNVERIFIABLE),
-])
-def test_reliance_rule(imported, partner, label):
-    assert p.rate_reliance(imported, partner) == label
-
-
-def test_lowest_label():
-    assert p.lowest([v.ACCURATE, v.MIXED, v.MOSTLY_ACCURATE]) == v.MIXED
-
-
-def test_allowed_values():
-    assert p.stages({}) == ["mining", "refining", "magnets"]
-    assert p.years({"stage": "refining"}) == [2023, 2024]
-    assert p.years({"stage": "magnets"}) == [2024]
-    assert 2020 in p.years({"stage": "mining"})  # the USGS-based mining share reaches further back
-
-
-def test_china_mining_share_is_computed_from_the_latest_usgs_edition():
-    shares = p.mining_shares_usgs("China").set_index("year")
-    assert shares.loc[2024, "share_pct"] == pytest.approx(270_000 / 380_000 * 100)  # MCS 2026 revises the world total
-    assert (shares["source_tier"] == "primary").all()
+def test_china_mining_share_is_computed_per_usgs_edition():
+    mining = p.china_series("mining")
+    row = mining[(mining["edition"] == 2025) & (mining["year"] == 2024)].iloc[0]
+    assert row["share_pct"] == pytest.approx(270_000 / 390_000 * 100)
+    revised = mining[(mining["edition"] == 2026) & (mining["year"] == 2024)].iloc[0]
+    assert revised["share_pct"] == pytest.approx(270_000 / 380_000 * 100)
+    assert revised["published"] > row["published"]
 
 
 def test_projections_are_never_used_as_observations():
@@ -72,69 +77,70 @@ def test_projections_are_never_used_as_observations():
     assert 2030 in set(p.iea_shares("refining", projections=True)["year"])
 
 
-def test_share_claims_are_capped_for_secondary_evidence_and_follow_the_stage():
-    c = claim("PRC-02")
-    refining = p.check_share(c, "refining", 2024, 10)
-    assert refining.found == 91 and refining.label == v.MOSTLY_ACCURATE and "capped" in refining.conclusion
-    mining = p.check_share(c, "mining", 2024, 5)  # China mines about 71%, below "80%+"
-    assert mining.found < 80 and mining.label == v.MOSTLY_INACCURATE and mining.evidence_tiers == ["primary"]
+def test_every_china_share_has_its_publication_date():
+    for stage in p.STAGES:
+        assert p.china_series(stage)["published"].notna().all()
 
 
-def test_a_year_after_the_claims_date_is_shown_but_does_not_decide():
-    c = claim("PRC-02")  # judged as of 2025-04-29
-    verdict = p.check_share(c, "mining", 2025, 10)
-    assert verdict.found == pytest.approx(69.2, abs=0.1)  # 2025 covers the claim's date
-    early = dict(c, as_of=dt.date(2024, 6, 1))
-    verdict = p.check_share(early, "mining", 2025, 10)
-    assert verdict.found == pytest.approx(71.1, abs=0.1) and "later year" in verdict.conclusion  # 2024 decides
+def test_iea_reports_are_named_with_who_carried_them():
+    assert p.iea_source("Global Critical Minerals Outlook 2024 (May 2024), as reported by SEAISI news 2024-06-03") \
+        == ("the IEA's Global Critical Minerals Outlook 2024", "SEAISI")
+    assert p.iea_source("IEA commentary 23 Oct 2025, as summarised by Rare Earth Exchanges 2025-10-24") \
+        == ("an IEA commentary", "Rare Earth Exchanges")
+    assert p.iea_source("Global Critical Minerals Outlook 2024, via SEAISI and wayenind.com")[1] == "SEAISI"
 
 
-def test_dominance_depends_on_the_threshold():
+def test_stages_are_the_allowed_values():
+    assert p.stages({}) == ["mining", "refining", "magnets"]
+    with pytest.raises(ValueError):
+        p.china_series("smelting")
+
+
+# ---------------------------------------------------------------- the checks on the real data
+
+def test_the_80_percent_floor_is_judged_on_the_figure_published_by_the_claims_date():
+    verdict = p.check_floor(claim("PRC-02"), "refining", 5)
+    assert verdict.found == 92 and verdict.label == v.ACCURATE  # the 2023 figure, published June 2024
+    assert "3 June 2024" in verdict.conclusion and "92%" in verdict.conclusion
+    assert any("91%" in s and "October 2025" in s for s in verdict.since_then)  # the 2024 figure came later
+    later = p.check_floor(dict(claim("PRC-02"), as_of=D(2025, 11, 1)), "refining", 5)
+    assert later.found == 91 and not later.since_then
+
+
+def test_the_floor_follows_the_stage():
+    mining = p.check_floor(claim("PRC-02"), "mining", 5)
+    assert mining.found == pytest.approx(69.2, abs=0.1) and mining.label == v.MOSTLY_INACCURATE
+    assert "270,000 of 390,000 tonnes" in mining.conclusion  # the published tonnages, not only the computed share
+    assert p.check_floor(claim("PRC-02"), "magnets", 5).label == v.UNVERIFIABLE  # first figure: October 2025
+
+
+def test_the_floor_check_refuses_a_claim_without_a_floor():
+    with pytest.raises(v.VerdictError):
+        p.check_floor(dict(claim("PRC-02"), asserted={"value": 80, "qualifier": "about"}), "refining", 5)
+
+
+def test_dominance_depends_on_the_threshold_and_says_when_it_is_close():
     c = claim("PRC-01")
-    assert p.check_dominance(c, "mining", 2024, 50, 10).label == v.ACCURATE  # primary USGS share, 71%
-    assert p.check_dominance(c, "mining", 2024, 90, 10).label == v.MOSTLY_INACCURATE
+    assert p.check_dominance(c, "refining", v.VAGUE["dominates"].threshold, 5).label == v.ACCURATE
+    mining = p.check_dominance(c, "mining", 50, 5)
+    assert mining.label == v.ACCURATE and "69.2" in mining.sensitivity  # within the plausible 50-80%
+    assert p.check_dominance(c, "mining", 80, 0.5).label == v.INACCURATE
+    assert p.check_dominance(c, "refining", 50, 5).sensitivity == ""  # 92% is beyond every plausible threshold
 
 
-def test_mp_materials_is_judged_as_of_the_day_before_it_stopped_shipping_to_china():
-    c = claim("PRC-04")
-    verdict = p.check_mp_dependence(c, 50, 10)
-    assert verdict.label == v.ACCURATE and "1 day later" in verdict.conclusion
-    later = p.check_mp_dependence(dict(c, as_of=dt.date(2025, 5, 1)), 50, 10)
-    assert later.label == v.INACCURATE
-    assert p.check_mp_dependence(c, 60, 10).label == v.MOSTLY_ACCURATE  # about 50% falls short of 60%
-
-
-def test_us_lack_of_processing_uses_the_edition_in_force():
-    verdict = p.check_lacks(claim("PRC-03"), "United States", 95)
-    assert verdict.found == 80 and verdict.label == v.MOSTLY_ACCURATE and "MCS 2026" in verdict.conclusion
-    assert p.check_lacks(claim("PRC-03"), "United States", 80).label == v.ACCURATE
-    after = p.check_lacks(dict(claim("PRC-03"), as_of=dt.date(2026, 3, 1)), "United States", 95)
-    assert after.found == 67  # MCS 2026 is in force by then and its 2025 estimate covers the date
-
-
-def test_reliance_on_a_partner_needs_the_partners_share():
-    assert p.check_relies_on(claim("PRC-05"), "Russia", "China").label == v.UNVERIFIABLE
-    us = p.check_relies_on(claim("PRC-05"), "United States", "China")
-    assert us.label == v.ACCURATE and us.found == {"imports": 80.0, "partner": 70.0}
-
-
-def test_lag_compares_with_the_most_the_country_can_hold():
-    verdict = p.check_lags(claim("PRC-07"), "Russia", 2024, 2)
-    assert verdict.found["country_at_most"] == pytest.approx(2) and verdict.label == v.MOSTLY_ACCURATE
-    assert p.check_lags(claim("PRC-07"), "Russia", 2024, 3).label == v.MOSTLY_ACCURATE  # Malaysia 5% < 3 x 2%
-    assert p.check_lags(claim("PRC-07"), "Malaysia", 2024, 2).label == v.INACCURATE
-
-
-def test_an_action_after_the_claims_date_does_not_confirm_it():
-    c = claim("PRC-10")
-    assert p.check_action(c, "Pentagon").label == v.UNVERIFIABLE
-    assert p.check_action(dict(c, as_of=dt.date(2025, 10, 1)), "Pentagon").label == v.MOSTLY_ACCURATE
-
-
-def test_opinions_are_not_rated_and_facts_must_be():
-    assert p.check_not_rated(claim("PRC-14"), "a judgement.").label == v.NOT_RATED
+def test_dominance_below_half_is_refused():
     with pytest.raises(v.VerdictError):
-        p.check_not_rated(claim("PRC-01"), "x")
-    with pytest.raises(v.VerdictError):
-        p.check_unrecorded(claim("PRC-14"), "x", "y")
-    assert p.check_unrecorded(claim("PRC-11"), "x", "y").label == v.UNVERIFIABLE
+        p.check_dominance(claim("PRC-01"), "refining", 40, 5)
+
+
+def test_a_later_figure_already_shown_by_the_claims_records_is_not_repeated():
+    verdict = p.check_dominance(claim("PRC-01"), "refining", 50, 5)
+    assert verdict.since_then == []  # the October 2025 commentary is among the claim's later findings
+
+
+@pytest.mark.parametrize("stage", p.STAGES)
+def test_conclusions_are_plain_and_short(stage):
+    for verdict in (p.check_dominance(claim("PRC-01"), stage, 50, 5), p.check_floor(claim("PRC-02"), stage, 5)):
+        assert len(verdict.conclusion.split()) <= v.MAX_CONCLUSION_WORDS
+        assert not IDENTIFIER.search(verdict.conclusion)
+        assert all(not IDENTIFIER.search(s) for s in verdict.since_then)
