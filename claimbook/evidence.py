@@ -219,9 +219,7 @@ def _not_rated(c: dict, e: dict) -> v.Verdict:
     text = f"Not rated: this is {what}, which no record can show true or false; the records that bear on it are listed."
     context = [f for f in e.get("findings") or [] if f["role"] == "context"]
     if context:
-        shows = context[0]["shows"]
-        shows = shows[0].lower() + shows[1:] if shows.startswith(("The ", "A ", "An ")) else shows
-        with_context = f"Not rated, as {what}; for context, {shows}"
+        with_context = f"Not rated, as {what}; for context: {context[0]['shows']}"
         if words(with_context) <= v.MAX_CONCLUSION_WORDS:
             text = with_context
     return v.not_rated(c, text)
