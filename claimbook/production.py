@@ -6,28 +6,26 @@ earlier one, so a figure is always read as (edition, year). Shares are computed 
 year, against the world total that edition publishes, and only from editions whose whole world table was
 read (table_complete); the US salient statistics and the partial lists that secondary sources quote give
 a country's tonnage but no share.
+
+Three claims are computed here from those tables (a share, "the bulk", "underdeveloped"); each is judged on
+the edition a reader had on the claim's date, and later editions are reported as what changed since. The
+chapter's other claims are events, attributions and opinions, judged from dated public records
+(`claimbook.evidence.judge`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
-from . import reserves
+from . import ClaimbookError, evidence, reserves
 from . import verdicts as v
 from .data import load
 
 PRODUCTION = "usgs_ree_mine_production"
 RESERVES = reserves.RESERVES
 PROCESSING = "ree_processing_shares"
-
-BULK_RULE = ("'The bulk' is read as more than the threshold share of world mine output. " + v.HOLDS_RULE)
-UNDERDEVELOPED_RULE = ("'Underdeveloped relative to its resources' is read as a share of world mine output below "
-                       "the given fraction of the country's share of world reserves, both from the same edition. "
-                       + v.HOLDS_RULE)
-RECORD_RULE = ("A statement of fact, event or stated aim is accurate when a primary record located shows every "
-               "part of it; mostly accurate when some part rests only on secondary reports (TIER_RULE); "
-               "unverifiable when no record located shows some part.")
-
 
 # --- data selection -------------------------------------------------------------------------------------
 
@@ -169,67 +167,157 @@ def _name(country: str) -> str:
     return f"the {country}" if country in ("United States", "Other countries") else country
 
 
-def _t(x: float) -> str:
-    return f"{x:,.0f} t"
-
-
-def _pairs(keys) -> str:
-    keys = list(keys)
-    return ", ".join(f"{y} (MCS {e})" for e, y in keys) if keys else "none"
+def _tonnes(x: float) -> str:
+    return f"{x:,.0f}"
 
 
 def _pct(x: float) -> str:
     return f"{x:.2f}%" if x < 10 else f"{x:.0f}%"
 
 
-# --- checks ---------------------------------------------------------------------------------------------
+def _date(d: dt.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _summary(edition: int) -> str:
+    return f"USGS's {edition} summary"
+
+
+# --- which edition a reader had ----------------------------------------------------------------------------
+
+# Editions whose release is a stored public record; the others came out, as USGS's summaries do, at the end of
+# January of their year.
+RELEASE_RECORDS = {2025: "usgs_mcs2025_ree_reserves_2025_01_31", 2026: "usgs_mcs2026_data_release_2026_02_06"}
+
+
+def published(edition: int) -> dt.date:
+    """When an edition became public: the date of its stored record (MCS 2025: 31 January 2025; MCS 2026:
+    6 February 2026, from USGS's data-release metadata), else 31 January of the edition's year."""
+    rid = RELEASE_RECORDS.get(edition)
+    return evidence.records()[rid]["published"] if rid else dt.date(edition, 1, 31)
+
+
+def public_editions(as_of: dt.date) -> list[int]:
+    """Complete production editions public on `as_of`, oldest first."""
+    eds = sorted(int(e) for e in _complete()["edition"].dropna().unique())
+    return [e for e in eds if published(e) <= as_of]
+
+
+def reader_edition(as_of: dt.date, edition: int, year: int) -> tuple[int, int] | None:
+    """The (edition, year) a claim dated `as_of` is judged on: the chosen pair when that edition was public by
+    then; otherwise the newest edition public by then, with the chosen year if it reports it, else its latest
+    year. None when no edition was public."""
+    if published(edition) <= as_of:
+        return edition, year
+    eds = public_editions(as_of)
+    if not eds:
+        return None
+    e = eds[-1]
+    yrs = sorted(int(y) for y in _complete().loc[_complete()["edition"] == e, "year"].unique())
+    return e, (year if year in yrs else yrs[-1])
+
+
+def _as_read(edition: int, as_of: dt.date) -> str:
+    """'USGS's 2025 summary, the latest on 31 January 2026,' (the clause only when it was the latest)."""
+    eds = public_editions(as_of)
+    latest = f", the latest on {_date(as_of)}," if eds and edition == eds[-1] else ""
+    return _summary(edition) + latest
+
+
+def _reported_later(claim_id: str) -> bool:
+    """Whether the claim's records already report a later edition of the production table (so the computed
+    'since then' would repeat them)."""
+    try:
+        _now, later = evidence.findings(claim_id)
+    except ClaimbookError:  # not a claim of the register (a synthetic one): no records
+        return False
+    return any(PRODUCTION in (f.get("datasets") or []) for f in later)
+
+
+def later_shares(country: str, as_of: dt.date) -> list[str]:
+    """One sentence per edition published after `as_of`: the country's tonnage and share for each year it
+    reports (shown as since then, never deciding)."""
+    out = []
+    s = shares(country)
+    for ed, grp in s[s["edition"].map(lambda e: published(int(e)) > as_of)].groupby("edition"):
+        figs = " and ".join(f"{_tonnes(r.production_t)} of {_tonnes(r.world_t)} tonnes in {r.year} "
+                            f"({_pct(r.share_pct)})" for r in grp.itertuples())
+        out.append(f"{_summary(int(ed))}, published {_date(published(int(ed)))}, gives {_name(country)} {figs}.")
+    return out
+
+
+# --- checks of the statistical claims ------------------------------------------------------------------------
 
 def check_share(claim: dict, country: str, edition: int, year: int, tolerance_pp: float) -> v.Verdict:
-    """A claimed share of world mine output ('about N%') against the chosen edition and year (POINTS_RULE),
-    with the edition-years in which it would also hold."""
+    """A claimed share of world mine output ('about N%') against the edition a reader had (POINTS): the gap in
+    percentage points; a tolerance of half a point means the record rounds to the claimed whole percent."""
+    as_of = claim["as_of"]
     claimed = float(claim["asserted"]["value"])
     qualifier = claim["asserted"].get("qualifier", "about")
-    row = figure(country, edition, year)
+    pick = reader_edition(as_of, edition, year)
+    row = figure(country, *pick) if pick else {}
     if not row:
-        return v.Verdict(claim["id"], v.UNVERIFIABLE, f"USGS MCS {edition} gives no {year} production for {_name(country)}.",
-                         claimed, None, v.POINTS_RULE, [PRODUCTION])
+        text = (f"No USGS summary public on {_date(as_of)} gives {_name(country)}'s share of world mine output"
+                + (f" in {pick[1]}." if pick else "."))
+        return v.Verdict(claim["id"], v.UNVERIFIABLE, text, claimed, None, v.POINTS, [PRODUCTION])
+    ed, yr = pick
     found = float(row["share_pct"])
-    tiers = [row["source_tier"]]
-    label = v.cap_for_tier(v.rate_points(claimed, found, tolerance_pp, qualifier), tiers)
-    s = shares(country)
-    ok = [(r.edition, r.year) for r in s.itertuples()
-          if v.rate_points(claimed, r.share_pct, tolerance_pp, qualifier) == v.ACCURATE]
-    low, high = s["share_pct"].min(), s["share_pct"].max()
-    conclusion = (f"USGS MCS {edition} gives {_name(country)} {_t(row['production_t_reo'])} of {_t(world_total(edition, year))} "
-                  f"world mine output in {year}, a share of {_pct(found)}, {abs(claimed - found):.2f} points from the "
-                  f"claimed {claimed:g}% (tolerance {tolerance_pp:g} points); across the {len(s)} edition-years "
-                  f"located the share runs from {_pct(low)} to {_pct(high)}, and the claim holds for "
-                  f"{'all of them' if len(ok) == len(s) else _pairs(ok)}.")
-    return v.Verdict(claim["id"], label, conclusion, claimed, round(found, 3), v.POINTS_RULE + " " + v.TIER_RULE,
-                     [PRODUCTION], evidence_tiers=tiers)
-
-
-def check_bulk(claim: dict, country: str, edition: int, year: int, threshold_pct: float) -> v.Verdict:
-    """'Country X accounts for the bulk of world mining': X's share above the threshold (BULK_RULE)."""
-    s = shares(country)
-    holds = {(r.edition, r.year): r.share_pct > threshold_pct for r in s.itertuples()}
-    ref = (edition, year)
-    holds.setdefault(ref, None)
-    label = v.rate_holds(holds, ref)
-    row = figure(country, edition, year)
-    fails = [k for k, h in holds.items() if h is False]
-    if row:
-        head = (f"USGS MCS {edition} gives {_name(country)} {_t(row['production_t_reo'])} of "
-                f"{_t(world_total(edition, year))} world mine output in {year}, {_pct(row['share_pct'])}, "
-                f"{'above' if holds[ref] else 'not above'} the {threshold_pct:g}% taken as 'the bulk'")
+    label = v.POINTS(claimed, found, tolerance_pp, qualifier)
+    gap = abs(claimed - found)
+    head = (f"{_as_read(ed, as_of)} gives {_name(country)} {_tonnes(row['production_t_reo'])} of "
+            f"{_tonnes(world_total(ed, yr))} tonnes mined in {yr}, {_pct(found)} of world output")
+    if label == v.ACCURATE:
+        tail = (f", about {claimed:g}% as the article says" + (", and below it." if found <= claimed else "."))
     else:
-        head = f"USGS MCS {edition} gives no {year} production for {_name(country)}"
-    tail = (f"; the share is above it in every edition-year located ({_pct(s['share_pct'].min())} to "
-            f"{_pct(s['share_pct'].max())})." if not fails else f"; it is not above it in {_pairs(fails)}.")
-    tiers = sorted(set(s["source_tier"])) or ["primary"]
-    return v.Verdict(claim["id"], v.cap_for_tier(label, tiers), head + tail, f"> {threshold_pct:g}%",
-                     round(float(row["share_pct"]), 3) if row else None, BULK_RULE, [PRODUCTION],
-                     evidence_tiers=tiers)
+        tail = (f", {gap:.2f} points {'below' if found < claimed else 'above'} the claimed {claimed:g}%, more "
+                f"than the {tolerance_pp:g} points allowed.")
+    verdict = v.Verdict(claim["id"], label, head + tail, claimed, round(found, 2), v.POINTS, [PRODUCTION])
+    if not _reported_later(claim["id"]):
+        verdict.since_then = later_shares(country, as_of)
+    return verdict
+
+
+def _share_words(threshold_pct: float) -> str:
+    return "more than half" if threshold_pct == 50 else f"more than {threshold_pct:g}%"
+
+
+def check_bulk(claim: dict, country: str, edition: int, year: int,
+               threshold_pct: float = v.VAGUE["the bulk"].threshold) -> v.Verdict:
+    """'Country X accounts for the bulk of world mining': X's share above the threshold (HOLDS), in the
+    edition-year a reader had and in every other edition-year public on the claim's date."""
+    as_of = claim["as_of"]
+    pick = reader_edition(as_of, edition, year)
+    s = shares(country)
+    s = s[s["edition"].isin(public_editions(as_of))]
+    holds = {(int(r.edition), int(r.year)): bool(r.share_pct > threshold_pct) for r in s.itertuples()}
+    row = figure(country, *pick) if pick else {}
+    if not pick or not row:
+        text = f"No USGS summary public on {_date(as_of)} gives {_name(country)}'s share of world mine output."
+        return v.Verdict(claim["id"], v.UNVERIFIABLE, text, f"> {threshold_pct:g}%", None, v.HOLDS, [PRODUCTION])
+    ed, yr = pick
+    holds.setdefault(pick, None)
+    label = v.HOLDS(holds, pick)
+    found = float(row["share_pct"])
+    words = _share_words(threshold_pct)
+    head = (f"{_as_read(ed, as_of)} gives {_name(country)} {_tonnes(row['production_t_reo'])} of "
+            f"{_tonnes(world_total(ed, yr))} tonnes mined in {yr}, {_pct(found)} of world output, "
+            + (f"{words}, as the article says" if holds[pick] else f"not {words}"))
+    others = [h for k, h in holds.items() if k != pick and h is not None]
+    first = min(e for e, _ in holds)
+    if others and all(h == holds[pick] for h in others):
+        tail = f"; every summary since {first} agrees."
+    elif others:
+        tail = (f"; {sum(others)} of the {len(others)} other years in summaries since {first} "
+                f"{'is' if sum(others) == 1 else 'are'} {words}.")
+    else:
+        tail = "."
+    verdict = v.Verdict(claim["id"], label, head + tail, f"> {threshold_pct:g}%", round(found, 1), v.HOLDS,
+                        [PRODUCTION])
+    # the sentence names the thresholds that would flip the verdict: above the share while it holds
+    verdict.sensitivity = v.VAGUE["the bulk"].sensitivity(round(found, 1), higher_holds=not holds[pick])
+    if not _reported_later(claim["id"]):
+        verdict.since_then = later_shares(country, as_of)
+    return verdict
 
 
 def development_ratio(country: str, edition: int, year: int | None = None) -> dict:
@@ -246,122 +334,54 @@ def development_ratio(country: str, edition: int, year: int | None = None) -> di
             "ratio": float(r["share_pct"]) / float(r["reserves_share_pct"])}
 
 
-def check_underdeveloped(claim: dict, country: str, edition: int, year: int, max_ratio: float) -> v.Verdict:
-    """'Underdeveloped relative to its resources': share of output below max_ratio times share of reserves,
-    in the chosen edition and in every other edition that has both tables (UNDERDEVELOPED_RULE)."""
-    eds = sorted(set(reserves.complete_editions()) | {edition})
-    ratios = {e: development_ratio(country, e, year if e == edition else None) for e in eds}
+def check_underdeveloped(claim: dict, country: str, edition: int, year: int,
+                         max_ratio: float = v.VAGUE["underdeveloped"].threshold) -> v.Verdict:
+    """'Underdeveloped relative to its resources': the share of world output below `max_ratio` times the share
+    of world reserves, both from one edition (HOLDS), in the edition a reader had and in every other edition
+    with both tables public on the claim's date."""
+    as_of = claim["as_of"]
+    pick = reader_edition(as_of, edition, year)
+    ed, yr = pick if pick else (edition, year)
+    eds = sorted({e for e in reserves.complete_editions() if published(e) <= as_of} | {ed})
+    ratios = {e: development_ratio(country, e, yr if e == ed else None) for e in eds}
     holds = {e: (r["ratio"] < max_ratio) if r else None for e, r in ratios.items()}
-    label = v.rate_holds(holds, edition)
-    ref = ratios[edition]
-    tested = [e for e, h in holds.items() if h is not None]
-    if ref:
-        head = (f"In USGS MCS {edition} {_name(country)} holds {ref['reserves_share_pct']:.1f}% of the world's listed "
-                f"reserves but mined {_pct(ref['production_share_pct'])} of world output in {ref['year']}, "
-                f"{ref['ratio']:.2f} times its reserves share (taken as underdeveloped below {max_ratio:g})")
-    else:
-        head = f"USGS MCS {edition} has no reserves and production figures for {_name(country)} to compare"
-    fails = [e for e in tested if not holds[e]]
-    held = [e for e in tested if holds[e]]
-    eds_text = lambda eds: ", ".join(f"MCS {e}" for e in eds)  # noqa: E731
-    if not tested:
-        tail = "; no edition located has both tables for it."
-    elif not fails:
-        tail = f"; it holds in every edition with both tables ({eds_text(tested)})."
-    elif not held:
-        tail = f"; it holds in no edition with both tables ({eds_text(tested)})."
-    else:
-        tail = f"; it holds in {eds_text(held)} and not in {eds_text(fails)}."
+    claimed = f"ratio < {max_ratio:g}"
+    ref = ratios[ed] if pick else {}
+    others = {e: h for e, h in holds.items() if e != ed and h is not None}
+    if not pick or (not ref and not others):
+        text = (f"No USGS summary public on {_date(as_of)} gives both {_name(country)}'s reserves and its mine "
+                f"output to compare.")
+        return v.Verdict(claim["id"], v.UNVERIFIABLE, text, claimed, None, v.HOLDS, [PRODUCTION, RESERVES])
+    label = v.HOLDS(holds, ed)
+    limit = "half" if max_ratio == 0.5 else f"{max_ratio:g} times"
     found = {e: round(r["ratio"], 3) for e, r in ratios.items() if r}
-    return v.Verdict(claim["id"], label, head + tail, f"ratio < {max_ratio:g}", found, UNDERDEVELOPED_RULE,
-                     [PRODUCTION, RESERVES], evidence_tiers=["primary"])
-
-
-# The parts of each factual claim and where the record shows them (rows of the processing-facts dataset). A
-# part with no rows is shown by no record located. `via` and `tier` name the source where a part rests on a
-# report quoted inside a row (the Reuters sentence in the note of the USGS row) rather than on the row's own
-# publisher; otherwise both come from the rows.
-EVIDENCE: dict[str, list[dict]] = {
-    "PRD-03": [
-        {"part": "rare earths were mined as a primary product at one US mine, Mountain Pass, CA",
-         "rows": ["mountain_pass_only_us_mine"]},
-        {"part": "MP Materials owns that mine", "rows": ["mountain_pass_only_us_mine"],
-         "via": "Reuters", "tier": "secondary"},
-    ],
-    "PRD-05": [
-        {"part": "an order by Putin to finalise a rare-earth roadmap by the end of 2025", "rows": []},
-    ],
-    "PRD-06": [
-        {"part": "a Kremlin statement naming rare-earth metals a strategic focus of economic growth", "rows": []},
-    ],
-    "PRD-07": [
-        {"part": "the Ministry of Industry and Trade targets domestic rare-earth metal production and a lower "
-                 "import share by 2030",
-         "rows": ["russia_rem_production_target_2030", "russia_import_share_target_2030"]},
-        {"part": "separation and magnet-feed plants are planned downstream of Russia's only concentrate producer",
-         "rows": ["russia_only_concentrate_producer"]},
-    ],
-}
-
-SEARCHED_DATASETS = ["russia_ree_national_figures", PROCESSING, "aluminium_policy_events"]
-SEARCHED = ("the project's datasets (Russian official figures, processing and company facts, policy events) and "
-            "the source dossier behind them; Kremlin and government decree texts were not among the stored sources")
-
-
-def check_record(claim: dict, parts: list[dict], settle: str = "") -> v.Verdict:
-    """A factual claim checked part by part against rows of the processing-facts dataset (RECORD_RULE):
-    every part shown by a primary row: accurate; some part only by secondary reports: mostly accurate;
-    some part shown by no row: unverifiable."""
-    df = load(PROCESSING).set_index("figure_id")
-    shown, missing, tiers = [], [], []
-    for part in parts:
-        rows = [r for r in part["rows"] if r in df.index]
-        if not rows:
-            missing.append(part["part"])
-            continue
-        part_tiers = [part["tier"]] if "tier" in part else sorted(set(df.loc[rows, "source_tier"]))
-        via = part.get("via") or "; ".join(sorted(set(df.loc[rows, "publisher"])))
-        tiers.append(part_tiers)
-        shown.append(f"{part['part']} ({via}, {'/'.join(part_tiers)})")
-    all_tiers = sorted({t for ts in tiers for t in ts})
-    if missing:
-        text = (f"No record located shows {'; '.join(missing)}: searched {SEARCHED}"
-                + (f"; {settle}" if settle else "") + ".")
-        if shown:
-            text = f"The record shows that {'; '.join(shown)}, but " + text[0].lower() + text[1:]
-        return v.Verdict(claim["id"], v.UNVERIFIABLE, text, None, None, RECORD_RULE, SEARCHED_DATASETS,
-                         evidence_tiers=all_tiers)
-    capped = [v.cap_for_tier(v.ACCURATE, part_tiers) for part_tiers in tiers]
-    label = v.ACCURATE if all(c == v.ACCURATE for c in capped) else v.MOSTLY_ACCURATE
-    n_weak = sum(c != v.ACCURATE for c in capped)
-    text = f"The record shows that {'; '.join(shown)}"
-    if n_weak:
-        text += (f", and {'every part' if n_weak == len(parts) else 'one part' if n_weak == 1 else 'some parts'} "
-                 f"rests only on secondary reports, which caps the verdict at mostly accurate")
-    return v.Verdict(claim["id"], label, text + ".", None, None, RECORD_RULE + " " + v.TIER_RULE, [PROCESSING],
-                     evidence_tiers=all_tiers)
-
-
-def check_us_producer(claim: dict, edition: int, year: int) -> v.Verdict:
-    """'MP Materials is the only domestic US producer': the record parts of EVIDENCE plus the US output that
-    the chosen edition reports for the year (so the single mine was producing)."""
-    verdict = check_record(claim, EVIDENCE[claim["id"]])
-    yr = year
-    us = figure("United States", edition, yr)
-    if us and verdict.label != v.UNVERIFIABLE:
-        verdict.conclusion = (f"USGS MCS {edition} puts US mine output in {yr} at {_t(us['production_t_reo'])} "
-                              f"({_pct(us['share_pct'])} of the world's), and " + verdict.conclusion[0].lower()
-                              + verdict.conclusion[1:])
-        verdict.found = {"us_production_t": float(us["production_t_reo"]), "year": yr, "edition": edition}
-        verdict.datasets = [PRODUCTION, PROCESSING]
+    if not ref:  # the chosen edition has no reserves table: judged on the editions that have both
+        n = sum(others.values())
+        text = (f"{_summary(ed)} has no reserves table; {n} of the {len(others)} summaries since {min(others)} "
+                f"that have one give {_name(country)} a share of world mine output under {limit} its reserves share.")
+        return v.Verdict(claim["id"], label, text, claimed, found, v.HOLDS, [PRODUCTION, RESERVES])
+    limit = "half" if max_ratio == 0.5 else f"{max_ratio:g} times"
+    head = (f"{_as_read(ed, as_of)} gives {_name(country)} {ref['reserves_share_pct']:.1f}% of listed world "
+            f"reserves but {_pct(ref['production_share_pct'])} of world mine output in {ref['year']}, "
+            f"{ref['ratio']:.2f} times its reserves share, {'under' if holds[ed] else 'not under'} {limit}"
+            + (", as the article says" if holds[ed] else ""))
+    if not others:
+        tail = "."
+    elif all(h == holds[ed] for h in others.values()):
+        tail = f"; every summary since {min(others)} agrees."
+    else:
+        differ = [str(e) for e, h in others.items() if h != holds[ed]]
+        tail = (f"; the {' and '.join(differ)} {'summary differs' if len(differ) == 1 else 'summaries differ'}.")
+    verdict = v.Verdict(claim["id"], label, head + tail, claimed, found, v.HOLDS, [PRODUCTION, RESERVES])
+    # the sentence names the thresholds that would flip the verdict: at or below the ratio while it holds
+    verdict.sensitivity = v.VAGUE["underdeveloped"].sensitivity(round(ref["ratio"], 2), higher_holds=holds[ed])
+    later = [e for e in reserves.complete_editions() if published(e) > as_of]
+    verdict.since_then = [
+        f"{_summary(e)}, published {_date(published(e))}, gives {_name(country)} {r['reserves_share_pct']:.1f}% of "
+        f"listed reserves and {_pct(r['production_share_pct'])} of world mine output in {r['year']}, "
+        f"{r['ratio']:.2f} times its reserves share."
+        for e in later if (r := development_ratio(country, e))]
     return verdict
-
-
-def check_unrated(claim: dict, reason: str, settle: str) -> v.Verdict:
-    """Opinions and predictions: not rated, with the reason and what would settle them."""
-    if claim["kind"] not in ("opinion", "prediction"):
-        raise v.VerdictError(f"{claim['id']} is a {claim['kind']} claim and must be rated.")
-    return v.not_rated(claim, f"{reason}; {settle}.")
 
 
 def processing_fact(figure_id: str) -> dict:

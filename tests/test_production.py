@@ -1,13 +1,31 @@
-"""The production chapter's logic: shares by edition, the allowed parameter values, and every check, on
-the real data and on small synthetic inputs."""
+"""The production chapter's logic: shares by edition, the edition a reader had on a claim's date, the allowed
+parameter values, and the three statistical checks, on the real data and on small synthetic inputs. The
+chapter's record-based claims are judged by claimbook.evidence (tests/test_evidence.py)."""
+
+import datetime as dt
 
 import pandas as pd
 import pytest
 
-from claimbook import production
+from claimbook import ROOT, production
 from claimbook import verdicts as v
-from claimbook.claims import claim
+from claimbook.claims import claim, claims
+from claimbook.evidence import IDENTIFIER
+from claimbook.params import notebook_parameters
 
+D = dt.date
+NOTEBOOK = ROOT / "notebooks" / "20_production.ipynb"
+
+
+def _claim(cid="PRD-01", as_of=None, value=None):
+    """A register claim with another date (and claimed value): the same statement, read by another reader."""
+    c = dict(claim(cid), as_of=as_of or D(2026, 1, 31))
+    if value is not None:
+        c["asserted"] = dict(c["asserted"], value=value)
+    return c
+
+
+# --- data selection ------------------------------------------------------------------------------------------
 
 def test_shares_agree_with_the_dossiers_own_derivation():
     # ../shared/sources/russia_rare_earth_share_of_world_mine_production.csv, computed independently there
@@ -44,21 +62,78 @@ def test_allowed_values_depend_on_edition_and_country():
     assert "World" not in production.countries({}) and "Other countries" not in production.countries({})
 
 
+def test_the_development_ratio_uses_the_reserves_of_the_same_edition():
+    r = production.development_ratio("Russia", 2025, 2024)
+    assert r["reserves_share_pct"] == pytest.approx(3.8e6 / production.reserves_shares(2025)["reserves_t"].sum() * 100)
+    assert r["ratio"] == pytest.approx(r["production_share_pct"] / r["reserves_share_pct"])
+    assert production.development_ratio("Russia", 2022, 2021) == {}  # no complete reserves table in MCS 2022
+
+
+def test_reserves_edition_pairing():
+    assert production.reserves_edition_for(2025) == 2025
+    assert production.reserves_edition_for(2022) == 2023
+
+
+# --- the edition a reader had ---------------------------------------------------------------------------------
+
+def test_editions_become_public_on_their_release_date():
+    assert production.published(2025) == D(2025, 1, 31)
+    assert production.published(2026) == D(2026, 2, 6)  # USGS data-release metadata, after every claim's date
+    assert production.public_editions(D(2026, 1, 31))[-1] == 2025
+    assert production.public_editions(D(2026, 2, 6))[-1] == 2026
+    assert production.public_editions(D(2021, 6, 1)) == []
+
+
+@pytest.mark.parametrize("as_of,edition,year,expected", [
+    (D(2026, 1, 31), 2025, 2024, (2025, 2024)),
+    (D(2026, 1, 31), 2025, 2023, (2025, 2023)),
+    (D(2026, 1, 31), 2026, 2025, (2025, 2024)),  # MCS 2026 not yet out: the latest public edition and year
+    (D(2026, 1, 31), 2026, 2024, (2025, 2024)),
+    (D(2026, 3, 1), 2026, 2025, (2026, 2025)),
+    (D(2025, 4, 16), 2023, 2021, (2023, 2021)),  # an older edition the reader could have had
+    (D(2021, 6, 1), 2025, 2024, None),
+])
+def test_the_reader_edition(as_of, edition, year, expected):
+    assert production.reader_edition(as_of, edition, year) == expected
+
+
+# --- PRD-01: a share in percentage points ---------------------------------------------------------------------
+
 def test_the_share_claim_follows_the_tolerance():
     c = claim("PRD-01")  # about 1%; MCS 2025 gives 0.64% for 2024
     assert production.check_share(c, "Russia", 2025, 2024, 0.5).label == v.ACCURATE
     assert production.check_share(c, "Russia", 2025, 2024, 0.3).label == v.MOSTLY_ACCURATE
     assert production.check_share(c, "Russia", 2025, 2024, 0.1).label == v.MOSTLY_INACCURATE
-    assert production.check_share(c, "Russia", 2022, 2020, 0.15).label == v.ACCURATE  # 1.12% in MCS 2022
-    assert production.check_share(c, "Russia", 2025, 2024, 0.15).label == v.MOSTLY_INACCURATE  # 0.64%
+    assert production.check_share(c, "Russia", 2025, 2024, 0.05).label == v.INACCURATE
+    assert production.check_share(_claim(as_of=D(2025, 4, 16)), "Russia", 2022, 2020, 0.15).label == v.ACCURATE
     assert production.check_share(c, "China", 2025, 2024, 0.5).label == v.INACCURATE
 
 
-def test_the_share_conclusion_names_the_edition_years_where_it_holds():
-    verdict = production.check_share(claim("PRD-01"), "Russia", 2025, 2024, 0.15)
-    assert "2021 (MCS 2022)" in verdict.conclusion and "2020 (MCS 2022)" in verdict.conclusion
-    assert "2024 (MCS 2025)" not in verdict.conclusion.split("holds for")[1]
+def test_an_edition_published_after_the_claim_does_not_decide_it():
+    # 0.68% claimed: MCS 2026 gives 0.684% for 2024 (accurate), MCS 2025 0.641% (0.039 points off: mostly accurate)
+    before = production.check_share(_claim(as_of=D(2026, 1, 31), value=0.68), "Russia", 2026, 2024, 0.02)
+    after = production.check_share(_claim(as_of=D(2026, 3, 1), value=0.68), "Russia", 2026, 2024, 0.02)
+    assert before.label == v.MOSTLY_ACCURATE and "2025 summary" in before.conclusion
+    assert after.label == v.ACCURATE and "2026 summary" in after.conclusion
 
+
+def test_later_editions_are_shown_as_since_then():
+    # a claim whose records do not report the later edition gets it from the table
+    reader = {"id": "X-01", "as_of": D(2025, 4, 16), "asserted": {"value": 1, "qualifier": "about"}}
+    verdict = production.check_share(reader, "Russia", 2025, 2024, 0.5)
+    assert any("2026 summary" in s and "0.68%" in s for s in verdict.since_then)
+    assert "2026" not in verdict.conclusion
+    assert production.later_shares("Russia", D(2026, 3, 1)) == []
+    # PRD-01's own records already report MCS 2026, so the table does not repeat them
+    assert production.check_share(claim("PRD-01"), "Russia", 2025, 2024, 0.5).since_then == []
+
+
+def test_a_share_the_edition_does_not_give_is_unverifiable():
+    verdict = production.check_share(claim("PRD-01"), "Russia", 2025, 2020, 0.5)  # MCS 2025 has no 2020 table
+    assert verdict.label == v.UNVERIFIABLE and verdict.found is None
+
+
+# --- PRD-02: "the bulk" ---------------------------------------------------------------------------------------
 
 def test_the_bulk_rule_follows_the_threshold_and_the_year():
     c = claim("PRD-02")
@@ -70,12 +145,22 @@ def test_the_bulk_rule_follows_the_threshold_and_the_year():
     assert production.check_bulk(c, "United States", 2025, 2024, 50).label == v.INACCURATE
 
 
-def test_the_development_ratio_uses_the_reserves_of_the_same_edition():
-    r = production.development_ratio("Russia", 2025, 2024)
-    assert r["reserves_share_pct"] == pytest.approx(3.8e6 / production.reserves_shares(2025)["reserves_t"].sum() * 100)
-    assert r["ratio"] == pytest.approx(r["production_share_pct"] / r["reserves_share_pct"])
-    assert production.development_ratio("Russia", 2022, 2021) == {}  # no complete reserves table in MCS 2022
+def test_the_bulk_counts_only_editions_public_on_the_claims_date():
+    # more than 70.5%: only MCS 2026's 2024 figure (71.1%) clears it
+    assert production.check_bulk(_claim("PRD-02", as_of=D(2025, 4, 16)), "China", 2025, 2024, 70.5).label \
+        == v.INACCURATE
+    assert production.check_bulk(_claim("PRD-02", as_of=D(2026, 3, 1)), "China", 2025, 2024, 70.5).label == v.MIXED
 
+
+def test_the_bulk_says_when_another_reading_of_the_word_would_flip_it():
+    china = production.check_bulk(claim("PRD-02"), "China", 2025, 2024)
+    assert "above 69.2%" in china.sensitivity  # inside the plausible range of 50 to 75%; a higher one flips it
+    failing = production.check_bulk(claim("PRD-02"), "China", 2025, 2024, 69.5)  # 70% in 2022 only
+    assert failing.label == v.MIXED and "at or below 69.2%" in failing.sensitivity
+    assert production.check_bulk(claim("PRD-02"), "United States", 2025, 2024).sensitivity == ""
+
+
+# --- PRD-04: "underdeveloped" ---------------------------------------------------------------------------------
 
 def test_underdeveloped_holds_for_russia_not_for_china():
     c = claim("PRD-04")
@@ -87,39 +172,59 @@ def test_underdeveloped_holds_for_russia_not_for_china():
     assert production.check_underdeveloped(c, "Russia", 2025, 2024, 0.1).label == v.MIXED
 
 
-def test_reserves_edition_pairing():
-    assert production.reserves_edition_for(2025) == 2025
-    assert production.reserves_edition_for(2022) == 2023
+def test_underdeveloped_uses_only_the_editions_public_on_the_claims_date():
+    before = production.check_underdeveloped(claim("PRD-04"), "Russia", 2026, 2025, 0.5)
+    assert set(before.found) == {2023, 2024, 2025}
+    assert any("2026 summary" in s for s in before.since_then)
+    after = production.check_underdeveloped(_claim("PRD-04", as_of=D(2026, 3, 1)), "Russia", 2026, 2025, 0.5)
+    assert 2026 in after.found and not any("2026 summary" in s for s in after.since_then)
 
 
-def test_a_record_with_a_secondary_part_is_capped_and_a_missing_part_is_unverifiable():
-    c = claim("PRD-03")
-    assert production.check_record(c, production.EVIDENCE["PRD-03"]).label == v.MOSTLY_ACCURATE
-    primary_only = [{"part": "one US mine", "rows": ["mountain_pass_only_us_mine"]}]
-    assert production.check_record(c, primary_only).label == v.ACCURATE
-    missing = primary_only + [{"part": "something no row shows", "rows": ["no_such_row"]}]
-    verdict = production.check_record(c, missing)
-    assert verdict.label == v.UNVERIFIABLE and "something no row shows" in verdict.conclusion
-    assert production.check_record(claim("PRD-05"), production.EVIDENCE["PRD-05"]).label == v.UNVERIFIABLE
+def test_underdeveloped_says_when_another_reading_of_the_word_would_flip_it():
+    c = claim("PRD-04")
+    assert production.check_underdeveloped(c, "Russia", 2025, 2024).sensitivity == ""  # 0.15, below 0.2
+    # Australia in MCS 2025: 3.3% of output against 6.3% of reserves, a ratio of 0.53, inside 0.2 to 0.8
+    australia = production.check_underdeveloped(c, "Australia", 2025, 2024)
+    assert australia.label == v.INACCURATE  # not under half in any edition
+    assert "0.53" in australia.sensitivity and "above 0.53" in australia.sensitivity  # a higher threshold flips it
 
 
-def test_the_us_producer_verdict_reports_the_editions_output():
-    verdict = production.check_us_producer(claim("PRD-03"), 2026, 2025)
-    assert verdict.found["us_production_t"] == 51000
-    assert verdict.label == v.MOSTLY_ACCURATE
+# --- the verdicts as readers see them -------------------------------------------------------------------------
+
+def _defaults():
+    p = {name: par.default for name, par in notebook_parameters(NOTEBOOK).items()}
+    return [
+        production.check_share(claim("PRD-01"), p["country"], p["edition"], p["year"], p["share_tolerance_pp"]),
+        production.check_bulk(claim("PRD-02"), "China", p["edition"], p["year"], p["bulk_share_pct"]),
+        production.check_underdeveloped(claim("PRD-04"), p["country"], p["edition"], p["year"], p["develop_ratio"]),
+    ]
 
 
-def test_only_opinions_and_predictions_go_unrated():
-    assert production.check_unrated(claim("PRD-08"), "a prediction", "later data").label == v.NOT_RATED
-    with pytest.raises(v.VerdictError, match="must be rated"):
-        production.check_unrated(claim("PRD-01"), "x", "y")
+def test_the_notebooks_defaults_are_the_books_readings_of_the_words():
+    p = notebook_parameters(NOTEBOOK)
+    for word in ("the bulk", "underdeveloped"):
+        vague = v.VAGUE[word]
+        assert p[vague.parameter].default == vague.threshold, word
+    assert p["edition"].default == 2025 and p["year"].default == 2024
 
 
-def test_every_claim_of_the_chapter_is_numeric_checked_or_declared():
-    kinds = {c["id"]: c["kind"] for c in [claim(f"PRD-0{i}") for i in range(1, 10)]}
-    unrated = {k for k, kind in kinds.items() if kind in ("opinion", "prediction")}
-    assert unrated == {"PRD-08", "PRD-09"}
-    assert set(production.EVIDENCE) == {"PRD-03", "PRD-05", "PRD-06", "PRD-07"}
+def test_conclusions_are_plain_sentences():
+    for verdict in _defaults():
+        assert len(verdict.conclusion.split()) <= v.MAX_CONCLUSION_WORDS, verdict.conclusion
+        assert not IDENTIFIER.search(verdict.conclusion), verdict.conclusion
+        assert all(not IDENTIFIER.search(s) for s in verdict.since_then + [verdict.sensitivity])
+    assert [verdict.rule for verdict in _defaults()] == [v.POINTS.title, v.HOLDS.title, v.HOLDS.title]
+
+
+def test_every_claim_of_the_chapter_is_computed_or_judged_from_records():
+    from claimbook.evidence import entry
+
+    ids = {c["id"] for c in claims(notebook="production")}
+    statistical = {cid for cid in ids if entry(cid).get("statistical")}
+    assert statistical == {"PRD-01", "PRD-02", "PRD-04"}
+    source = NOTEBOOK.read_text()
+    for cid in ids - statistical:
+        assert f'show(judge(\\"{cid}\\"))' in source, cid
 
 
 def test_synthetic_table_shares_and_ranks(monkeypatch):
@@ -133,15 +238,8 @@ def test_synthetic_table_shares_and_ranks(monkeypatch):
     monkeypatch.setattr(production, "load", lambda name: df)
     t = production.table(2030, 2029).set_index("country")
     assert t.loc["A", "share_pct"] == 60 and t.loc["B", "rank"] == t.loc["C", "rank"] == 2
-    assert production.check_bulk({"id": "X-01"}, "A", 2030, 2029, 50).label == v.ACCURATE
-    assert production.check_bulk({"id": "X-01"}, "B", 2030, 2029, 50).label == v.INACCURATE
-
-
-def test_every_evidence_row_exists_in_the_processing_dataset():
-    # a renamed figure_id would otherwise turn a verdict into "unverifiable" without notice
-    from claimbook.data import load
-
-    ids = set(load(production.PROCESSING)["figure_id"])
-    for claim_id, parts in production.EVIDENCE.items():
-        for part in parts:
-            assert set(part["rows"]) <= ids, (claim_id, part["rows"])
+    reader = {"id": "X-01", "as_of": D(2030, 6, 1)}
+    assert production.check_bulk(reader, "A", 2030, 2029, 50).label == v.ACCURATE
+    assert production.check_bulk(reader, "B", 2030, 2029, 50).label == v.INACCURATE
+    # a reader before MCS 2030 came out had no table at all
+    assert production.check_bulk(dict(reader, as_of=D(2029, 6, 1)), "A", 2030, 2029, 50).label == v.UNVERIFIABLE
