@@ -314,7 +314,7 @@ def check_bulk(claim: dict, country: str, edition: int, year: int,
     verdict = v.Verdict(claim["id"], label, head + tail, f"> {threshold_pct:g}%", round(found, 1), v.HOLDS,
                         [PRODUCTION])
     # the sentence names the thresholds that would flip the verdict: above the share while it holds
-    verdict.sensitivity = v.VAGUE["the bulk"].sensitivity(round(found, 1), higher_holds=not holds[pick])
+    verdict.sensitivity = v.VAGUE["the bulk"].sensitivity(round(found, 1), threshold=threshold_pct)
     if not _reported_later(claim["id"]):
         verdict.since_then = later_shares(country, as_of)
     return verdict
@@ -374,7 +374,8 @@ def check_underdeveloped(claim: dict, country: str, edition: int, year: int,
         tail = (f"; the {' and '.join(differ)} {'summary differs' if len(differ) == 1 else 'summaries differ'}.")
     verdict = v.Verdict(claim["id"], label, head + tail, claimed, found, v.HOLDS, [PRODUCTION, RESERVES])
     # the sentence names the thresholds that would flip the verdict: at or below the ratio while it holds
-    verdict.sensitivity = v.VAGUE["underdeveloped"].sensitivity(round(ref["ratio"], 2), higher_holds=holds[ed])
+    verdict.sensitivity = v.VAGUE["underdeveloped"].sensitivity(round(ref["ratio"], 2), higher_holds=False,
+                                                                threshold=max_ratio)
     later = [e for e in reserves.complete_editions() if published(e) > as_of]
     verdict.since_then = [
         f"{_summary(e)}, published {_date(published(e))}, gives {_name(country)} {r['reserves_share_pct']:.1f}% of "
