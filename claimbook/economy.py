@@ -1,10 +1,12 @@
-"""Russia's economy under sanctions: the yearly series, the rules, and the checks behind the economy chapter.
+"""Russia's economy under sanctions: the readings, the measures and the checks behind the economy chapter.
 
-The macro record (dataset russia_macro) is partial and secondary: Rosstat and Bank of Russia figures come
-through news copies, and many years were not located. A year without a figure is a gap: the series below
-carry it as missing (never interpolated), the figures draw it as "no data", and the rules count it neither
-way. Different measures of one thing (two inflation measures, three FDI measures) are never mixed in one
-series; the parameters choose which one a verdict uses.
+The article's statistical statements are in the present tense ("GDP is shrinking", "inflation is soaring"), so
+each is judged on the latest reading PUBLISHED by the claim's date, with the reading of twelve months earlier
+where the word needs a direction. Every figure in the data carries its publication date (column `published`),
+so revisions are taken as a reader had them on the day: the 2023 GDP growth is the revised 4.1% from
+7 February 2025 on, the first estimate 3.6% before. Readings published after the claim's date go to the
+verdict's "since then", never into its label. The other claims of the chapter (events, opinions) are judged
+from the public record by `claimbook.evidence.judge`.
 """
 
 from __future__ import annotations
@@ -15,530 +17,328 @@ import pandas as pd
 
 from . import ClaimbookError
 from . import verdicts as v
-from .data import dataset_names, load
+from .data import load
 
 MACRO = "russia_macro"
 CHINA = "china_energy_imports_from_russia"
-POLICY = "aluminium_policy_events"
 
 GDP = "real_gdp_growth"
 KEY_RATE = "key_rate"
-INFLATION_MEASURES = {
-    "december": ("cpi_inflation_dec_dec", "December-on-December CPI inflation (Rosstat)"),
-    "annual_average": ("cpi_inflation_annual_average_wdi", "annual-average CPI inflation (World Bank WDI)"),
+INFLATION_MEASURES = {  # parameter value -> (indicator, name in a sentence)
+    "latest_annual": ("cpi_inflation_yoy", "annual inflation"),
+    "december": ("cpi_inflation_dec_dec", "December-on-December inflation"),
+    "annual_average": ("cpi_inflation_annual_average_wdi", "annual-average inflation (World Bank)"),
 }
-FDI_MEASURES = {
-    "stock_change": ("fdi_stock_change", "yearly change in the stock of foreign direct investment (Bank of Russia)",
-                     "USD bn"),
-    "net_inflows_pct_gdp": ("fdi_net_inflows_pct_gdp_wdi", "net FDI inflows as % of GDP (World Bank WDI)",
-                            "% of GDP"),
-}
-GDP_ESTIMATES = ("first", "latest")
-FLOWS = {  # flow -> (label, is gas)
-    "crude_oil": ("crude oil", False),
-    "lng": ("LNG", True),
-    "pipeline_gas_power_of_siberia": ("pipeline gas (Power of Siberia)", True),
-}
+FDI_FLOW = "fdi_net_inflows_pct_gdp_wdi"  # the only net-inflow series located for the war years
+WITHDRAWALS = "fdi_withdrawals_exits"
+GAS_FLOWS = ("lng", "pipeline_gas_power_of_siberia")
+CRUDE = "crude_oil"
 
-FDI_RULE = ("Foreign investment counts as decreasing in a year when the chosen measure shows foreign investors taking "
-            "out more than they put in (a negative net inflow or a fall in the FDI stock). 'Sharp' needs a "
-            "pre-war baseline in the same measure, which the data lack, so a confirmed fall is rated at most "
-            "mostly accurate.")
-SOARING_RULE = ("Inflation counts as soaring in a year when the chosen measure is at or above the threshold and "
-                "higher than in the year before; a year whose figure or previous-year figure is missing is a gap.")
-SANCTIONS_WORDS = {  # sector named in a claim -> words that would show a measure aimed at it
-    "energy": ("energy", "oil", "gas", "petroleum", "coal"),
-    "banking": ("bank", "financ", "swift"),
-    "technology": ("technolog", "semiconductor", "chip", "electronic", "software"),
-}
-# Events no dataset records: what was sought, the words searched for, and what would settle it.
-UNRECORDED = {
-    "ECO-09": ("Donald Trump's hint at large economic deals with Russia before Putin's offer",
-               ("economic development", "transaction"),
-               "a transcript or post with Trump's words and its date"),
-    "ECO-13": ("Putin pushing for multimodal transport hubs on Russia's borders",
-               ("multimodal", "transport hub"),
-               "a Kremlin transcript or a dated report of Putin's words"),
-    "ECO-14": ("talk of a Bering Strait tunnel linking Russia and the United States",
-               ("bering", "tunnel"),
-               "a dated report naming who proposed the tunnel"),
-    "ECO-15": ("Elon Musk being floated as a participant in a Bering Strait tunnel",
-               ("musk", "bering", "tunnel"),
-               "a dated report naming who floated Musk's involvement"),
-}
+# The parts of ECO-04 and ECO-05 that this chapter computes; their names are those in seeds/evidence.yaml.
+OUTPUT_PART = "output has kept falling since the war began"
+STRAINS_PART = "strains had been building by early 2025"
+GAS_PART = "gas is the main part of these purchases"
 
 
 class EconomyError(ClaimbookError):
     pass
 
 
-# --- years and parameters ---------------------------------------------------------------------------------
+# --- the rules ---------------------------------------------------------------------------------------------
 
-def data_years() -> list[int]:
-    """Calendar years for which the macro record holds at least one annual figure."""
-    df = load(MACRO)
-    return sorted(int(y) for y in df.loc[df["indicator"] != KEY_RATE, "year"].unique())
-
-
-def start_years(params: dict) -> list[int]:
-    """Allowed values of `start_year`: the years the macro record covers."""
-    return data_years()
+def rate_latest(holds_now: bool | None) -> str:
+    """Label for a present-tense statement about a statistic, from whether it holds on the latest reading
+    published by the claim's date (None: no such reading); see LATEST."""
+    if holds_now is None:
+        return v.UNVERIFIABLE
+    return v.ACCURATE if holds_now else v.INACCURATE
 
 
-def end_years(params: dict) -> list[int]:
-    """Allowed values of `end_year`: the years the record covers, from the chosen start year on."""
-    start = params.get("start_year", min(data_years()))
-    return [y for y in data_years() if y >= start]
+LATEST = v.Rule("latest", "Present-tense statements about statistics", "A statement about how things are now is "
+                "judged on the latest reading published by the claim's date (with the reading of a year earlier "
+                "where it speaks of a rise or a fall): it holds there, accurate; it does not, inaccurate. "
+                "Readings published later are shown as since then.", rate_latest)
 
 
-def window(start_year: int, end_year: int) -> list[int]:
-    """Every calendar year from start_year to end_year; a reversed or uncovered window is an error."""
-    if start_year > end_year:
-        raise EconomyError(f"start_year ({start_year}) is after end_year ({end_year}); choose a start year "
-                           f"at or before the end year.")
-    covered = data_years()
-    if start_year < covered[0] or end_year > covered[-1]:
-        raise EconomyError(f"the years {start_year}-{end_year} go beyond the record, which covers "
-                           f"{covered[0]}-{covered[-1]}.")
-    return list(range(start_year, end_year + 1))
+def gas_leads(values: dict[str, float]) -> bool:
+    """'Particularly gas': gas (all kinds together) is the largest of the purchases compared, by value."""
+    if "gas" not in values or len(values) < 2:
+        raise EconomyError("comparing gas with the other purchases needs gas and at least one other kind.")
+    return values["gas"] > max(x for k, x in values.items() if k != "gas")
 
 
-def _measure(table: dict, key: str, what: str):
-    if key not in table:
-        raise EconomyError(f"there is no {what} '{key}'; allowed: {', '.join(table)}.")
-    return table[key]
+PARTICULARLY = v.Rule("particularly", "'Particularly' one kind", "Purchases said to be 'particularly' of one kind "
+                      "count as such when that kind is the largest of them by value in the figures published by "
+                      "the claim's date.", gas_leads)
 
 
-# --- series -----------------------------------------------------------------------------------------------
+def _sensitivity(word: str, observed: float | None, holds: bool) -> str:
+    """The vague word's sensitivity sentence, worded for the side the verdict is on: a statement that holds
+    because the reading reaches the threshold would flip with a threshold above the reading, and one that
+    fails would flip with a threshold at or below it."""
+    return v.VAGUE[word].sensitivity(observed, higher_holds=not holds)
 
-def _annual(indicator: str, years: list[int] | None = None) -> pd.DataFrame:
-    """One row per year with a figure for the indicator (several rows where vintages differ)."""
+
+def _date(d) -> str:
+    d = pd.Timestamp(d)
+    return f"{d.day} {d:%B %Y}"
+
+
+# --- readings ----------------------------------------------------------------------------------------------
+
+def readings(indicator: str) -> pd.DataFrame:
+    """Every figure of one indicator with its publication date, oldest period first."""
     df = load(MACRO)
     df = df[df["indicator"] == indicator].copy()
     df["year"] = df["year"].astype(int)
-    if years is not None:
-        df = df[df["year"].isin(years)]
-    return df.sort_values("year").reset_index(drop=True)
+    return df.sort_values(["year", "published"], na_position="first").reset_index(drop=True)
 
 
-def _on_years(df: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-    """The rows reindexed on every year of the window, gaps as missing values (has_data False)."""
-    out = pd.DataFrame({"year": years}).merge(df, on="year", how="left")
-    out["has_data"] = out["value"].notna()
-    return out
+def as_published(df: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Per period, the figure a reader had on `as_of`: the latest one published by then (a figure without a
+    publication date counts as available, and is marked by an empty date). Periods with no such figure are
+    left out."""
+    when = pd.Timestamp(as_of)
+    ok = df[df["published"].isna() | (df["published"] <= when)].copy()
+    key = "date" if ok["date"].notna().any() else "year"
+    ok = ok.sort_values([key, "published"], na_position="first")
+    return ok.drop_duplicates(key, keep="last").reset_index(drop=True)
 
 
-def gdp_growth(years: list[int], estimate: str = "first") -> pd.DataFrame:
-    """Real GDP growth per year of the window. `first`: the estimate readers had first (the one current when
-    the claims were made); `latest`: a later revision where one was located."""
-    if estimate not in GDP_ESTIMATES:
-        raise EconomyError(f"there is no GDP estimate '{estimate}'; allowed: {', '.join(GDP_ESTIMATES)}.")
-    df = _annual(GDP, years)
-    df["revision"] = df["vintage"].str.contains("revision", case=False)
-    df = df.sort_values(["year", "revision"], ascending=[True, estimate == "first"])
-    return _on_years(df.drop_duplicates("year", keep="first"), years)
+def published_after(df: pd.DataFrame, as_of) -> pd.DataFrame:
+    """The figures published after `as_of` (shown as since then), oldest publication first."""
+    return df[df["published"] > pd.Timestamp(as_of)].sort_values("published").reset_index(drop=True)
 
 
-def inflation(years: list[int], measure: str = "december") -> pd.DataFrame:
-    """The chosen inflation measure per year of the window, with the previous year's figure in `previous`
-    (taken from the record even when that year lies outside the window)."""
-    indicator, _ = _measure(INFLATION_MEASURES, measure, "inflation measure")
-    full = _annual(indicator)
-    previous = dict(zip(full["year"] + 1, full["value"]))
-    out = _on_years(full[full["year"].isin(years)], years)
-    out["previous"] = out["year"].map(previous)
-    return out
+def gdp_growth(as_of) -> pd.DataFrame:
+    """Real GDP growth per year as a reader had it on `as_of` (revisions taken once published)."""
+    return as_published(readings(GDP), as_of)
 
 
-def fdi(years: list[int], measure: str = "stock_change") -> pd.DataFrame:
-    """The chosen foreign-direct-investment measure per year of the window."""
-    indicator, _, _ = _measure(FDI_MEASURES, measure, "FDI measure")
-    return _on_years(_annual(indicator, years), years)
-
-
-def fdi_all() -> pd.DataFrame:
-    """Every FDI figure located, of any measure (they must not be compared with one another)."""
-    df = load(MACRO)
-    return df[df["indicator"].str.startswith("fdi_")].sort_values(["indicator", "year"]).reset_index(drop=True)
+def inflation(measure: str, as_of) -> tuple[pd.Series | None, pd.Series | None]:
+    """The latest reading of the inflation measure published by `as_of` and the reading a year before it
+    (None where absent)."""
+    if measure not in INFLATION_MEASURES:
+        raise EconomyError(f"there is no inflation measure '{measure}'; allowed: {', '.join(INFLATION_MEASURES)}.")
+    df = as_published(readings(INFLATION_MEASURES[measure][0]), as_of)
+    if df.empty:
+        return None, None
+    latest = df.iloc[-1]
+    if pd.notna(latest["date"]):
+        target = latest["date"] - pd.DateOffset(years=1)
+        near = df[(df["date"] - target).abs() <= pd.Timedelta(days=31)]
+        before = near.iloc[0] if len(near) else None
+    else:
+        prev = df[df["year"] == latest["year"] - 1]
+        before = prev.iloc[0] if len(prev) else None
+    return latest, before
 
 
 def key_rate() -> pd.DataFrame:
     """The Bank of Russia key-rate decisions located (dated)."""
-    return _annual(KEY_RATE)
+    return readings(KEY_RATE).sort_values("date").reset_index(drop=True)
 
 
-def china_imports(years: list[int]) -> pd.DataFrame:
-    """China's imports from Russia by flow for the years of the window that have them."""
+def china(as_of=None) -> pd.DataFrame:
+    """China's imports from Russia by flow and unit, published by `as_of` (all when None)."""
     df = load(CHINA)
-    df = df[df["year"].astype(int).isin(years)].copy()
     df["year"] = df["year"].astype(int)
-    df["label"] = df["flow"].map(lambda f: FLOWS[f][0])
-    df["gas"] = df["flow"].map(lambda f: FLOWS[f][1])
-    return df.sort_values(["flow", "year"]).reset_index(drop=True)
+    if as_of is not None:
+        df = df[df["published"].isna() | (df["published"] <= pd.Timestamp(as_of))]
+    return df.sort_values(["year", "unit", "flow"]).reset_index(drop=True)
 
 
-def growth_pct(df: pd.DataFrame, flow: str) -> tuple[int, int, float] | None:
-    """(first year, last year, % change) of one flow between the first and last year it has data, or None."""
-    rows = df[df["flow"] == flow].sort_values("year")
-    if len(rows) < 2:
+# --- measures ----------------------------------------------------------------------------------------------
+
+def soaring(value: float, previous: float | None, threshold_pct: float) -> bool | None:
+    """'Soaring': at or above the threshold and higher than a year before (None: no reading a year before)."""
+    if previous is None or (isinstance(previous, float) and math.isnan(previous)):
         return None
-    a, b = rows.iloc[0], rows.iloc[-1]
-    return int(a["year"]), int(b["year"]), float((b["value"] / a["value"] - 1) * 100)
+    return bool(value >= threshold_pct and value > previous)
 
 
-# --- per-year tests ---------------------------------------------------------------------------------------
-
-def _bool_or_gap(flag) -> bool | None:
-    return None if flag is None or (isinstance(flag, float) and math.isnan(flag)) else bool(flag)
-
-
-def shrinking_by_year(gdp: pd.DataFrame) -> dict[int, bool | None]:
-    """Whether real GDP fell (growth below zero) in each year; None where the year has no figure."""
-    return {int(r.year): (r.value < 0 if r.has_data else None) for r in gdp.itertuples()}
-
-
-def soaring_by_year(infl: pd.DataFrame, threshold_pct: float) -> dict[int, bool | None]:
-    """SOARING_RULE per year: at or above the threshold and above the previous year's figure."""
-    out: dict[int, bool | None] = {}
-    for r in infl.itertuples():
-        if not r.has_data or pd.isna(r.previous):
-            out[int(r.year)] = None
-        else:
-            out[int(r.year)] = bool(r.value >= threshold_pct and r.value > r.previous)
-    return out
+def fall_pct(latest: float, baseline: float | None) -> float | None:
+    """How far a net inflow fell against the pre-war baseline, in % of it. A turn to net withdrawals is a fall
+    of more than 100% whatever the baseline (infinite when none was located); None when neither tells."""
+    if latest < 0 and (baseline is None or baseline > 0):
+        return math.inf if baseline is None else (baseline - latest) / baseline * 100
+    if baseline is None or baseline <= 0:
+        return None
+    return (baseline - latest) / baseline * 100
 
 
-def fdi_fell_by_year(df: pd.DataFrame) -> dict[int, bool | None]:
-    """FDI_RULE per year: the measure below zero (foreign investors took out more than they put in)."""
-    return {int(r.year): (r.value < 0 if r.has_data else None) for r in df.itertuples()}
-
-
-def _tiers(df: pd.DataFrame) -> list[str]:
-    return sorted(set(df.loc[df["has_data"], "source_tier"])) if "has_data" in df else sorted(set(df["source_tier"]))
-
-
-def _span(years: list[int]) -> str:
-    """2015-2017, 2019 for a list of years."""
-    years = sorted(years)
-    runs: list[list[int]] = []
-    for y in years:
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
-
-
-def _years_text(holds: dict[int, bool | None], values: dict[int, str], yes: str, no: str) -> str:
-    """'it shrank in 2022 (-2.1%) and did not in 2023 (3.6%); no data for 2015-2020'."""
-    parts = []
-    held = [y for y, h in holds.items() if h]
-    failed = [y for y, h in holds.items() if h is False]
-    gaps = [y for y, h in holds.items() if h is None]
-    if held:
-        parts.append(f"{yes} in " + ", ".join(f"{y} ({values[y]})" for y in held))
-    if failed:
-        parts.append(f"{no} in " + ", ".join(f"{y} ({values[y]})" for y in failed))
-    if gaps:
-        parts.append(f"{'' if parts else 'has '}no usable figure for {_span(gaps)}")
-    return "; ".join(parts)
-
-
-def _now_text(holds: dict[int, bool | None]) -> str:
-    known = [y for y, h in holds.items() if h is not None]
-    if not known:
-        return "no year of the window has a usable figure"
-    now = max(known)
-    return f"in the latest year with data, {now}, the statement {'holds' if holds[now] else 'does not hold'}"
+def fell_sharply(fall: float | None, sharp_fall_pct: float) -> bool | None:
+    return None if fall is None else fall >= sharp_fall_pct
 
 
 def _pct(x: float, signed: bool = False) -> str:
-    return f"{x:+.1f}%" if signed else f"{x:.1f}%"
+    """A published percentage as printed (at most four significant digits; WDI files carry more)."""
+    return f"{x:+.4g}%" if signed else f"{x:.4g}%"
 
 
-def _tier_text(tiers: list[str], capped: bool) -> str:
-    if not tiers:
-        return "no figure could be used"
-    if "primary" in tiers:
-        return f"evidence tiers: {', '.join(tiers)}"
-    return ("every figure used is secondary (news or aggregator copies)"
-            + (", so the label is capped at mostly accurate" if capped else ""))
+def _gdp_since(claim: dict, after: pd.DataFrame) -> list[str]:
+    return [f"Rosstat's {'revised ' if 'revision' in r.vintage.lower() else ''}figure for {r.year} growth, "
+            f"{_pct(r.value, True)}, was first reported on {_date(r.published)}." for r in after.itertuples()]
 
 
-def _capped(label: str, tiers: list[str]) -> tuple[str, bool]:
-    """TIER_RULE applied, and whether it lowered the label."""
-    new = v.cap_for_tier(label, tiers) if tiers else label
-    return new, new != label
+# --- checks on statistics ----------------------------------------------------------------------------------
+
+def check_shrinking_gdp(claim: dict) -> v.Verdict:
+    """'Russia's GDP is shrinking': the latest annual real GDP growth published by the claim's date below 0."""
+    gdp = gdp_growth(claim["as_of"])
+    if gdp.empty:
+        return v.Verdict(claim["id"], v.UNVERIFIABLE, "No figure for Russia's real GDP growth published by the "
+                         "claim's date was located.", "growth below 0", None, LATEST, [MACRO])
+    latest = gdp.iloc[-1]
+    before = gdp[gdp["year"] == latest["year"] - 1]
+    holds = bool(latest["value"] < 0)
+    prev = ""
+    if len(before):
+        b = before.iloc[0]
+        prev = f" and {_pct(abs(b['value']))} in {int(b['year'])}{' (revised)' if 'revision' in b['vintage'].lower() else ''}"
+    conclusion = (f"Rosstat's figures published by {_date(claim['as_of'])} had real GDP "
+                  f"{'falling' if holds else 'growing'} {_pct(abs(latest['value']))} in {int(latest['year'])}"
+                  f"{prev}, so the economy was {'shrinking' if holds else 'not shrinking'}.")
+    verdict = v.Verdict(claim["id"], rate_latest(holds), conclusion, "real GDP growth below 0",
+                        {int(r.year): r.value for r in gdp.itertuples()}, LATEST, [MACRO])
+    verdict.since_then = _gdp_since(claim, published_after(readings(GDP), claim["as_of"]))
+    return verdict
 
 
-# --- checks -----------------------------------------------------------------------------------------------
-
-def check_shrinking_gdp(claim: dict, start_year: int, end_year: int, estimate: str = "first") -> v.Verdict:
-    """'Russia's GDP is shrinking': real GDP growth below zero, year by year (YEARS_RULE, TIER_RULE)."""
-    years = window(start_year, end_year)
-    gdp = gdp_growth(years, estimate)
-    holds = shrinking_by_year(gdp)
-    tiers = _tiers(gdp)
-    label, capped = _capped(v.rate_years(holds), tiers)
-    values = {int(r.year): _pct(r.value, signed=True) for r in gdp.itertuples() if r.has_data}
-    conclusion = (f"Real GDP growth ({estimate} estimate) {_years_text(holds, values, 'was negative', 'was positive')}, "
-                  f"so {_now_text(holds)}; {_tier_text(tiers, capped)}.")
-    found = {y: values.get(y) for y in years}
-    return v.Verdict(claim["id"], label, conclusion, "GDP growth below 0", found, v.YEARS_RULE + " " + v.TIER_RULE,
-                     [MACRO], evidence_tiers=tiers)
-
-
-def check_soaring_inflation(claim: dict, start_year: int, end_year: int, measure: str = "december",
-                            threshold_pct: float = 8.0) -> v.Verdict:
-    """'Inflation is soaring': SOARING_RULE per year, then YEARS_RULE and TIER_RULE."""
-    years = window(start_year, end_year)
-    infl = inflation(years, measure)
-    holds = soaring_by_year(infl, threshold_pct)
-    used = infl[infl["has_data"] & infl["year"].isin([y for y, h in holds.items() if h is not None])]
-    tiers = sorted(set(used["source_tier"]))
-    label, capped = _capped(v.rate_years(holds), tiers)
-    values = {int(r.year): (f"{_pct(r.value)}, after {_pct(r.previous)}" if not pd.isna(r.previous) else _pct(r.value))
-              for r in infl.itertuples() if r.has_data}
+def check_soaring_inflation(claim: dict, measure: str = "latest_annual", soaring_pct: float = 8.0) -> v.Verdict:
+    """'Inflation is soaring': the latest reading of the measure at or above `soaring_pct` and above the
+    reading a year earlier."""
+    latest, before = inflation(measure, claim["as_of"])
     name = INFLATION_MEASURES[measure][1]
-    conclusion = (f"Taking soaring as at least {threshold_pct:g}% and higher than the year before, {name} "
-                  f"{_years_text(holds, values, 'soared', 'did not soar')}, so {_now_text(holds)}; "
-                  f"{_tier_text(tiers, capped)}.")
-    return v.Verdict(claim["id"], label, conclusion, f"inflation >= {threshold_pct:g}% and rising",
-                     {y: values.get(y) for y in years}, SOARING_RULE + " " + v.YEARS_RULE + " " + v.TIER_RULE,
-                     [MACRO], evidence_tiers=tiers)
-
-
-def check_fdi_fall(claim: dict, start_year: int, end_year: int, measure: str = "stock_change") -> v.Verdict:
-    """'A sharp decrease in foreign investment': FDI_RULE per year, YEARS_RULE, then the caps."""
-    years = window(start_year, end_year)
-    df = fdi(years, measure)
-    holds = fdi_fell_by_year(df)
-    tiers = _tiers(df)
-    label = v.rate_years(holds)
-    if label == v.ACCURATE:
-        label = v.MOSTLY_ACCURATE  # the size of the fall ('sharp') is not measured against a baseline
-    label, capped = _capped(label, tiers)
-    _, name, unit = FDI_MEASURES[measure]
-    values = {int(r.year): f"{r.value:+,.2f} {unit}".replace(".00 ", " ") for r in df.itertuples() if r.has_data}
-    conclusion = (f"The {name} {_years_text(holds, values, 'fell', 'did not fall')}, so {_now_text(holds)}; no "
-                  f"pre-war baseline in this measure was located to say how sharp the fall is, and "
-                  f"{_tier_text(tiers, capped)}.")
-    return v.Verdict(claim["id"], label, conclusion, "FDI falling sharply", {y: values.get(y) for y in years},
-                     FDI_RULE + " " + v.YEARS_RULE + " " + v.TIER_RULE, [MACRO], evidence_tiers=tiers)
-
-
-def check_weakening(claim: dict, parts: dict[str, v.Verdict]) -> v.Verdict:
-    """'The economy has kept weakening': the article's own indicators (GDP, inflation, FDI) as parts,
-    combined by COMPOUND_RULE. Whether sanctions caused what the indicators show is not tested."""
-    labels = {name: p.label for name, p in parts.items()}
-    label = v.rate_compound(labels)
-    listed = ", ".join(f"{name} {lab} ({p.claim_id})" for (name, lab), p in zip(labels.items(), parts.values()))
-    conclusion = (f"Rated by the article's own indicators of decline, the parts are: {listed}, which combine to "
-                  f"{label}; whether the sanctions caused any of it is a question of cause that these figures "
-                  f"cannot settle.")
-    tiers = sorted({t for p in parts.values() for t in p.evidence_tiers})
-    datasets = sorted({d for p in parts.values() for d in p.datasets})
-    return v.Verdict(claim["id"], label, conclusion, "GDP, inflation and FDI all worsening", labels,
-                     v.COMPOUND_RULE, datasets, evidence_tiers=tiers)
-
-
-def check_china_purchases(claim: dict, start_year: int, end_year: int) -> v.Verdict:
-    """China's purchases of Russian resources, 'particularly gas' (EVENT_RULE, TIER_RULE). The core is that
-    China imported Russian gas in the window; 'large' and 'strategic' are not settled by the record (China's
-    total imports are not in the data, and intent is not a figure)."""
-    years = window(start_year, end_year)
-    df = china_imports(years)
-    gas = df[df["gas"] & (df["value"] > 0)]
-    core = True if len(gas) else None
-    label = v.cap_for_tier(v.rate_event(core, {"large": None, "strategic": None, "particularly gas": None}),
-                           sorted(set(df["source_tier"])))
-    tiers = sorted(set(df["source_tier"]))
-    if core is None:
-        located = _span(sorted(china_imports(data_years())["year"].unique()))
-        return v.Verdict(claim["id"], label, f"The data hold no figure for China's imports of Russian gas in "
-                         f"{_span(years)} (located only for {located or 'no year'}).", "China buys Russian gas", None,
-                         v.EVENT_RULE, [CHINA], evidence_tiers=tiers)
-    latest = int(df["year"].max())
-    last = df[df["year"] == latest]
-    amounts = ", ".join(f"{r.label} {'about ' if r.value_qualifier == 'about' else ''}{r.value:,.4g} {r.unit}"
-                        for r in last.itertuples())
-    changes = [(FLOWS[f][0], growth_pct(df, f)) for f in FLOWS]
-    growth = "; ".join(f"{name} {_pct(g[2], signed=True)} from {g[0]} to {g[1]}" for name, g in changes if g)
-    conclusion = (f"China imported from Russia, in {latest}, {amounts} (Chinese statistics via TASS, secondary)"
-                  + (f"; {growth}, so pipeline gas grew fastest" if growth and _fastest_is_gas(changes) else
-                     (f"; {growth}" if growth else ""))
-                  + "; whether the purchases are 'large' or 'strategic' the record does not settle (China's total "
-                    "imports are not in the data), so the core holds and the details stay open.")
-    return v.Verdict(claim["id"], label, conclusion, "China buys Russian resources, particularly gas",
-                     {r.flow: r.value for r in last.itertuples()}, v.EVENT_RULE + " " + v.TIER_RULE, [CHINA],
-                     evidence_tiers=tiers)
-
-
-def _fastest_is_gas(changes) -> bool:
-    known = [(name, g[2]) for name, g in changes if g]
-    return bool(known) and max(known, key=lambda x: x[1])[0].startswith("pipeline gas")
-
-
-def measures_on_russia(as_of=None) -> pd.DataFrame:
-    """Trade measures in the policy record aimed at Russian goods, dated on or before as_of."""
-    df = load(POLICY)
-    df = df[df["affected_origin"].fillna("").str.contains("Russia")].copy()
-    if as_of is not None:
-        df = df[df["date_text"].astype(str) <= str(as_of)]
-    return df.reset_index(drop=True)
-
-
-def _text(row) -> str:
-    return " ".join(str(row[c]) for c in ("event", "detail", "affected_origin") if pd.notna(row[c])).lower()
-
-
-def sectors_targeted(measures: pd.DataFrame) -> dict[str, list[str]]:
-    """For each sector in SANCTIONS_WORDS, the measures whose text names it."""
-    return {sector: [m["event"] for _, m in measures.iterrows() if any(w in _text(m) for w in words)]
-            for sector, words in SANCTIONS_WORDS.items()}
-
-
-def check_sanction_sectors(claim: dict) -> v.Verdict:
-    """'Sanctions target energy, banking and technology' against the measures the project's record holds."""
-    measures = measures_on_russia(claim.get("as_of"))
-    found = sectors_targeted(measures)
-    named = [s for s, ms in found.items() if ms]
-    core = True if len(named) == len(found) else None
-    label = v.rate_event(core, {s: (True if ms else None) for s, ms in found.items()})
-    missing = [s for s, ms in found.items() if not ms]
-    conclusion = (f"The policy record holds {len(measures)} measures against Russian goods, all on metals, minerals "
-                  f"and chemicals (aluminium, copper, nickel); none names {' or '.join(missing)}, "
-                  f"and no sanctions text for those sectors was located in the project's source dossier, so the "
-                  f"record can neither confirm nor refute the sectors named.") if missing else (
-                  f"The policy record names measures on {', '.join(named)}.")
-    return v.Verdict(claim["id"], label, conclusion, "sanctions on energy, banking, technology",
-                     {s: len(ms) for s, ms in found.items()}, v.EVENT_RULE, [POLICY],
-                     evidence_tiers=sorted(set(measures["source_tier"])))
-
-
-def check_sanctions_imposed(claim: dict) -> v.Verdict:
-    """'The US and other Western countries imposed strict sanctions on Russian industries because of the
-    war' (EVENT_RULE): the core is a US measure against Russian goods before the claim's date."""
-    measures = measures_on_russia(claim.get("as_of"))
-    tiers = sorted(set(measures["source_tier"]))
-    rates = measures["tariff_rate_pct"].dropna()
-    core = True if len(measures) else None
-    details = {"by other Western countries": None, "because of the war": None}
-    label = v.cap_for_tier(v.rate_event(core, details), tiers)
-    if core is None:
-        return v.Verdict(claim["id"], label, "The policy record holds no measure against Russian goods.",
-                         "sanctions imposed", None, v.EVENT_RULE, [POLICY])
-    primary = measures[measures["source_tier"] == "primary"]
-    conclusion = (f"The record holds {len(measures)} US measures against Russian goods from "
-                  f"{measures['date_text'].min()} to {measures['date_text'].max()}, among them "
-                  f"{', '.join(primary['event'])} (Federal Register, primary)"
-                  + (f" and a tariff of up to {rates.max():.0f}% on Russian aluminium" if len(rates) else "")
-                  + "; other Western countries appear only in a weak state-media report of a joint US/UK ban, and the "
-                    "record does not state the measures' reasons, so those details stay open.")
-    return v.Verdict(claim["id"], label, conclusion, "strict sanctions on Russian industries",
-                     list(measures["event"]), v.EVENT_RULE + " " + v.TIER_RULE, [POLICY], evidence_tiers=tiers)
-
-
-def record_mentions(words: tuple[str, ...]) -> dict[str, int]:
-    """Rows of every dataset whose text cells (other than URLs) contain one of the words, by dataset."""
-    hits: dict[str, int] = {}
-    for name in dataset_names():
-        df = load(name)
-        text = df.select_dtypes(include=["object", "string"]).drop(
-            columns=[c for c in df.columns if "url" in c], errors="ignore")
-        joined = text.fillna("").astype(str).agg(" ".join, axis=1).str.lower()
-        n = int(joined.apply(lambda s: any(w in s for w in words)).sum())
-        if n:
-            hits[name] = n
-    return hits
-
-
-def check_unrecorded_event(claim: dict) -> v.Verdict:
-    """An event or remark that no dataset records: unverifiable (EVENT_RULE), saying what was searched."""
-    if claim["id"] not in UNRECORDED:
-        raise EconomyError(f"{claim['id']} is not among the events checked by search: {', '.join(UNRECORDED)}.")
-    what, words, settle = UNRECORDED[claim["id"]]
-    hits = record_mentions(words)
-    n = len(dataset_names())
-    searched = f"a search of all {n} datasets for {', '.join(repr(w) for w in words)}"
-    if hits:
-        found_text = (f"{searched} finds rows in {', '.join(f'{k} ({c})' for k, c in hits.items())}, none of which "
-                      f"records {what}")
+    if latest is None:
+        return v.Verdict(claim["id"], v.UNVERIFIABLE, f"No figure of {name} published by the claim's date was "
+                         "located.", f"inflation at least {soaring_pct:g}% and rising", None, LATEST, [MACRO])
+    when = _date(latest["date"]) if pd.notna(latest["date"]) else str(int(latest["year"]))
+    was = None if before is None else float(before["value"])
+    holds = soaring(float(latest["value"]), was, soaring_pct)
+    if holds is None:
+        conclusion = (f"The latest {name} published by the claim's date, {_pct(latest['value'])} for {when}, has no "
+                      "reading a year earlier to show whether it was rising.")
     else:
-        found_text = f"{searched} finds no row"
-    conclusion = (f"The project's source dossier holds no report of {what}, and {found_text}; what would settle it "
-                  f"is {settle}.")
-    return v.Verdict(claim["id"], v.rate_event(None), conclusion, claim["statement"], None, v.EVENT_RULE, [],
-                     evidence_tiers=[])
+        then = _date(before["date"]) if pd.notna(before["date"]) else str(int(before["year"]))
+        high = latest["value"] >= soaring_pct
+        rising = latest["value"] > was
+        reason = (f"at or above the {soaring_pct:g}% taken as soaring, and rising" if holds else
+                  ("high but not rising" if high else
+                   "below the level taken as soaring" + ("" if rising else " and not rising")))
+        conclusion = (f"Official figures put {name} at {_pct(latest['value'])} for {when}, against {_pct(was)} for "
+                      f"{then}: {reason}, so 'soaring' {'holds' if holds else 'does not hold'}.")
+    verdict = v.Verdict(claim["id"], rate_latest(holds), conclusion, f"inflation at least {soaring_pct:g}% and rising",
+                        {"latest": float(latest["value"]), "a year before": was}, LATEST, [MACRO])
+    if holds is not None and (was is None or latest["value"] > was):
+        verdict.sensitivity = _sensitivity("soaring", float(latest["value"]), holds)
+    return verdict
 
 
-def not_rated(claim: dict, reason: str, bearing: str, settle: str, datasets: list[str] | None = None,
-              tiers: list[str] | None = None) -> v.Verdict:
-    """An opinion or prediction: not rated (NOT_RATED_RULE), with the facts that bear on it."""
-    if claim.get("kind") not in ("opinion", "prediction"):
-        raise EconomyError(f"{claim['id']} is a {claim.get('kind')} claim, which is rated, not left unrated.")
-    conclusion = f"This is {reason}, so it is not rated; {bearing}; what would settle it: {settle}."
-    return v.not_rated(claim, conclusion, datasets, tiers)
+def check_fdi_fall(claim: dict, sharp_fall_pct: float = 50.0) -> v.Verdict:
+    """'Foreign investment has fallen sharply': net FDI inflows (a flow) on the latest reading published by the
+    claim's date, against the pre-war year, or turned to net withdrawals. A change in the FDI stock is not used:
+    it is not an inflow, and it also moves with valuations and exchange rates."""
+    flows = as_published(readings(FDI_FLOW), claim["as_of"])
+    if flows.empty:
+        return v.Verdict(claim["id"], v.UNVERIFIABLE, "No figure of net foreign direct investment inflows "
+                         "published by the claim's date was located.", "inflows fell sharply", None, LATEST, [MACRO])
+    latest = flows.iloc[-1]
+    pre_war = flows[flows["year"] == 2021]
+    baseline = float(pre_war.iloc[0]["value"]) if len(pre_war) else None
+    fall = fall_pct(float(latest["value"]), baseline)
+    holds = fell_sharply(fall, sharp_fall_pct)
+    withdrawn = as_published(readings(WITHDRAWALS), claim["as_of"])
+    out = (f"; investors who sold Russian businesses took out about ${withdrawn.iloc[0]['value']:g}bn by March 2023"
+           if len(withdrawn) else "")
+    if holds is None:
+        conclusion = (f"World Bank figures put net foreign direct investment inflows at {latest['value']:g}% of GDP "
+                      f"in {int(latest['year'])}, and no pre-war figure in that measure was located to size the fall.")
+    elif latest["value"] < 0:
+        conclusion = (f"World Bank figures show net foreign direct investment inflows turning to net withdrawals in "
+                      f"{int(latest['year'])}, {latest['value']:g}% of GDP, a sharp fall{out}.")
+    else:
+        conclusion = (f"World Bank figures put net foreign direct investment inflows {fall:.0f}% below the pre-war "
+                      f"year in {int(latest['year'])}, {'a' if holds else 'not a'} sharp fall{out}.")
+    verdict = v.Verdict(claim["id"], rate_latest(holds), conclusion, f"inflows down by at least {sharp_fall_pct:g}%",
+                        {"net inflows, % of GDP": float(latest["value"]), "pre-war": baseline,
+                         "fall, %": fall}, LATEST, [MACRO])
+    verdict.sensitivity = _sensitivity("sharply", fall, bool(holds)) if holds is not None else ""
+    return verdict
 
 
-def collapse_facts(start_year: int, end_year: int, estimate: str = "first") -> str:
-    """The figures that bear on 'signs of major collapse': the weakest and the latest GDP growth in the window."""
-    gdp = gdp_growth(window(start_year, end_year), estimate)
-    known = gdp[gdp["has_data"]]
-    if known.empty:
-        return f"the data hold no GDP growth figure for {start_year}-{end_year}"
-    worst = known.loc[known["value"].idxmin()]
-    latest = known.iloc[-1]
-    return (f"the deepest fall of real GDP in {start_year}-{end_year} is {_pct(worst['value'], True)} in "
-            f"{int(worst['year'])}, and growth in {int(latest['year'])} was {_pct(latest['value'], True)} "
-            f"(secondary figures)")
+def output_kept_falling(gdp: pd.DataFrame, since: int = 2022) -> bool | None:
+    """Whether real GDP fell in every year from `since` on (None: no year with a figure)."""
+    years = gdp[gdp["year"] >= since]
+    return None if years.empty else bool((years["value"] < 0).all())
 
 
-def china_facts(start_year: int, end_year: int) -> str:
-    """The figures that bear on China's purchases as a lifeline: the latest year's volumes."""
-    df = china_imports(window(start_year, end_year))
-    if df.empty:
-        return f"the data hold no figure for China's imports from Russia in {start_year}-{end_year}"
-    latest = int(df["year"].max())
-    last = df[df["year"] == latest]
-    return (f"China's imports from Russia in {latest} were " + ", ".join(
-        f"{r.label} {'about ' if r.value_qualifier == 'about' else ''}{r.value:,.4g} {r.unit}"
-        for r in last.itertuples())
-        + " (secondary), but no figure shows what Russia's economy would have done without them")
+def _combine(claim: dict, computed: dict[str, bool | None]) -> tuple[str, list[dict]]:
+    """The FINDINGS label of a claim whose parts are partly computed here: the findings available on the
+    claim's date, with the holds of the computed parts replaced by the computation."""
+    from .evidence import findings
+
+    now, _later = findings(claim["id"])
+    parts = {f["part"]: f for f in now if f["role"] in ("core", "detail")}
+    missing = [p for p in computed if p not in parts]
+    if missing:
+        raise EconomyError(f"{claim['id']} has no finding '{missing[0]}' in the record to compute.")
+    deciding = [{**f, "holds": computed.get(f["part"], f["holds"])} for f in parts.values()]
+    known = [(f["role"], f["holds"]) for f in deciding if f["holds"] is not None]
+    return v.rate_findings(known), deciding
 
 
-# --- drawing ----------------------------------------------------------------------------------------------
+def check_weakening(claim: dict, inflation_verdict: v.Verdict, fdi_verdict: v.Verdict) -> v.Verdict:
+    """'The economy has kept weakening since the war began': output falling in every year since 2022
+    (computed), strains building (inflation soaring and foreign investment down, from the two verdicts), and
+    the sanctions detail from the record. Whether sanctions caused any of it is not rated."""
+    gdp = gdp_growth(claim["as_of"])
+    fell = output_kept_falling(gdp)
+    strains = inflation_verdict.label == v.ACCURATE and fdi_verdict.label == v.ACCURATE
+    label, _ = _combine(claim, {OUTPUT_PART: fell, STRAINS_PART: strains})
+    years = {int(r.year): r.value for r in gdp[gdp["year"] >= 2022].itertuples()}
+    grew = [y for y, x in years.items() if x >= 0]
+    shrank = [y for y, x in years.items() if x < 0]
+    growth = " and ".join(f"{_pct(years[y])} in {y}" for y in grew)
+    conclusion = (f"Rosstat figures show output fell in {', '.join(map(str, shrank)) or 'no year'} but grew "
+                  f"{growth or 'in no year'}, so it did not keep weakening, though inflation, interest rates and "
+                  f"foreign investment had worsened.") if grew else (
+                  "Rosstat figures show output falling in every year since the war began, with inflation and "
+                  "foreign investment worsening.")
+    return v.Verdict(claim["id"], label, conclusion, "output falling every year since 2022, with strains",
+                     {"growth by year": years, "output kept falling": fell, "strains": strains}, v.FINDINGS, [MACRO])
 
-def draw_years(ax, df: pd.DataFrame, colour: str, fmt: str = "{:+.1f}", width: float = 0.6,
-               offset: float = 0.0, label: str | None = None) -> None:
-    """Bars for the years with a figure, in the house style: a solid bar for a primary figure, a hatched
-    one for a secondary or weak figure, and the words "no data" (no bar, no interpolation) for a gap."""
-    from matplotlib.patches import Patch
 
-    for r in df.itertuples():
-        x = r.year + offset
-        if not r.has_data:
-            ax.text(x, 0.5, "no data", transform=ax.get_xaxis_transform(), rotation=90, ha="center", va="center",
-                    fontsize=8, color="#777777")
-            continue
-        primary = r.source_tier == "primary"
-        ax.bar(x, r.value, width=width, color=colour if primary else "white", edgecolor=colour,
-               hatch=None if primary else "////", linewidth=1.2)
-        ax.annotate(fmt.format(r.value), (x, r.value), textcoords="offset points",
-                    xytext=(0, 3 if r.value >= 0 else -10), ha="center", fontsize=8)
-    ax.axhline(0, color="#333333", linewidth=0.8)
-    ax.set_xticks(list(df["year"]))
-    if len(df) > 6:
-        ax.tick_params(axis="x", labelrotation=45)
-    ax.set_xlim(df["year"].min() - 0.6, df["year"].max() + 0.6)
-    ax.grid(axis="x", visible=False)
-    tiers = set(df.loc[df["has_data"], "source_tier"])
-    handles = []
-    if "primary" in tiers:
-        handles.append(Patch(facecolor=colour, edgecolor=colour, label="primary figure"))
-    if tiers - {"primary"}:
-        handles.append(Patch(facecolor="white", edgecolor=colour, hatch="////", label="secondary figure"))
-    if label:
-        handles = [Patch(facecolor="white", edgecolor="white", label=label), *handles]
-    if handles:
-        ax.legend(handles=handles, loc="best", fontsize=8)
+def gas_against_crude(as_of) -> dict:
+    """China's 2024 purchases from Russia by value as published by `as_of`: crude, gas (LNG plus pipeline), and
+    the pipeline figure's months, with the gas total scaled to twelve months where only part of the year was
+    published (an upper estimate, stated as such)."""
+    df = china(as_of)
+    val = df[(df["unit"] == "USD bn") & (df["year"] == 2024)].set_index("flow")
+    if CRUDE not in val.index or not any(f in val.index for f in GAS_FLOWS):
+        return {}
+    gas_parts = {f: float(val.loc[f, "value"]) for f in GAS_FLOWS if f in val.index}
+    months = {f: (9 if val.loc[f, "period"] == "Jan-Sep" else 12) for f in gas_parts}
+    scaled = sum(x * 12 / months[f] for f, x in gas_parts.items())
+    return {"crude": float(val.loc[CRUDE, "value"]), "gas": sum(gas_parts.values()), "gas_full_year": scaled,
+            "partial": any(m < 12 for m in months.values()),
+            "total": float(val.loc["all_goods", "value"]) if "all_goods" in val.index else None}
+
+
+def check_china_purchases(claim: dict) -> v.Verdict:
+    """'China makes large strategic purchases of Russian natural resources, particularly gas': the core
+    (large) and 'strategic' from the record; 'particularly gas' computed from the values published by the
+    claim's date (PARTICULARLY), with the part-year pipeline value scaled to a full year in gas's favour."""
+    figures = gas_against_crude(claim["as_of"])
+    leads = gas_leads({"gas": figures["gas_full_year"], "crude": figures["crude"]}) if figures else None
+    label, _ = _combine(claim, {GAS_PART: leads})
+    if not figures:
+        conclusion = "No value of China's purchases of Russian crude and gas published by the claim's date was located."
+    else:
+        share = (f", about {figures['crude'] / figures['total'] * 100:.0f}% of all its imports from Russia"
+                 if figures["total"] else "")
+        conclusion = (f"China's customs data show large purchases, crude alone worth ${figures['crude']:g}bn in "
+                      f"2024{share}; but gas was worth about ${figures['gas_full_year']:.0f}bn at most, so gas was "
+                      f"{'the largest part' if leads else 'not the main part'}.")
+    verdict = v.Verdict(claim["id"], label, conclusion, "gas the largest of the purchases", figures, v.FINDINGS, [CHINA])
+    return verdict

@@ -1,4 +1,8 @@
-"""The economy chapter's logic: rules on small synthetic series, and the checks on the real data."""
+"""The economy chapter's measures: rules on small synthetic inputs, and the checks on the real data as of a
+chosen date (so each case can say yes or no depending on what was published by then)."""
+
+import datetime as dt
+import math
 
 import pandas as pd
 import pytest
@@ -6,165 +10,170 @@ import pytest
 from claimbook import economy
 from claimbook import verdicts as v
 from claimbook.claims import claim
+from claimbook.evidence import IDENTIFIER
 
 
-def frame(values: dict, tier: str = "secondary", previous: dict | None = None) -> pd.DataFrame:
-    """A yearly series as the module builds it: None is a gap."""
-    rows = [{"year": y, "value": x, "has_data": x is not None, "source_tier": tier,
-             "previous": (previous or {}).get(y)} for y, x in values.items()]
-    df = pd.DataFrame(rows)
-    df["value"] = df["value"].astype(float)
-    df["previous"] = df["previous"].astype(float)
-    return df
+def dated(claim_id: str, day: str) -> dict:
+    """The claim as if it had been made on another day."""
+    return {**claim(claim_id), "as_of": dt.date.fromisoformat(day)}
 
 
-# --- parameters -------------------------------------------------------------------------------------------
-
-def test_allowed_years_are_the_years_the_record_covers():
-    assert economy.start_years({}) == list(range(2015, 2025))
-    assert economy.end_years({"start_year": 2022}) == [2022, 2023, 2024]
-    assert economy.end_years({"start_year": 2024}) == [2024]
-
-
-def test_a_reversed_or_uncovered_window_is_refused_clearly():
-    with pytest.raises(economy.EconomyError, match=r"start_year \(2024\) is after end_year \(2022\)"):
-        economy.window(2024, 2022)
-    with pytest.raises(economy.EconomyError, match="covers 2015-2024"):
-        economy.window(2010, 2024)
-    assert economy.window(2022, 2024) == [2022, 2023, 2024]
+def rows(*items) -> pd.DataFrame:
+    """(period, value, published[, date]) rows as the module reads them."""
+    out = []
+    for it in items:
+        period, value, published, *rest = it
+        out.append({"year": period, "value": value, "vintage": "x",
+                    "published": pd.NaT if published is None else pd.Timestamp(published),
+                    "date": pd.Timestamp(rest[0]) if rest else pd.NaT})
+    return pd.DataFrame(out)
 
 
-def test_unknown_measures_are_refused():
-    with pytest.raises(economy.EconomyError, match="allowed: december, annual_average"):
-        economy.inflation([2022], "monthly")
-    with pytest.raises(economy.EconomyError, match="allowed: first, latest"):
-        economy.gdp_growth([2022], "final")
+# --- parameters ----------------------------------------------------------------------------------------------
 
-
-def test_the_parameter_cell_offers_exactly_the_measures_the_module_knows():
+def test_the_parameter_defaults_are_the_books_thresholds_and_the_measures_the_module_knows():
     from claimbook.notebooks import find
     from claimbook.params import notebook_parameters
 
     params = notebook_parameters(find("economy"))
+    assert params["soaring_pct"].default == v.VAGUE["soaring"].threshold
+    assert params["sharp_fall_pct"].default == v.VAGUE["sharply"].threshold
     assert set(params["inflation_measure"].one_of) == set(economy.INFLATION_MEASURES)
-    assert set(params["fdi_measure"].one_of) == set(economy.FDI_MEASURES)
-    assert set(params["gdp_estimate"].one_of) == set(economy.GDP_ESTIMATES)
+    assert not {"start_year", "end_year", "gdp_estimate", "fdi_measure"} & set(params)
 
 
-# --- per-year tests on synthetic series -------------------------------------------------------------------
-
-def test_shrinking_means_negative_growth_and_a_gap_is_no_evidence():
-    assert economy.shrinking_by_year(frame({2020: -0.5, 2021: 0.0, 2022: None})) == {2020: True, 2021: False,
-                                                                                     2022: None}
+def test_an_unknown_inflation_measure_is_refused():
+    with pytest.raises(economy.EconomyError, match="allowed: latest_annual, december, annual_average"):
+        economy.inflation("monthly", dt.date(2025, 3, 2))
 
 
-def test_soaring_needs_the_threshold_and_a_rise():
-    df = frame({2021: 9.0, 2022: 12.0, 2023: 7.0, 2024: 20.0}, previous={2022: 9.0, 2023: 12.0, 2024: 25.0})
-    assert economy.soaring_by_year(df, 8.0) == {2021: None, 2022: True, 2023: False, 2024: False}
-    assert economy.soaring_by_year(df, 13.0)[2022] is False
+# --- the rules on synthetic inputs ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("holds, label", [(True, v.ACCURATE), (False, v.INACCURATE), (None, v.UNVERIFIABLE)])
+def test_the_latest_reading_decides(holds, label):
+    assert economy.LATEST(holds) == label
 
 
-def test_fdi_falls_when_the_measure_is_negative():
-    assert economy.fdi_fell_by_year(frame({2022: -1.0, 2023: 0.5, 2024: None})) == {2022: True, 2023: False,
-                                                                                  2024: None}
+@pytest.mark.parametrize("value, previous, threshold, expected", [
+    (10.0, 7.6, 8.0, True),     # high and rising
+    (10.0, 11.9, 8.0, False),   # high but falling
+    (7.5, 4.0, 8.0, False),     # rising but below the threshold
+    (8.0, 7.9, 8.0, True),      # at the threshold counts
+    (9.0, None, 8.0, None),     # no reading a year before
+])
+def test_soaring_needs_the_threshold_and_a_rise(value, previous, threshold, expected):
+    assert economy.soaring(value, previous, threshold) is expected
 
 
-def test_year_spans_are_written_compactly():
-    assert economy._span([2015, 2016, 2017, 2019, 2022, 2023]) == "2015-2017, 2019, 2022-2023"
+def test_a_turn_to_net_withdrawals_is_a_sharp_fall_whatever_the_baseline():
+    assert economy.fall_pct(-1.78, None) == math.inf
+    assert economy.fall_pct(-1.0, 2.0) == pytest.approx(150.0)
+    assert economy.fell_sharply(economy.fall_pct(-1.0, 2.0), 50.0) is True
 
 
-# --- the data ---------------------------------------------------------------------------------------------
-
-def test_gaps_stay_gaps():
-    gdp = economy.gdp_growth(list(range(2015, 2025)))
-    assert not gdp.loc[gdp["year"] < 2021, "has_data"].any()
-    assert gdp["value"].isna().sum() == 6  # 2015-2020, none filled in
-    wdi = economy.inflation([2022, 2023, 2024], "annual_average")
-    assert not wdi["has_data"].any()
+def test_a_smaller_positive_inflow_is_sharp_only_past_the_threshold():
+    assert economy.fall_pct(1.0, 4.0) == pytest.approx(75.0)
+    assert economy.fell_sharply(economy.fall_pct(1.0, 4.0), 50.0) is True
+    assert economy.fell_sharply(economy.fall_pct(3.0, 4.0), 50.0) is False
+    assert economy.fall_pct(3.0, None) is None and economy.fell_sharply(None, 50.0) is None
 
 
-def test_the_gdp_estimate_parameter_picks_the_vintage():
-    first = economy.gdp_growth([2024], "first")["value"].iloc[0]
-    latest = economy.gdp_growth([2024], "latest")["value"].iloc[0]
-    assert (first, latest) == (4.1, 4.3)
-    assert economy.gdp_growth([2022], "latest")["value"].iloc[0] == -2.1  # no revision located: same figure
-
-
-def test_inflation_previous_year_comes_from_outside_the_window():
-    infl = economy.inflation([2022], "december")
-    assert infl["previous"].iloc[0] == pytest.approx(8.39)
-
-
-# --- the checks on the real data --------------------------------------------------------------------------
-
-def test_shrinking_gdp_is_true_for_2022_and_false_for_later_years():
-    c = claim("ECO-01")
-    default = economy.check_shrinking_gdp(c, 2022, 2024)
-    assert default.label == v.MOSTLY_INACCURATE
-    assert "2022 (-2.1%)" in default.conclusion and "2024 (+4.1%)" in default.conclusion
-    assert economy.check_shrinking_gdp(c, 2022, 2022).label == v.MOSTLY_ACCURATE  # capped: secondary only
-    assert economy.check_shrinking_gdp(c, 2023, 2024).label == v.INACCURATE
-    assert economy.check_shrinking_gdp(c, 2015, 2020).label == v.UNVERIFIABLE
-
-
-def test_soaring_inflation_depends_on_the_measure_and_threshold():
-    c = claim("ECO-02")
-    assert economy.check_soaring_inflation(c, 2022, 2024, "december", 8.0).label == v.MOSTLY_ACCURATE
-    assert economy.check_soaring_inflation(c, 2022, 2024, "annual_average", 8.0).label == v.UNVERIFIABLE
-    # with a 10% bar the latest year (9.52%) no longer counts; 2022 (11.94%) still does
-    assert economy.check_soaring_inflation(c, 2022, 2024, "december", 10.0).label == v.MOSTLY_INACCURATE
-    assert economy.check_soaring_inflation(c, 2015, 2021, "annual_average", 8.0).label == v.INACCURATE
-
-
-def test_fdi_fall_is_capped_because_sharpness_has_no_baseline():
-    c = claim("ECO-03")
-    verdict = economy.check_fdi_fall(c, 2022, 2024, "stock_change")
-    assert verdict.label == v.MOSTLY_ACCURATE and "-138" in verdict.conclusion
-    assert economy.check_fdi_fall(c, 2023, 2024, "net_inflows_pct_gdp").label == v.UNVERIFIABLE
-
-
-def test_weakening_combines_the_three_parts():
-    parts = {"GDP": economy.check_shrinking_gdp(claim("ECO-01"), 2022, 2024),
-             "inflation": economy.check_soaring_inflation(claim("ECO-02"), 2022, 2024),
-             "FDI": economy.check_fdi_fall(claim("ECO-03"), 2022, 2024)}
-    assert economy.check_weakening(claim("ECO-04"), parts).label == v.MIXED
-    parts["GDP"] = economy.check_shrinking_gdp(claim("ECO-01"), 2022, 2022)
-    assert economy.check_weakening(claim("ECO-04"), parts).label == v.MOSTLY_ACCURATE
-
-
-def test_china_purchases_need_data_in_the_window():
-    c = claim("ECO-05")
-    verdict = economy.check_china_purchases(c, 2022, 2024)
-    assert verdict.label == v.MOSTLY_ACCURATE and "pipeline gas grew fastest" in verdict.conclusion
-    assert economy.check_china_purchases(c, 2015, 2021).label == v.UNVERIFIABLE
-
-
-def test_sanctions_claims_follow_the_policy_record():
-    assert economy.check_sanction_sectors(claim("ECO-07")).label == v.UNVERIFIABLE
-    assert economy.check_sanctions_imposed(claim("ECO-08")).label == v.MOSTLY_ACCURATE
-
-
-def test_sector_search_finds_a_sector_named_in_a_measure():
-    measures = pd.DataFrame([{"event": "Ban", "detail": "on Russian oil and gas", "affected_origin": "Russia"},
-                             {"event": "Tariff", "detail": "on aluminium", "affected_origin": "Russia"}])
-    found = economy.sectors_targeted(measures)
-    assert found["energy"] == ["Ban"] and found["banking"] == [] and found["technology"] == []
-
-
-def test_unrecorded_events_are_unverifiable_and_say_what_was_searched():
-    for cid in ("ECO-09", "ECO-13", "ECO-14", "ECO-15"):
-        verdict = economy.check_unrecorded_event(claim(cid))
-        assert verdict.label == v.UNVERIFIABLE and "search of all" in verdict.conclusion
+def test_particularly_gas_needs_gas_to_be_the_largest_purchase():
+    assert economy.PARTICULARLY({"gas": 13.1, "crude": 62.4}) is False
+    assert economy.PARTICULARLY({"gas": 70.0, "crude": 62.4}) is True
     with pytest.raises(economy.EconomyError):
-        economy.check_unrecorded_event(claim("ECO-01"))
+        economy.gas_leads({"crude": 62.4})
 
 
-def test_record_search_finds_words_that_are_there_and_not_those_that_are_not():
-    assert "aluminium_policy_events" in economy.record_mentions(("proclamation",))
-    assert economy.record_mentions(("bering",)) == {}
+def test_output_kept_falling_only_when_every_year_since_the_war_fell():
+    gdp = pd.DataFrame({"year": [2021, 2022, 2023], "value": [5.6, -2.1, 3.6]})
+    assert economy.output_kept_falling(gdp) is False
+    assert economy.output_kept_falling(pd.DataFrame({"year": [2022, 2023], "value": [-2.1, -0.5]})) is True
+    assert economy.output_kept_falling(gdp[gdp["year"] < 2022]) is None
 
 
-def test_only_opinions_and_predictions_go_unrated():
-    assert economy.not_rated(claim("ECO-11"), "a prediction", "x", "y").label == v.NOT_RATED
-    with pytest.raises(economy.EconomyError, match="is rated"):
-        economy.not_rated(claim("ECO-01"), "an opinion", "x", "y")
+def test_a_revision_counts_from_the_day_it_was_published():
+    df = rows((2023, 3.6, "2024-02-07"), (2023, 4.1, "2025-02-07"), (2024, 4.1, "2025-02-07"))
+    before = economy.as_published(df, "2025-01-31")
+    after = economy.as_published(df, "2025-03-02")
+    assert list(before["value"]) == [3.6] and list(after["value"]) == [4.1, 4.1]
+    assert list(economy.published_after(df, "2025-01-31")["value"]) == [4.1, 4.1]
+
+
+def test_a_figure_without_a_publication_date_is_taken_as_available():
+    assert list(economy.as_published(rows((2022, -1.78, None)), "2025-03-02")["value"]) == [-1.78]
+
+
+def test_dated_readings_are_kept_apart_within_a_year():
+    df = rows((2025, 9.9, "2025-02-07", "2025-02-03"), (2025, 10.0, "2025-02-14", "2025-02-10"))
+    assert list(economy.as_published(df, "2025-03-02")["value"]) == [9.9, 10.0]
+
+
+def test_the_sensitivity_sentence_names_the_side_that_would_flip_the_verdict():
+    holds = economy._sensitivity("soaring", 10.0, True)
+    fails = economy._sensitivity("soaring", 7.0, False)
+    assert "above 10%" in holds and "at or below 7%" in fails
+    assert economy._sensitivity("soaring", 15.0, True) == ""
+
+
+# --- the checks on the real data, on dates when the answer differs -------------------------------------------
+
+def test_gdp_was_shrinking_on_the_2022_figures_and_not_on_the_2024_ones():
+    early = economy.check_shrinking_gdp(dated("ECO-01", "2023-06-01"))
+    now = economy.check_shrinking_gdp(claim("ECO-01"))
+    assert early.label == v.ACCURATE and "2022" in early.conclusion
+    assert now.label == v.INACCURATE
+    assert any("4.3" in s for s in now.since_then)  # the May 2025 revision is later news, not the label
+
+
+def test_gdp_growth_takes_the_2023_revision_only_once_published():
+    before = economy.gdp_growth(dt.date(2025, 2, 6))
+    after = economy.gdp_growth(dt.date(2025, 2, 7))
+    assert before.set_index("year").loc[2023, "value"] == 3.6
+    assert after.set_index("year").loc[2023, "value"] == 4.1
+
+
+def test_inflation_soared_in_early_2025_but_not_in_early_2024_on_december_figures():
+    assert economy.check_soaring_inflation(claim("ECO-02"), "december").label == v.ACCURATE
+    early = economy.check_soaring_inflation(dated("ECO-02", "2024-03-01"), "december")
+    assert early.label == v.INACCURATE  # 7.42% for 2023, below 8% and below 11.94% the year before
+
+
+def test_a_threshold_above_the_reading_flips_the_inflation_verdict():
+    assert economy.check_soaring_inflation(claim("ECO-02"), "latest_annual", 8.0).label == v.ACCURATE
+    assert economy.check_soaring_inflation(claim("ECO-02"), "latest_annual", 10.5).label == v.INACCURATE
+    assert "soaring" in economy.check_soaring_inflation(claim("ECO-02")).sensitivity
+
+
+def test_foreign_investment_verdict_uses_flows_not_the_stock():
+    verdict = economy.check_fdi_fall(claim("ECO-03"))
+    assert verdict.label == v.ACCURATE and "stock" not in verdict.conclusion
+    assert economy.check_fdi_fall(claim("ECO-03"), 100.0).label == v.ACCURATE  # withdrawals exceed any fall
+
+
+def test_weakening_is_mixed_when_output_grew_and_false_when_nothing_held():
+    c = claim("ECO-04")
+    soar = economy.check_soaring_inflation(claim("ECO-02"))
+    fdi = economy.check_fdi_fall(claim("ECO-03"))
+    assert economy.check_weakening(c, soar, fdi).label == v.MIXED
+    calm = economy.check_soaring_inflation(claim("ECO-02"), "latest_annual", 12.0)
+    assert economy.check_weakening(c, calm, fdi).label in (v.MOSTLY_INACCURATE, v.INACCURATE)
+
+
+def test_china_purchases_hold_but_gas_is_not_the_main_part():
+    verdict = economy.check_china_purchases(claim("ECO-05"))
+    assert verdict.label == v.MOSTLY_ACCURATE
+    assert verdict.found["crude"] > verdict.found["gas_full_year"] > verdict.found["gas"]
+
+
+def test_no_value_published_by_an_earlier_date_leaves_gas_open():
+    assert economy.gas_against_crude(dt.date(2024, 12, 31)) == {}
+
+
+def test_conclusions_are_plain_sentences():
+    c2, c3 = economy.check_soaring_inflation(claim("ECO-02")), economy.check_fdi_fall(claim("ECO-03"))
+    for verdict in (economy.check_shrinking_gdp(claim("ECO-01")), c2, c3,
+                    economy.check_weakening(claim("ECO-04"), c2, c3), economy.check_china_purchases(claim("ECO-05"))):
+        assert len(verdict.conclusion.split()) <= v.MAX_CONCLUSION_WORDS, verdict.conclusion
+        assert not IDENTIFIER.search(verdict.conclusion), verdict.conclusion
+        assert all(not IDENTIFIER.search(s) for s in verdict.since_then)
