@@ -72,13 +72,6 @@ PARTICULARLY = v.Rule("particularly", "'Particularly' one kind", "Purchases said
                       "the claim's date.", gas_leads)
 
 
-def _sensitivity(word: str, observed: float | None, holds: bool) -> str:
-    """The vague word's sensitivity sentence, worded for the side the verdict is on: a statement that holds
-    because the reading reaches the threshold would flip with a threshold above the reading, and one that
-    fails would flip with a threshold at or below it."""
-    return v.VAGUE[word].sensitivity(observed, higher_holds=not holds)
-
-
 def _date(d) -> str:
     d = pd.Timestamp(d)
     return f"{d.day} {d:%B %Y}"
@@ -231,7 +224,7 @@ def check_soaring_inflation(claim: dict, measure: str = "latest_annual", soaring
     verdict = v.Verdict(claim["id"], rate_latest(holds), conclusion, f"inflation at least {soaring_pct:g}% and rising",
                         {"latest": float(latest["value"]), "a year before": was}, LATEST, [MACRO])
     if holds is not None and (was is None or latest["value"] > was):
-        verdict.sensitivity = _sensitivity("soaring", float(latest["value"]), holds)
+        verdict.sensitivity = v.VAGUE["soaring"].sensitivity(float(latest["value"]), threshold=soaring_pct)
     return verdict
 
 
@@ -263,7 +256,7 @@ def check_fdi_fall(claim: dict, sharp_fall_pct: float = 50.0) -> v.Verdict:
     verdict = v.Verdict(claim["id"], rate_latest(holds), conclusion, f"inflows down by at least {sharp_fall_pct:g}%",
                         {"net inflows, % of GDP": float(latest["value"]), "pre-war": baseline,
                          "fall, %": fall}, LATEST, [MACRO])
-    verdict.sensitivity = _sensitivity("sharply", fall, bool(holds)) if holds is not None else ""
+    verdict.sensitivity = v.VAGUE["sharply"].sensitivity(fall, threshold=sharp_fall_pct) if holds is not None else ""
     return verdict
 
 

@@ -172,6 +172,11 @@ def findings(claim_id: str) -> tuple[list[dict], list[dict]]:
     return split_by_date(entry(claim_id), claim(claim_id)["as_of"], records())
 
 
+def _earliest(f: dict) -> dict:
+    """The finding's first published record (its date is the finding's)."""
+    return min((records()[r] for r in f["records"]), key=lambda r: r["published"])
+
+
 def _date(d: str | dt.date) -> str:
     d = dt.date.fromisoformat(str(d))
     return f"{d.day} {d:%B %Y}"
@@ -256,6 +261,6 @@ def complete(verdict: v.Verdict) -> v.Verdict:
                         for f in now + later]
     # idempotent: a verdict from judge() is completed again by show()
     verdict.since_then = list(dict.fromkeys(verdict.since_then + [
-        f"{f['shows'].rstrip('.')} ({rec[f['records'][0]]['publisher']}, {_date(f['published'])})." for f in later]))
+        f"{f['shows'].rstrip('.')} ({_earliest(f)['publisher']}, {_date(f['published'])})." for f in later]))
     verdict.searched = verdict.searched or str(e.get("searched") or "")
     return verdict

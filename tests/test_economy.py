@@ -109,11 +109,12 @@ def test_dated_readings_are_kept_apart_within_a_year():
     assert list(economy.as_published(df, "2025-03-02")["value"]) == [9.9, 10.0]
 
 
-def test_the_sensitivity_sentence_names_the_side_that_would_flip_the_verdict():
-    holds = economy._sensitivity("soaring", 10.0, True)
-    fails = economy._sensitivity("soaring", 7.0, False)
-    assert "above 10%" in holds and "at or below 7%" in fails
-    assert economy._sensitivity("soaring", 15.0, True) == ""
+def test_the_soaring_verdict_says_which_threshold_would_flip_it():
+    c = claim("ECO-02")
+    at_book = economy.check_soaring_inflation(c, "latest_annual", 8.0)
+    assert at_book.label == v.ACCURATE and "above 10%" in at_book.sensitivity
+    stricter = economy.check_soaring_inflation(c, "latest_annual", 11.0)
+    assert stricter.label != v.ACCURATE and "at or below 10%" in stricter.sensitivity
 
 
 # --- the checks on the real data, on dates when the answer differs -------------------------------------------
