@@ -253,7 +253,7 @@ def complete(verdict: v.Verdict) -> v.Verdict:
     rec = records()
     # a chapter may have set the strength of the rows it used (a dataset of mixed tiers); keep the stronger
     verdict.evidence = v.stronger(verdict.evidence, v.evidence_strength(
-        [(rec[r]["tier"], rec[r]["publisher"]) for r in deciding_records],
+        [(rec[r]["tier"], rec[r]["publisher"], rec[r]["kind"]) for r in deciding_records],
         [describe(d).meta["tier"] for d in verdict.datasets] if verdict.label != v.NOT_RATED else []))
     if verdict.label == v.UNVERIFIABLE or (verdict.label == v.NOT_RATED and not deciding_records):
         verdict.evidence = "no record"

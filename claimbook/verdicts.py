@@ -273,13 +273,15 @@ def statistics_strength(tiers: Sequence[str]) -> str:
     return "secondary statistics" if tiers else "no record"
 
 
-def evidence_strength(record_tiers: Sequence[tuple[str, str]], dataset_tiers: Sequence[str]) -> str:
-    """The strongest kind of evidence among the records (tier, publisher) and datasets (tier) that decide."""
-    if any(tier == "primary" for tier, _ in record_tiers):
+def evidence_strength(record_tiers: Sequence[tuple[str, ...]], dataset_tiers: Sequence[str]) -> str:
+    """The strongest kind of evidence among the records (tier, publisher[, kind]) and datasets (tier) that
+    decide; a primary record that is a statistical table counts as official statistics."""
+    primary_kinds = [r[2] if len(r) > 2 else "" for r in record_tiers if r[0] == "primary"]
+    if any(kind != "official_statistics" for kind in primary_kinds):
         return "primary record"
-    if any(tier == "primary" for tier in dataset_tiers):
+    if primary_kinds or any(tier == "primary" for tier in dataset_tiers):
         return "official statistics"
-    publishers = {pub for tier, pub in record_tiers}
+    publishers = {r[1] for r in record_tiers}
     if len(publishers) >= 2:
         return "independent reports"
     if publishers:

@@ -64,6 +64,8 @@ def test_content_and_context_never_move_the_label():
 
 @pytest.mark.parametrize("records,datasets,strength", [
     ([("primary", "Kremlin"), ("secondary", "Reuters")], [], "primary record"),
+    ([("primary", "USGS", "official_statistics")], [], "official statistics"),
+    ([("primary", "USGS", "official_statistics"), ("primary", "Kremlin", "transcript")], [], "primary record"),
     ([("secondary", "Reuters")], ["primary"], "official statistics"),
     ([("secondary", "Reuters"), ("secondary", "AFP")], [], "independent reports"),
     ([("secondary", "Reuters"), ("secondary", "Reuters")], [], "single report"),  # one publisher twice
