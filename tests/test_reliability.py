@@ -170,9 +170,15 @@ def test_claim_text_is_escaped_in_html(monkeypatch):
 
 
 def test_verdict_and_table_text_is_escaped_in_html():
-    verdict = Verdict("RES-01", "accurate", MARKUP, 1, 1, MARKUP, [MARKUP], [MARKUP])
+    verdict = Verdict("RES-01", "accurate", MARKUP, 1, 1, MARKUP, [MARKUP],
+                      sources=[{"id": "x", "type": "record", "title": MARKUP, "publisher": "p", "published": "2025-01-01",
+                                "tier": "primary", "url": "https://example.org/?a=<b>", "kind": "transcript"}],
+                      findings=[{"part": "p", "role": "core", "holds": True, "shows": MARKUP, "published": None,
+                                 "since_then": False}])
     page = verdict._repr_html_()
-    assert "<script>" not in page and "<img" not in page and page.count(html.escape(MARKUP)) == 4  # conclusion, rule, dataset, tier
+    # conclusion, rule, source title, finding
+    assert "<script>" not in page and "<img" not in page and page.count(html.escape(MARKUP)) == 4
+    assert "?a=&lt;b&gt;" in page
     assert "<script>" not in collect.link(MARKUP, "RES-01") and "<script>" not in collect.table([MARKUP], []).markup
 
 
