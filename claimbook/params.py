@@ -246,3 +246,36 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
 def read_params_file(path: Path) -> dict[str, Any]:
     data = read_yaml_mapping(path, ParameterError, "a mapping of NAME: VALUE lines", empty_ok=True)
     return {str(k): v for k, v in data.items()}
+
+
+class NotebookParameterError(ParameterError):
+    """A parameters cell edited by hand (in JupyterLab, say) to a value that is not allowed.
+
+    IPython shows what `_render_traceback_` returns instead of a traceback, so the notebook stops at its
+    top with the CLI's one sentence rather than a traceback from deep in a chapter module.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{ParameterError.__name__}: {self}"]
+
+
+def check_parameters(notebook: str, namespace: dict[str, Any]) -> dict[str, Any]:
+    """Check, inside a running chapter, the values its parameters cell (or papermill) set in `namespace`.
+
+    The first code cell after the parameters cell calls `check_parameters("reserves", globals())`: the
+    values are checked by `resolve` against the parameters the notebook declares, so a hand-edited value
+    fails with the same sentence as `python -m claimbook run reserves -p NAME=VALUE`. Returns the values.
+    """
+    from .notebooks import find, short_name
+
+    path = find(notebook)
+    name = short_name(path)
+    try:
+        declared = notebook_parameters(path)
+        missing = [p for p in declared if p not in namespace]
+        if missing:
+            raise ParameterError(f"the parameters cell of {name} does not set {', '.join(missing)}; "
+                                 f"its parameters are: {', '.join(declared)}.")
+        return resolve(declared, {p: namespace[p] for p in declared}, name, from_text=False)
+    except ParameterError as exc:
+        raise NotebookParameterError(str(exc)) from None
