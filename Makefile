@@ -9,7 +9,7 @@ P      ?=
 # unexpanded text instead.
 unexport NB P
 
-.PHONY: book test pdf run check bench clean setup
+.PHONY: book test pdf run check bench clean setup lab
 
 book: $(READY)
 	$(PY) -m claimbook build
@@ -31,6 +31,21 @@ run: $(READY)
 # Benchmark against jupyter-book's own execution and the floor (prints a table; takes a few minutes)
 bench: $(READY)
 	$(PY) benchmarks/bench.py
+
+# Open the chapters in JupyterLab, on a kernel of this venv: edit a parameters cell, then Run All.
+# JupyterLab comes from its own lock (requirements-lab.txt), installed on first use; LABFLAGS passes options
+# (make lab LABFLAGS="--no-browser --port 8890").
+LAB        := $(VENV)/.lab-ready
+KERNEL     := claimbook
+LABFLAGS   ?=
+LABROOT     = $(if $(filter 0,$(shell id -u)),--allow-root)# Jupyter refuses root without it (this machine runs as root)
+lab: $(LAB)
+	$(PY) -m jupyterlab $(LABROOT) $(LABFLAGS) notebooks/
+
+$(LAB): $(READY) requirements-lab.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-lab.txt
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "claimbook (project venv)"
+	touch $(LAB)
 
 check: $(READY)
 	$(PY) -m claimbook check

@@ -114,3 +114,26 @@ def test_a_bad_value_in_the_parameters_cell_stops_the_notebook_with_the_clis_sen
     assert errors[0].evalue == sentence
     assert errors[0].traceback == [f"ParameterError: {sentence}"]  # the sentence alone, no traceback
     assert all(c.get("execution_count") is None for c in code[at + 2:]), "cells after the check ran"
+
+
+def test_jupyterlab_is_an_optional_extra_with_its_own_exact_lock():
+    """`make lab` installs requirements-lab.txt (exact pins, constrained by the book's lock) and registers the
+    kernel; `make book` and `make test` install requirements.txt alone, which holds no notebook server."""
+    def pins(path):
+        lines = [ln.strip() for ln in path.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+        return lines, {ln.split("==")[0].lower().replace("_", "-"): ln for ln in lines if "==" in ln}
+
+    lab_lines, lab = pins(ROOT / "requirements-lab.txt")
+    _, book = pins(ROOT / "requirements.txt")
+    assert lab_lines[0] == "-c requirements.txt"
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][A-Za-z0-9.+\-]*", ln) for ln in lab_lines[1:]), lab_lines
+    assert "jupyterlab" in lab and "jupyterlab" not in book and "jupyter-server" not in book
+    assert not set(lab) & set(book), "a package locked twice"
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\n$(LAB): ", 1)[1].split("\n\n", 1)[0]
+    assert "-r requirements-lab.txt" in recipe
+    assert re.search(r"-m ipykernel install --sys-prefix --name \S+ --display-name \"claimbook \(project venv\)\"", recipe)
+    assert re.search(r"^lab: \$\(LAB\)\n\t\$\(PY\) -m jupyterlab .*notebooks/$", makefile, flags=re.M)
+    for target in ("book", "test"):
+        assert re.search(rf"^{target}: \$\(READY\)$", makefile, flags=re.M), f"make {target} must not need the lab"
+    assert "make lab" in (ROOT / "README.md").read_text().split("## Rerunning a chapter", 1)[1].split("\n## ", 1)[0]
