@@ -124,3 +124,14 @@ def test_caches_are_keyed_by_the_lock_and_the_inputs(workflow):
     assert "hashFiles('requirements.txt')" in key
     inputs = re.search(r"hashFiles\(([^)]*)\)\s*}}$", key).group(1)
     assert {p.strip(" '") for p in inputs.split(",")} == {"notebooks/**", "data/**", "seeds/**", "claimbook/**"}
+
+
+def test_citation_file_and_licence():
+    """CITATION.cff has the keys CFF 1.2.0 requires (cffconvert --validate passes on it) and names the licence
+    of LICENSE; the project has no DOI, so none is given."""
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    assert cff["message"] and cff["title"] and all(a.get("name") or a.get("family-names") for a in cff["authors"])
+    assert "doi" not in cff and "identifiers" not in cff
+    assert cff["license"] == "MIT" and (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert "CITATION.cff" in (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
