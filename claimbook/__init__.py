@@ -13,6 +13,70 @@ ROOT = Path(__file__).resolve().parent.parent
 class ClaimbookError(Exception):
     """A problem the user can fix; its message is one plain sentence, shown without a traceback."""
 
+    exit_code = 2  # the command line's exit status (1 is kept for a notebook that fails)
+
+
+MAX_ECHO = 80  # at most this many characters of a user's value are repeated in a message
+
+
+def shorten(value, limit: int = MAX_ECHO) -> str:
+    """repr(value) for a message, bounded however long or deeply nested the value is."""
+    import reprlib
+
+    r = reprlib.Repr()
+    r.maxstring = r.maxother = r.maxlong = limit
+    r.maxlevel, r.maxlist, r.maxdict, r.maxtuple, r.maxset = 2, 4, 4, 4, 4
+    text = r.repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class DuplicateKeyError(Exception):
+    def __init__(self, key, first: int, again: int):
+        super().__init__(f"{key!r} at lines {first} and {again}")
+        self.key, self.first, self.again = key, first, again
+
+
+def strict_loader(typed: bool = True):
+    """A YAML loader that refuses a key given twice in one mapping (plain YAML keeps the last silently).
+
+    typed=False reads every scalar as text (yaml.BaseLoader): 'no' stays the word no, '1_0' stays '1_0',
+    so a value is converted by the one parser of its declared type, as on the command line.
+    """
+    import yaml
+
+    base = yaml.SafeLoader if typed else yaml.BaseLoader
+
+    class Loader(base):
+        def construct_mapping(self, node, deep=False):
+            if isinstance(node, yaml.MappingNode):
+                seen: dict = {}
+                for key_node, _ in node.value:
+                    if not isinstance(key_node, yaml.ScalarNode):
+                        continue
+                    key = (key_node.tag, key_node.value)
+                    line = key_node.start_mark.line + 1
+                    if key in seen:
+                        raise DuplicateKeyError(key_node.value, seen[key], line)
+                    seen[key] = line
+            return super().construct_mapping(node, deep=deep)
+
+    return Loader
+
+
+def read_text(path: Path, error: type[ClaimbookError], what: str = "UTF-8 text") -> str:
+    """A file's text; a missing, unreadable or non-UTF-8 file is raised as `error` in one sentence."""
+    path = Path(path)
+    if path.is_dir():
+        raise error(f"{relpath(path)} is a folder, not a file; it must be {what}.")
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{relpath(path)} is missing.") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{relpath(path)} is not UTF-8 text (byte {exc.start}); it must be {what}.") from None
+    except OSError as exc:
+        raise error(f"{relpath(path)} cannot be read ({exc.strerror}); it must be {what}.") from None
+
 
 def relpath(path: Path) -> str:
     """A path as the user knows it: relative to the checkout when inside it."""
@@ -23,20 +87,46 @@ def relpath(path: Path) -> str:
 
 
 def read_yaml_mapping(path: Path, error: type[ClaimbookError], what: str = "a mapping",
-                      empty_ok: bool = False) -> dict:
-    """A YAML file that must hold a mapping; any problem is raised as `error` in one sentence."""
+                      empty_ok: bool = False, typed: bool = True) -> dict:
+    """A YAML file that must hold a mapping; any problem is raised as `error` in one sentence.
+
+    A key given twice is an error; typed=False reads every value as text (see strict_loader)."""
     import yaml
 
-    if not path.exists():
+    if not Path(path).exists():
         raise error(f"{relpath(path)} is missing.")
+    text = read_text(path, error, what)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(text, Loader=strict_loader(typed))  # noqa: S506 - a safe (or base) loader
+    except DuplicateKeyError as exc:
+        raise error(f"{relpath(path)} gives the key {shorten(exc.key)} twice (lines {exc.first} and {exc.again}); "
+                    f"each key may appear once.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise error(f"{relpath(path)} is not valid YAML{where}; it must be {what}.") from None
+    except RecursionError:
+        raise error(f"{relpath(path)} is nested too deeply; it must be {what}.") from None
     if data is None and empty_ok:
         return {}
     if not isinstance(data, dict):
         raise error(f"{relpath(path)} must be {what}.")
     return data
+
+
+def say(text: str, stream=None) -> None:
+    """Print one line of progress; a reader that went away (`... | head -1`) never stops the work: the
+    stream is pointed at /dev/null and the build goes on to its end."""
+    import os
+    import sys
+
+    stream = stream or sys.stdout
+    try:
+        print(text, file=stream, flush=True)
+    except (BrokenPipeError, ValueError):
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass

@@ -12,7 +12,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from . import ROOT, ClaimbookError, read_yaml_mapping
+from . import ROOT, ClaimbookError, read_text, read_yaml_mapping, relpath, shorten
 from .notebooks import all_notebooks
 
 SEEDS_DIR = ROOT / "seeds"
@@ -41,7 +41,20 @@ def _normalise(text: str) -> str:
 
 @cache
 def _article_text(path: Path) -> str:
-    return _normalise(path.read_text(encoding="utf-8"))
+    return _normalise(read_text(path, RegisterError, "the article's text in UTF-8"))
+
+
+def quote_check_unavailable(articles_dir: Path | None = None) -> str | None:
+    """Why the quotes cannot be checked against the articles (None when they can)."""
+    articles_dir = articles_dir or ARTICLES_DIR
+    if not articles_dir.is_dir():
+        return f"the articles are not in {relpath(articles_dir)}"
+    return None
+
+
+def in_ci() -> bool:
+    """Whether this runs in continuous integration (CI=true, as GitHub Actions, GitLab and others set)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
 def validate(seeds_dir: Path | None = None, articles_dir: Path | None = None,
@@ -91,7 +104,7 @@ def validate(seeds_dir: Path | None = None, articles_dir: Path | None = None,
                 problems.append(f"claims.yaml: contradiction '{title}' names {cid}, which is not a claim.")
     for i, c in enumerate(claims):
         cid = c.get("id") if isinstance(c, dict) else None
-        label = cid or f"claim #{i + 1}"
+        label = str(cid)[:40] if cid else f"claim #{i + 1}"
         if not isinstance(c, dict):
             problems.append(f"claims.yaml: {label} is not a mapping.")
             continue
@@ -103,20 +116,20 @@ def validate(seeds_dir: Path | None = None, articles_dir: Path | None = None,
         seen.add(cid)
         area = c.get("area")
         if area not in AREAS:
-            problems.append(f"claims.yaml: {label} has area {area!r}; allowed: {', '.join(AREAS)}.")
+            problems.append(f"claims.yaml: {label} has area {shorten(area)}; allowed: {', '.join(AREAS)}.")
         elif cid and not re.fullmatch(rf"{AREAS[area]}-\d{{2}}", str(cid)):
             problems.append(f"claims.yaml: {label} should be named {AREAS[area]}-NN for area {area}.")
         nb = c.get("notebook")
         if nb and nb not in existing | planned:
             problems.append(
-                f"claims.yaml: {label} names notebook {nb!r}, which does not exist; "
+                f"claims.yaml: {label} names notebook {shorten(nb)}, which does not exist; "
                 f"known: {', '.join(sorted(existing | planned))}."
             )
         kind = c.get("kind")
         if kind and kind not in KINDS:
-            problems.append(f"claims.yaml: {label} has kind {kind!r}; allowed: {', '.join(KINDS)}.")
+            problems.append(f"claims.yaml: {label} has kind {shorten(kind)}; allowed: {', '.join(KINDS)}.")
         if c.get("as_of") and not isinstance(c["as_of"], dt.date):
-            problems.append(f"claims.yaml: {label} has as_of {c['as_of']!r}, which is not an ISO date.")
+            problems.append(f"claims.yaml: {label} has as_of {shorten(c['as_of'])}, which is not an ISO date.")
         problems += _check_asserted(label, kind, c.get("asserted"))
         for app in c.get("appearances") or []:
             problems += _check_appearance(label, app, articles, articles_dir)
@@ -132,7 +145,7 @@ def _check_asserted(label: str, kind: str | None, asserted) -> list[str]:
     out = []
     q = asserted.get("qualifier", "about")
     if q not in QUALIFIERS:
-        out.append(f"claims.yaml: {label} has qualifier {q!r}; allowed: {', '.join(QUALIFIERS)}.")
+        out.append(f"claims.yaml: {label} has qualifier {shorten(q)}; allowed: {', '.join(QUALIFIERS)}.")
     has_value = "value" in asserted or (q == "range" and "low" in asserted and "high" in asserted)
     if kind == "numeric" and not has_value:
         out.append(f"claims.yaml: {label} is a {kind} claim without an asserted value.")
@@ -140,7 +153,7 @@ def _check_asserted(label: str, kind: str | None, asserted) -> list[str]:
         out.append(f"claims.yaml: {label} asserts a value without a unit.")
     for f in ("value", "low", "high"):
         if f in asserted and not isinstance(asserted[f], (int, float)):
-            out.append(f"claims.yaml: {label} has asserted {f} {asserted[f]!r}, which is not a number.")
+            out.append(f"claims.yaml: {label} has asserted {f} {shorten(asserted[f])}, which is not a number.")
     return out
 
 
@@ -149,13 +162,17 @@ def _check_appearance(label: str, app, articles: dict, articles_dir: Path) -> li
         return [f"claims.yaml: {label} has an appearance without both 'article' and 'quote'."]
     aid, quote = app["article"], str(app["quote"])
     if aid not in articles:
-        return [f"claims.yaml: {label} cites article {aid!r}, which sources.yaml does not list."]
+        return [f"claims.yaml: {label} cites article {shorten(aid)}, which sources.yaml does not list."]
     out = []
     if len(quote) > MAX_QUOTE_CHARS:
         out.append(f"claims.yaml: {label} quotes {len(quote)} characters of {aid}; keep quotes to one short sentence.")
     path = articles_dir / f"{aid}.txt"
-    if path.exists() and _normalise(quote) not in _article_text(path):
-        out.append(f"claims.yaml: {label}'s quote does not occur in article {aid}: {quote[:60]!r}.")
+    if path.exists():
+        try:
+            if _normalise(quote) not in _article_text(path):
+                out.append(f"claims.yaml: {label}'s quote does not occur in article {aid}: {shorten(quote, 60)}.")
+        except RegisterError as exc:
+            out.append(str(exc))
     return out
 
 

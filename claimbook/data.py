@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from . import ROOT, ClaimbookError, read_yaml_mapping, relpath
+from . import ROOT, ClaimbookError, read_yaml_mapping, relpath, shorten
 
 DATA_DIR = ROOT / "data"
 
@@ -57,6 +57,46 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _check_header(csv_path: Path, ds: Dataset) -> None:
+    """The header row: each column once, and only the columns the sidecar describes (pandas would rename a
+    repeated column and pandera then cannot say which)."""
+    import csv
+
+    csv_rel = relpath(csv_path)
+    try:
+        with open(csv_path, encoding="utf-8", newline="") as f:
+            header = next(csv.reader(f), [])
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{csv_rel} is not UTF-8 text (byte {exc.start}); it must be a UTF-8 CSV file.") from None
+    except csv.Error as exc:
+        raise DataError(f"{csv_rel} cannot be read as CSV ({exc}).") from None
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise DataError(f"{csv_rel} has the column '{shorten(name)[1:-1]}' twice in its header; each column "
+                            f"appears once (columns: {', '.join(ds.columns)}).")
+        seen.add(name)
+    extra = [h for h in header if h not in ds.columns]
+    if extra:
+        raise DataError(f"{csv_rel} has a column {shorten(extra[0])} that its sidecar does not describe; "
+                        f"allowed columns: {', '.join(ds.columns)}.")
+
+
+INT_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+FLOAT_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+
+
+def _number_problem(text: str, kind: str) -> bool:
+    """Whether a CSV cell is not a number of its column's type as the project reads numbers everywhere:
+    ASCII digits, no '1_0', finite (no inf or nan), and not so small that it would be read as 0."""
+    if kind == "int":
+        return not INT_TEXT.fullmatch(text)
+    if not FLOAT_TEXT.fullmatch(text):
+        return True
+    value = float(text)
+    return value in (float("inf"), float("-inf")) or (value == 0 and bool(text.lower().split("e")[0].strip("+-0.")))
+
+
 def dataset_names(data_dir: Path | None = None) -> list[str]:
     return sorted(p.stem for p in (data_dir or DATA_DIR).glob("*.yaml"))
 
@@ -67,13 +107,15 @@ def describe(name: str, data_dir: Path | None = None) -> Dataset:
     sidecar = data_dir / f"{name}.yaml"
     if not sidecar.exists():
         known = ", ".join(dataset_names(data_dir)) or "none"
-        raise DataError(f"There is no dataset '{name}' ({relpath(sidecar)} is missing); known datasets: {known}.")
+        raise DataError(f"There is no dataset {shorten(name)} ({relpath(sidecar)} is missing); known datasets: {known}.")
     meta = read_yaml_mapping(sidecar, DataError, "a mapping of catalog fields")
     missing = [f for f in REQUIRED_FIELDS if f not in meta]
     if missing:
         raise DataError(f"{relpath(sidecar)} lacks the catalog field(s) {', '.join(missing)}; see data/README.md.")
     if meta["tier"] not in TIERS:
-        raise DataError(f"{relpath(sidecar)} has tier '{meta['tier']}'; allowed: {', '.join(TIERS)}.")
+        raise DataError(f"{relpath(sidecar)} has tier {shorten(meta['tier'])}; allowed: {', '.join(TIERS)}.")
+    if not isinstance(meta["columns"], dict) or not isinstance(meta["key"], list):
+        raise DataError(f"{relpath(sidecar)} must give 'columns' as a mapping and 'key' as a list; see data/README.md.")
     for col, spec in meta["columns"].items():
         if not isinstance(spec, dict) or spec.get("type") not in COLUMN_TYPES:
             raise DataError(
@@ -131,11 +173,11 @@ def _problem(exc, csv_rel: str, ds: Dataset) -> str:
         return f"{csv_rel} has an empty value in column '{column}' (line {line}), which may not be empty."
     if isinstance(exc, pe.SchemaErrors) or reason in (pe.SchemaErrorReason.DATATYPE_COERCION,
                                                       pe.SchemaErrorReason.WRONG_DATATYPE):
-        return f"{csv_rel} has {value!r} in column '{column}' (line {line}), which is not of type {spec.get('type')}."
+        return f"{csv_rel} has {shorten(value)} in column '{column}' (line {line}), which is not of type {spec.get('type')}."
     allowed = spec.get("allowed")
     bounds = ", ".join(f"{k} {spec[k]}" for k in ("min", "max") if k in spec)
     rule = f"allowed: {', '.join(map(str, allowed))}" if allowed else bounds or "see its sidecar"
-    return f"{csv_rel} has {value!r} in column '{column}' (line {line}), outside what is allowed ({rule})."
+    return f"{csv_rel} has {shorten(value)} in column '{column}' (line {line}), outside what is allowed ({rule})."
 
 
 def read_validated(ds: Dataset, csv_path: Path):
@@ -146,11 +188,25 @@ def read_validated(ds: Dataset, csv_path: Path):
     csv_rel = relpath(csv_path)
     if not csv_path.exists():
         raise DataError(f"{csv_rel} is missing; restore it from git (git checkout -- {csv_rel}).")
+    if not csv_path.is_file():
+        raise DataError(f"{csv_rel} is not a file; it must be the dataset's CSV file (git checkout -- {csv_rel}).")
+    _check_header(csv_path, ds)
     try:
         df = pd.read_csv(csv_path, dtype=str, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"{csv_rel} cannot be read as CSV: {str(exc).strip().splitlines()[0]}.") from None
+        raise DataError(f"{csv_rel} cannot be read as CSV: {shorten(str(exc).strip().splitlines()[0], 120)[1:-1]}.") from None
+    except OSError as exc:
+        raise DataError(f"{csv_rel} cannot be read ({exc.strerror}).") from None
     for col, spec in ds.columns.items():
+        if spec["type"] in ("int", "float") and col in df:
+            kind = spec["type"]
+            bad = df[col].map(lambda v, kind=kind: _number_problem(str(v).strip(), kind), na_action="ignore")
+            bad = bad.fillna(False).astype(bool)
+            if bad.any():
+                i = int(bad.idxmax())
+                what = "a whole number in ASCII digits" if spec["type"] == "int" else "a finite number in ASCII digits"
+                raise DataError(f"{csv_rel} has {shorten(df.loc[i, col])} in column '{col}' (line {i + 2}), "
+                                f"which is not {what}.")
         if spec["type"] == "bool" and col in df:
             df[col] = df[col].map(lambda v: {"true": True, "false": False}.get(v, v), na_action="ignore")
         if spec["type"] == "date" and col in df:
@@ -159,7 +215,7 @@ def read_validated(ds: Dataset, csv_path: Path):
             bad = df[col].notna() & parsed.isna()
             if bad.any():
                 i = int(bad.idxmax())
-                raise DataError(f"{csv_rel} has {df.loc[i, col]!r} in column '{col}' (line {i + 2}), "
+                raise DataError(f"{csv_rel} has {shorten(df.loc[i, col])} in column '{col}' (line {i + 2}), "
                                 f"which is not a date (YYYY-MM-DD).")
     try:
         return _schema(ds).validate(df)

@@ -27,7 +27,7 @@ from typing import Any
 
 import nbformat
 
-from . import ClaimbookError, read_yaml_mapping
+from . import ClaimbookError, read_yaml_mapping, shorten
 
 TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
 TYPE_HINTS = {
@@ -36,7 +36,12 @@ TYPE_HINTS = {
     "str": "text",
     "bool": "true or false",
 }
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+# The one way a number is read, from the command line, a parameters file or a `[one of: ...]` list: ASCII
+# digits only (no Arabic-Indic or other Unicode digits, no '1_0', no hex), a float finite and not rounded to 0.
+INT_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+FLOAT_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+CHOICES = re.compile(r"[a-z_][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 
 
 class ParameterError(ClaimbookError):
@@ -60,8 +65,15 @@ class Parameter:
             return list(self.one_of)
         if self.choices:
             module, func = self.choices.rsplit(".", 1)
-            fn: Callable = getattr(importlib.import_module(f"claimbook.{module}"), func)
-            return list(fn(values))
+            try:
+                fn: Callable = getattr(importlib.import_module(f"claimbook.{module}"), func)
+                return list(fn(values))
+            except ClaimbookError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a broken [choices: ...] is the notebook's problem, said once
+                raise ParameterError(f"the allowed values of {self.name} come from claimbook.{self.choices}, which "
+                                     f"failed ({type(exc).__name__}); [choices: ...] must name a function of the "
+                                     f"package that returns the allowed values.") from None
         return None
 
     def describe_allowed(self, values: dict) -> str:
@@ -98,8 +110,13 @@ _TAG = re.compile(r"\[(choices|one of|range):\s*([^\]]*)\]")
 
 def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, Parameter]:
     """The declared parameters of one parameters cell, in order."""
-    tree = ast.parse(source)
-    comments = _comments(source)
+    try:
+        tree = ast.parse(source)
+        comments = _comments(source)
+    except (SyntaxError, tokenize.TokenError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise ParameterError(f"{where}: the parameters cell is not valid Python{f' (line {line})' if line else ''}; "
+                             f"each line must be `name: type = value  # help`.") from None
     params: dict[str, Parameter] = {}
     for node in tree.body:
         if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value):
@@ -110,7 +127,11 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
         type_name = ast.unparse(node.annotation)
         if type_name not in TYPES:
             raise ParameterError(f"{where}: {name} has type {type_name}; allowed: {', '.join(TYPES)}.")
-        default = ast.literal_eval(node.value)
+        try:
+            default = ast.literal_eval(node.value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            raise ParameterError(f"{where}: the default of {name} is not a literal value; "
+                                 f"give a number, a quoted text, True or False.") from None
         comment = comments.get(node.lineno, "")
         if not comment:
             raise ParameterError(f"{where}: {name} has no help comment.")
@@ -118,20 +139,47 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
         for kind, body in _TAG.findall(comment):
             body = body.strip()
             if kind == "choices":
+                if not CHOICES.fullmatch(body):
+                    raise ParameterError(f"{where}: {name} has [choices: {shorten(body)[1:-1]}]; it must name "
+                                         f"MODULE.FUNCTION of the package, as in [choices: reserves.editions].")
                 fields["choices"] = body
             elif kind == "one of":
-                fields["one_of"] = tuple(_convert(type_name, v.strip(), name) for v in body.split(","))
+                try:
+                    fields["one_of"] = tuple(_convert(type_name, v.strip(), name) for v in body.split(","))
+                except ValueError:
+                    raise ParameterError(f"{where}: {name} has [one of: {shorten(body)[1:-1]}], which are not all "
+                                         f"{type_name} values; list values of its type, separated by commas.") from None
             else:
-                low, high = body.split("..")
-                fields["low"], fields["high"] = float(low), float(high)
+                low, sep, high = body.partition("..")
+                try:
+                    if not sep:
+                        raise ValueError
+                    fields["low"], fields["high"] = _convert("float", low.strip(), name), _convert("float", high.strip(), name)
+                    if fields["low"] > fields["high"]:
+                        raise ValueError
+                except ValueError:
+                    raise ParameterError(f"{where}: {name} has [range: {shorten(body)[1:-1]}]; it must be "
+                                         f"[range: LOW..HIGH] with two numbers, LOW at most HIGH.") from None
         help_text = _TAG.sub("", comment).strip()
         params[name] = Parameter(name, type_name, default, help_text, **fields)
         _check_type(params[name], default, " (its default)")
     return params
 
 
+def read_notebook(path: Path):
+    """A notebook file, or a ParameterError in one sentence when it is not a readable notebook."""
+    from . import read_text, relpath
+
+    text = read_text(path, ParameterError, "a Jupyter notebook (JSON)")
+    try:
+        return nbformat.reads(text, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - nbformat raises JSON, validation and key errors alike
+        kind = "is not valid JSON (truncated?)" if isinstance(exc, ValueError) else "is not a Jupyter notebook"
+        raise ParameterError(f"{relpath(path)} {kind}; restore it from git (git checkout -- {relpath(path)}).") from None
+
+
 def notebook_parameters(path: Path) -> dict[str, Parameter]:
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     return parse_parameters(parameters_cell(nb), where=path.name)
 
 
@@ -147,12 +195,15 @@ def _convert(type_name: str, text: str, name: str) -> Any:
             return False
         raise ValueError
     if type_name == "int":
-        if not re.fullmatch(r"[+-]?\d+", text):
+        if not INT_TEXT.fullmatch(text) or len(text) > 30:
             raise ValueError
         return int(text)
-    value = float(text)
-    if value != value or value in (float("inf"), float("-inf")):
+    if not FLOAT_TEXT.fullmatch(text) or len(text) > 60:
         raise ValueError
+    value = float(text)
+    mantissa = text.lower().split("e")[0]
+    if value in (float("inf"), float("-inf")) or (value == 0 and mantissa.strip("+-0.")):
+        raise ValueError  # beyond a float's range: too large, or so small it would be read as 0
     return value
 
 
@@ -163,7 +214,8 @@ def convert(p: Parameter, text: str) -> Any:
     try:
         return _convert(p.type, text.strip(), p.name)
     except ValueError:
-        raise ParameterError(f"{p.name} must be {p.type} ({TYPE_HINTS[p.type]}), but {text!r} is not.") from None
+        raise ParameterError(f"{p.name} must be {p.type} ({TYPE_HINTS[p.type]}, ASCII digits), but "
+                             f"{shorten(text)} is not.") from None
 
 
 def _check_type(p: Parameter, value: Any, where: str = "") -> Any:
@@ -174,20 +226,26 @@ def _check_type(p: Parameter, value: Any, where: str = "") -> Any:
         return float(value)
     if not ok:
         raise ParameterError(
-            f"{p.name}{where} must be {p.type} ({TYPE_HINTS[p.type]}), but got {value!r} "
+            f"{p.name}{where} must be {p.type} ({TYPE_HINTS[p.type]}), but got {shorten(value)} "
             f"({type(value).__name__})."
         )
     return value
 
 
+def _takes(declared: dict[str, Parameter], notebook: str) -> str:
+    if not declared:
+        return f"{notebook} takes no parameters (it has no cell tagged `parameters`, or an empty one)"
+    return f"its parameters are: {', '.join(declared)}"
+
+
 def check_name(name: str, declared: dict[str, Parameter], notebook: str) -> None:
-    if not IDENTIFIER.fullmatch(name) or keyword.iskeyword(name):
+    if not isinstance(name, str) or not IDENTIFIER.fullmatch(name) or keyword.iskeyword(name):
         raise ParameterError(
-            f"{name!r} is not a valid parameter name (a plain identifier such as edition); "
-            f"{notebook} takes: {', '.join(declared)}."
+            f"{shorten(name)} is not a valid parameter name (a plain identifier such as edition); "
+            + (f"{notebook} takes: {', '.join(declared)}." if declared else _takes(declared, notebook) + ".")
         )
     if name not in declared:
-        raise ParameterError(f"{notebook} has no parameter {name!r}; its parameters are: {', '.join(declared)}.")
+        raise ParameterError(f"{notebook} has no parameter {shorten(name)}; {_takes(declared, notebook)}.")
 
 
 def resolve(declared: dict[str, Parameter], given: dict[str, Any], notebook: str,
@@ -212,12 +270,12 @@ def resolve(declared: dict[str, Parameter], given: dict[str, Any], notebook: str
         value = full[name]
         if p.low is not None and not (p.low <= value <= p.high):
             raise ParameterError(
-                f"{name}={value} is out of range for {notebook}; allowed: {_num(p.low)} to {_num(p.high)}."
+                f"{name}={shorten(value)} is out of range for {notebook}; allowed: {_num(p.low)} to {_num(p.high)}."
             )
         allowed = p.allowed(full)
         if allowed is not None and value not in allowed:
             raise ParameterError(
-                f"{name}={value!r} is not available for {notebook}"
+                f"{name}={shorten(value)} is not available for {notebook}"
                 + _context(p, full) + f"; allowed: {', '.join(map(str, allowed))}."
             )
     return full
@@ -228,7 +286,7 @@ def _context(p: Parameter, full: dict) -> str:
     if not p.choices:
         return ""
     before = list(full)[: list(full).index(p.name)]
-    others = [f"{k}={full[k]!r}" for k in before if isinstance(full[k], str)]
+    others = [f"{k}={shorten(full[k])}" for k in before if isinstance(full[k], str)]
     return f" (with {', '.join(others)})" if others else ""
 
 
@@ -237,15 +295,37 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in items:
         if "=" not in item:
-            raise ParameterError(f"{item!r} is not of the form NAME=VALUE (for example edition=2024).")
+            raise ParameterError(f"{shorten(item)} is not of the form NAME=VALUE (for example edition=2024).")
         name, value = item.split("=", 1)
         out[name.strip()] = value
     return out
 
 
-def read_params_file(path: Path) -> dict[str, Any]:
-    data = read_yaml_mapping(path, ParameterError, "a mapping of NAME: VALUE lines", empty_ok=True)
-    return {str(k): v for k, v in data.items()}
+def split_assignments(chunk: str) -> list[str]:
+    """One -p string split as a shell would (so quotes group words); an unclosed quote is one sentence."""
+    import shlex
+
+    try:
+        return shlex.split(chunk)
+    except ValueError as exc:  # "No closing quotation", "No escaped character"
+        raise ParameterError(f"-p {shorten(chunk)} has an unclosed quote or a trailing backslash ({exc}); "
+                             f"quote each value whole, as in -p \"country='Cote d Ivoire'\".") from None
+
+
+def read_params_file(path: Path) -> dict[str, str]:
+    """A YAML file of NAME: VALUE lines, every value as text (converted like a -p value, by its declared
+    type: 'no' is not read as False where text is expected, nor '1_0' as 10)."""
+    from . import relpath
+
+    data = read_yaml_mapping(path, ParameterError, "a mapping of NAME: VALUE lines", empty_ok=True, typed=False)
+    out = {}
+    for k, v in data.items():
+        if not isinstance(k, str):
+            raise ParameterError(f"{relpath(path)} has a key that is not a name; give NAME: VALUE lines.")
+        if isinstance(v, (dict, list)):
+            raise ParameterError(f"{shorten(k)} in {relpath(path)} must be a single value, not a list or mapping.")
+        out[k] = v
+    return out
 
 
 class NotebookParameterError(ParameterError):
