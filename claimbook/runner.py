@@ -6,15 +6,24 @@
 - Execution writes to _build/tmp/ and moves into place only on success, so an executed chapter is never
   half-written; a failed run is kept in _build/failed/ for inspection and the last good copy stays.
 - Notebooks run in parallel, up to the number of cores, each in a process forked from this one after
-  the heavy imports and the data are loaded once (claimbook.engine explains why).
+  the heavy imports and the data are loaded once (claimbook.engine explains why). A worker dies with its
+  parent (PR_SET_PDEATHSIG) and is stopped after a time limit (`timeout`, default 300 s).
+- One build at a time: `session()` holds a lock on _build/.lock; a second build, run or pdf says so in one
+  sentence and exits with status 2. Every file a session replaces under _build is journalled first
+  (_build/journal/), so a command that fails or is killed (even with SIGKILL) is undone: the next command
+  puts back what was there, and publishes only what a whole build produced.
+- Every path the runner writes is checked to lie under _build; values reach file names only as safe slugs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
+import re
+import shutil
 import signal
 import sys
 import threading
@@ -25,9 +34,9 @@ from typing import Any
 
 import nbformat
 
-from . import ROOT, ClaimbookError, relpath
+from . import ROOT, ClaimbookError, relpath, say, shorten
 from .notebooks import all_notebooks, find, short_name
-from .params import check_name, convert, parameters_cell, parse_parameters, resolve
+from .params import check_name, convert, parameters_cell, parse_parameters, read_notebook, resolve
 
 BUILD_DIR = ROOT / "_build"
 EXECUTED_DIR = BUILD_DIR / "executed"
@@ -35,12 +44,54 @@ FAILED_DIR = BUILD_DIR / "failed"
 SWEEP_DIR = BUILD_DIR / "sweeps"  # one folder per chapter: the chapter run once per value of a parameter
 TMP_DIR = BUILD_DIR / "tmp"
 KERNEL = "python3"
+TIMEOUT = 300.0  # seconds a notebook may run before it is stopped (run/build/pdf --timeout)
 # Everything whose change can change a chapter's output.
 INPUT_GLOBS = ("data/*.csv", "data/*.yaml", "seeds/*.yaml", "claimbook/*.py", "requirements.txt")
 
 
 class RunError(ClaimbookError):
     pass
+
+
+class NotebookFailed(RunError):
+    """A notebook raised, died or ran out of time: exit status 1, as for a failing test."""
+
+    exit_code = 1
+
+
+class BusyError(RunError):
+    pass
+
+
+def inside_build(path: Path) -> Path:
+    """The path, if it lies under _build/; otherwise a RunError (nothing the runner writes may escape it)."""
+    build = Path(BUILD_DIR).resolve()
+    resolved = Path(path).resolve()
+    if resolved != build and build not in resolved.parents:
+        raise RunError(f"refusing to write {shorten(str(path))}: every file the runner writes must lie under "
+                       f"{relpath(build)}/.")
+    return path
+
+
+def slug(value) -> str:
+    """A value as a safe file-name part: ASCII letters, digits, '.', '+' and '-' kept; anything else (a '/',
+    '..', spaces, markup) replaced, with a short hash so that two values never share a name."""
+    text = str(value)
+    if re.fullmatch(r"[A-Za-z0-9+-][A-Za-z0-9.+-]{0,39}", text, re.ASCII) and ".." not in text:
+        return text
+    safe = re.sub(r"[^A-Za-z0-9+-]+", "-", text, flags=re.ASCII).strip("-")[:32] or "value"
+    return f"{safe}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
+
+
+def die_with_parent() -> None:
+    """In a child process: be killed (SIGKILL) when the parent dies, however it dies (Linux prctl)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's signal handler still stops its children
+        pass
 
 
 @dataclass
@@ -59,7 +110,8 @@ class Job:
         if self.sweep is None:
             return EXECUTED_DIR / self.path.name
         changed = {self.sweep: self.params[self.sweep], **self.non_default}
-        return SWEEP_DIR / self.path.stem / ("_".join(f"{k}={changed[k]}" for k in sorted(changed)) + ".ipynb")
+        name = "_".join(f"{k}={slug(changed[k])}" for k in sorted(changed)) + ".ipynb"
+        return inside_build(SWEEP_DIR / self.path.stem / name)
 
     @property
     def label(self) -> str:
@@ -75,13 +127,14 @@ def _shared_inputs_digest() -> str:
     for pattern in INPUT_GLOBS:
         for p in sorted(ROOT.glob(pattern)):
             h.update(p.relative_to(ROOT).as_posix().encode())
-            h.update(hashlib.sha256(p.read_bytes()).digest())
+            # a folder or unreadable file where an input belongs: check_inputs names it in one sentence
+            h.update(hashlib.sha256(p.read_bytes()).digest() if p.is_file() else b"not a file")
     return h.hexdigest()
 
 
 def notebook_source_digest(path: Path) -> str:
     """Hash of what a notebook says (cell types, sources and tags), not of outputs or volatile metadata."""
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     h = hashlib.sha256()
     for cell in nb.cells:
         h.update(json.dumps([cell.cell_type, cell.source, cell.metadata.get("tags", [])]).encode())
@@ -115,7 +168,7 @@ def plan(names: list[str] | None, given: dict[str, Any], from_text: bool,
     paths = [find(n) for n in names] if names is not None else list(all_notebooks().values())
     jobs = []
     for path in paths:
-        nb = nbformat.read(path, as_version=4)  # read once: parameters and the summary mark
+        nb = read_notebook(path)  # read once: parameters and the summary mark
         declared = parse_parameters(parameters_cell(nb), where=path.name)
         name = short_name(path)
         params = None
@@ -133,7 +186,11 @@ def plan(names: list[str] | None, given: dict[str, Any], from_text: bool,
 
 
 def _declared_sweeps(nb, path: Path) -> tuple[str, ...]:
-    declared = tuple(nb.metadata.get("claimbook", {}).get("sweep", []))
+    declared = nb.metadata.get("claimbook", {}).get("sweep", [])
+    if not isinstance(declared, list) or not all(isinstance(d, str) for d in declared):
+        raise RunError(f"{relpath(path)} declares its sweep as {shorten(declared)}; claimbook.sweep in the "
+                       f"notebook's metadata must be a list of one parameter name, as in [\"edition\"].")
+    declared = tuple(declared)
     if len(declared) > 1:  # the robustness matrix has one row per claim and one column per value
         raise RunError(f"{relpath(path)} declares {len(declared)} sweep parameters; give one.")
     return declared
@@ -141,7 +198,7 @@ def _declared_sweeps(nb, path: Path) -> tuple[str, ...]:
 
 def declared_sweeps(path: Path) -> tuple[str, ...]:
     """The parameter a chapter declares for its robustness sweep (notebook metadata claimbook.sweep)."""
-    return _declared_sweeps(nbformat.read(path, as_version=4), path)
+    return _declared_sweeps(read_notebook(path), path)
 
 
 def plan_sweep(name: str, param: str, values: list | None, given: dict[str, Any] | None = None,
@@ -149,7 +206,7 @@ def plan_sweep(name: str, param: str, values: list | None, given: dict[str, Any]
     """One job per value of `param` (None: every allowed value), the other parameters at their defaults
     or as given; every value is validated before anything runs."""
     path = find(name)
-    declared = parse_parameters(parameters_cell(nbformat.read(path, as_version=4)), where=path.name)
+    declared = parse_parameters(parameters_cell(read_notebook(path)), where=path.name)
     short = short_name(path)
     check_name(param, declared, short)
     others = {k: v for k, v in (given or {}).items() if k != param}
@@ -192,7 +249,8 @@ def _finish(job: Job, nb) -> None:
         if "injected-parameters" in tags or "parameters" in tags:
             cell.metadata["tags"] = sorted(set(tags) | {"hide-input"})
     if job.non_default:
-        changed = ", ".join(f"`{k}={v!r}` (default `{job.defaults[k]!r}`)" for k, v in job.non_default.items())
+        changed = ", ".join(f"{md_code(f'{k}={shorten(v)}')} (default {md_code(shorten(job.defaults[k]))})"
+                            for k, v in job.non_default.items())
         banner = nbformat.v4.new_markdown_cell(
             f":::{{important}} Rerun with other parameters\nThis chapter was executed with {changed}; "
             f"its figures and verdicts follow from those values, not from the defaults.\n:::"
@@ -201,6 +259,15 @@ def _finish(job: Job, nb) -> None:
         banner["id"] = "claimbook-banner"
         first_heading = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"), 0)
         nb.cells.insert(first_heading + 1, banner)
+
+
+def md_code(text: str) -> str:
+    """Text as a Markdown code span: shown literally (no markup, no roles, no HTML), whatever it holds."""
+    text = " ".join(str(text).splitlines())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def check_inputs() -> None:
@@ -239,14 +306,15 @@ def warm_up() -> None:
         pass  # a damaged input: the notebook that reads it will fail and name it
 
 
-def _execute(job: Job) -> tuple[float, str | None]:
-    """Run one notebook (in a forked child); returns (seconds, error sentence or None)."""
+def _execute(job: Job) -> tuple[float, str | None, str | None]:
+    """Run one notebook (in a forked child); returns (seconds, error sentence or None, the finished copy in
+    _build/tmp/ that the parent moves into place)."""
     import papermill as pm
 
     from .engine import ENGINE_NAME
 
     start = time.perf_counter()
-    tmp = TMP_DIR / f"{job.output.stem}.{os.getpid()}.ipynb"
+    tmp = inside_build(TMP_DIR / f"{job.output.stem}.{os.getpid()}.ipynb")
     error = None
     try:
         pm.execute_notebook(
@@ -255,9 +323,9 @@ def _execute(job: Job) -> tuple[float, str | None]:
         )
     except pm.PapermillExecutionError as exc:
         error = (f"{relpath(job.path)} failed in cell {_source_cell_number(job.path, exc.source)}: "
-                 f"{exc.ename}: {_first_line(exc.evalue)}")
+                 f"{exc.ename}: {shorten(_first_line(exc.evalue), 200)[1:-1]}")
     except Exception as exc:  # kernel died, notebook unreadable, ...
-        error = f"{relpath(job.path)} could not be executed: {type(exc).__name__}: {_first_line(exc)}"
+        error = f"{relpath(job.path)} could not be executed: {type(exc).__name__}: {shorten(_first_line(exc), 200)[1:-1]}"
     seconds = time.perf_counter() - start
     if error is None and tmp.exists():
         nb = nbformat.read(tmp, as_version=4)
@@ -266,19 +334,28 @@ def _execute(job: Job) -> tuple[float, str | None]:
         else:
             _finish(job, nb)
             nbformat.write(nb, tmp)
-            job.output.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, job.output)  # atomic: the executed copy is whole or absent
+            return seconds, None, str(tmp)  # whole; the parent moves it into place
     if error is not None:
         FAILED_DIR.mkdir(parents=True, exist_ok=True)
         if tmp.exists():
             os.replace(tmp, FAILED_DIR / job.output.name)
-    return seconds, error
+    return seconds, error, None
 
 
-def _child(job: Job, conn) -> None:
+def _child(job: Job, conn, parent: int) -> None:
+    die_with_parent()
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)  # its own group, so a time limit stops whatever the notebook started too
     for sig in (signal.SIGTERM, signal.SIGINT):  # the parent's handler is for the parent
         signal.signal(sig, signal.SIG_DFL)
-    conn.send(_execute(job))
+    try:
+        result = _execute(job)
+    except BaseException as exc:  # noqa: BLE001 - reported as the notebook's failure, in one sentence
+        result = (0.0, f"{relpath(job.path)} could not be executed: {type(exc).__name__}: "
+                       f"{shorten(_first_line(exc), 200)[1:-1]}", None)
+    conn.send(result)
     conn.close()
 
 
@@ -290,8 +367,9 @@ def _prepare() -> None:
     warm_up()
 
 
-def _execute_all(todo: list[Job], workers: int, out) -> list[str]:
-    """Execute the jobs, `workers` at a time, each in a forked child; returns the error sentences."""
+def _execute_all(todo: list[Job], workers: int, out, timeout: float) -> list[str]:
+    """Execute the jobs, `workers` at a time, each in a forked child; each finished copy is moved into place
+    through the session's journal. Returns the error sentences."""
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -302,21 +380,44 @@ def _execute_all(todo: list[Job], workers: int, out) -> list[str]:
         while pending and len(running) < workers:
             job = pending.pop(0)
             receive, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, args=(job, send), daemon=True)
+            proc = ctx.Process(target=_child, args=(job, send, os.getpid()), daemon=True)
             proc.start()
             send.close()
-            running[proc.sentinel] = (proc, receive, job)
-        for sentinel in wait(list(running)):
-            proc, receive, job = running.pop(sentinel)
+            running[proc.sentinel] = (proc, receive, job, time.monotonic() + timeout)
+        now = time.monotonic()
+        ready = wait(list(running), timeout=max(0.0, min(r[3] for r in running.values()) - now))
+        for sentinel in [s for s, r in running.items() if s not in ready and r[3] <= time.monotonic()]:
+            proc, receive, job, _ = running.pop(sentinel)
+            _stop(proc)
+            (TMP_DIR / f"{job.output.stem}.{proc.pid}.ipynb").unlink(missing_ok=True)  # its half-written copy
+            say(f"  {job.label:<12} STOPPED after {timeout:g} s", out)
+            errors.append(f"{relpath(job.path)} did not finish within {timeout:g} s, the time limit per notebook, "
+                          f"and was stopped (give more with --timeout SECONDS)")
+        for sentinel in [s for s in ready if s in running]:
+            proc, receive, job, _ = running.pop(sentinel)
             try:
-                seconds, error = receive.recv()
-            except EOFError:  # the child died before reporting
-                seconds, error = 0.0, f"{relpath(job.path)} could not be executed: its process ended with code {proc.exitcode}."
+                seconds, error, staged = receive.recv()
+            except (EOFError, OSError):  # the child died before reporting
+                seconds, error, staged = 0.0, (f"{relpath(job.path)} could not be executed: its process ended "
+                                               f"with code {proc.exitcode}"), None
             proc.join()
-            print(f"  {job.label:<12} {'FAILED' if error else 'done'} in {seconds:.1f} s", file=out, flush=True)
+            if staged is None:
+                (TMP_DIR / f"{job.output.stem}.{proc.pid}.ipynb").unlink(missing_ok=True)
+            if error is None and staged:
+                current_session().replace(Path(staged), job.output)  # atomic and journalled
+            say(f"  {job.label:<12} {'FAILED' if error else 'done'} in {seconds:.1f} s", out)
             if error:
-                errors.append(error)
+                errors.append(error.rstrip("."))
     return errors
+
+
+def _stop(proc) -> None:
+    """Kill a worker and whatever it started (its process group)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError, OSError):
+        proc.kill()
+    proc.join(timeout=10)
 
 
 def _first_line(text) -> str:
@@ -335,7 +436,7 @@ def _source_cell_number(path: Path, source: str) -> str:
 
 
 def _kill_kernels(signum, frame):
-    """On SIGTERM/SIGINT: stop kernels, drop half-written files, exit; executed copies stay whole."""
+    """On SIGTERM/SIGINT: stop the workers, undo what this command replaced, drop half-written files, exit."""
     try:
         import psutil
 
@@ -343,9 +444,14 @@ def _kill_kernels(signum, frame):
             child.kill()
     except Exception:
         pass
-    for p in TMP_DIR.glob("*.ipynb"):
-        p.unlink(missing_ok=True)
-    print("claimbook: interrupted; executed chapters are unchanged or complete.", file=sys.stderr, flush=True)
+    with contextlib.suppress(Exception):
+        if _SESSION is not None:
+            _SESSION.rollback()
+    with contextlib.suppress(OSError):
+        for p in TMP_DIR.glob("*.ipynb"):
+            p.unlink(missing_ok=True)
+    say("claimbook: interrupted; the executed chapters and the book are as they were before this command.",
+        sys.stderr)
     os._exit(128 + signum)
 
 
@@ -359,7 +465,8 @@ def _executed_digest(exclude: set[str]) -> str:
     return h.hexdigest()
 
 
-def _run_phase(jobs: list[Job], shared: str, force: bool, jobs_limit: int | None, out) -> list[str]:
+def _run_phase(jobs: list[Job], shared: str, force: bool, jobs_limit: int | None, out,
+               timeout: float = TIMEOUT) -> list[str]:
     """Execute the jobs that are out of date, in parallel; returns the error sentences."""
     todo: dict[str, Job] = {}  # by inputs hash: a swept copy equal to the chapter is executed once
     current: dict[str, Path] = {}  # inputs hash -> an up-to-date executed copy
@@ -367,7 +474,7 @@ def _run_phase(jobs: list[Job], shared: str, force: bool, jobs_limit: int | None
     for job in jobs:
         job.inputs_hash = inputs_hash(job.path, job.params, shared)
         if not force and job.output.exists() and recorded(job.output).get("inputs_hash") == job.inputs_hash:
-            print(f"  {job.label:<12} reused (inputs unchanged)", file=out, flush=True)
+            say(f"  {job.label:<12} reused (inputs unchanged)", out)
             current[job.inputs_hash] = job.output
         elif job.inputs_hash in todo:
             copies.append(job)
@@ -379,38 +486,199 @@ def _run_phase(jobs: list[Job], shared: str, force: bool, jobs_limit: int | None
         return []
     workers = max(1, min(len(todo) or 1, jobs_limit or os.cpu_count() or 1))
     for job in todo.values():
-        print(f"  {job.label:<12} running" + (f" with {job.non_default}" if job.non_default else ""),
-              file=out, flush=True)
-    errors = _execute_all(list(todo.values()), workers, out) if todo else []
+        say(f"  {job.label:<12} running" + (f" with {shorten(job.non_default, 200)}" if job.non_default else ""), out)
+    errors = _execute_all(list(todo.values()), workers, out, timeout) if todo else []
     for job in copies:
         source = current.get(job.inputs_hash) or todo[job.inputs_hash].output
         if source.exists() and recorded(source).get("inputs_hash") == job.inputs_hash:
             write_whole(source.read_bytes(), job.output)
-            print(f"  {job.label:<12} copied from {relpath(source)} (same inputs)", file=out, flush=True)
+            say(f"  {job.label:<12} copied from {relpath(source)} (same inputs)", out)
     return errors
 
 
-def write_whole(content: bytes, target: Path) -> None:
-    """Write a file whole or not at all: a temporary file beside it, then a rename."""
+def write_whole(content: bytes, target: Path, only_if_changed: bool = False) -> bool:
+    """Write a file whole or not at all: a temporary file beside it, then a rename (journalled when a session
+    is open and the file is under _build). A failure (a full disk) leaves no temporary file behind.
+    Returns whether the file was written."""
+    if only_if_changed and target.is_file() and target.read_bytes() == content:
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(content)
-    os.replace(tmp, target)
+    try:
+        tmp.write_bytes(content)
+        if _SESSION is not None and _under(target, BUILD_DIR):
+            _SESSION.replace(tmp, target)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _under(path: Path, folder: Path) -> bool:
+    try:
+        Path(path).resolve().relative_to(Path(folder).resolve())
+        return True
+    except ValueError:
+        return False
+
+
+# -- one build at a time, and all of it or nothing -------------------------------------------------------
+
+_SESSION: Session | None = None
+LOCK_NAME = ".lock"
+JOURNAL_NAME = "journal"
+
+
+class Session:
+    """The lock on _build held by this command, and the journal of what it replaced there."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.saved: dict[str, str | None] = {}  # path under _build -> its backup in the journal, or None (new)
+
+    @property
+    def journal(self) -> Path:
+        return BUILD_DIR / JOURNAL_NAME
+
+    def _remember(self, target: Path) -> None:
+        key = Path(target).resolve().relative_to(Path(BUILD_DIR).resolve()).as_posix()
+        if key in self.saved:
+            return
+        self.journal.mkdir(parents=True, exist_ok=True)
+        backup = None
+        if target.exists():
+            backup = f"{len(self.saved)}.bak"
+            if target.is_dir():
+                shutil.copytree(target, self.journal / backup, copy_function=os.link)
+            else:
+                os.link(target, self.journal / backup)
+        self.saved[key] = backup
+        index = self.journal / "index.json"
+        tmp = self.journal / "index.json.tmp"
+        tmp.write_text(json.dumps(self.saved))
+        os.replace(tmp, index)  # written before the target changes, so a kill at any point can be undone
+
+    def replace(self, source: Path, target: Path) -> None:
+        """os.replace(source, target), with target's old content journalled first; target under _build."""
+        inside_build(target)
+        self._remember(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir() and source.is_dir():
+            old = target.with_name(f".{target.name}.{os.getpid()}.old")
+            os.replace(target, old)  # a folder cannot be renamed over a folder
+            os.replace(source, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(source, target)
+
+    def rollback(self) -> bool:
+        return _undo(self.journal)
+
+    def commit(self) -> None:
+        shutil.rmtree(self.journal, ignore_errors=True)
+        self.saved.clear()
+
+
+def _undo(journal: Path) -> bool:
+    """Put back what an unfinished command replaced under _build; returns whether there was anything."""
+    if not journal.exists():
+        return False
+    try:
+        saved = json.loads((journal / "index.json").read_text())
+    except (OSError, ValueError):
+        saved = {}  # killed before its first replacement: nothing changed
+    for key, backup in reversed(list(saved.items())):
+        target = BUILD_DIR / key
+        if backup is None:
+            if target.is_dir():
+                shutil.rmtree(target, ignore_errors=True)
+            else:
+                target.unlink(missing_ok=True)
+        elif (journal / backup).exists():
+            if target.is_dir():
+                shutil.rmtree(target)
+            os.replace(journal / backup, target)
+    shutil.rmtree(journal, ignore_errors=True)
+    return bool(saved)
+
+
+def current_session() -> Session:
+    if _SESSION is None:
+        raise RunError("internal: no build session is open.")
+    return _SESSION
+
+
+@contextlib.contextmanager
+def session(out=None):
+    """Hold the lock on _build for one command; commit what it replaced when it succeeds, undo it when it
+    fails or is interrupted. A second command while one runs raises BusyError (one sentence, exit 2)."""
+    global _SESSION
+    if _SESSION is not None:  # already inside this command's session
+        yield _SESSION
+        return
+    import fcntl
+
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    fd = os.open(BUILD_DIR / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+        os.close(fd)
+        raise BusyError(f"another claimbook build, run or pdf is running in this checkout"
+                        f"{f' (process {holder})' if holder.isdigit() else ''}; wait for it to finish and try "
+                        f"again (nothing was changed).") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    _SESSION = Session(fd)
+    try:
+        _recover(out)
+        yield _SESSION
+    except BaseException:
+        _SESSION.rollback()
+        raise
+    else:
+        _SESSION.commit()
+    finally:
+        _SESSION = None
+        os.close(fd)
+
+
+def _recover(out=None) -> None:
+    """Undo the leftovers of a command that was killed (SIGKILL leaves no chance to clean up)."""
+    if _undo(BUILD_DIR / JOURNAL_NAME):
+        say("claimbook: an earlier build or run was interrupted; what it had replaced was put back.", out or sys.stdout)
+    for leftover in [*BUILD_DIR.glob(".*.old"), *BUILD_DIR.glob("html.new"), *BUILD_DIR.glob("html.old"),
+                     *BUILD_DIR.glob(".*.tmp"), *BUILD_DIR.glob("*/.*.tmp"), *BUILD_DIR.glob("*/*/.*.tmp")]:
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+    if TMP_DIR.exists():
+        shutil.rmtree(TMP_DIR, ignore_errors=True)
 
 
 def run(names: list[str] | None = None, given: dict[str, Any] | None = None, from_text: bool = True,
         jobs_limit: int | None = None, force: bool = False, keep_parameters: bool = False,
-        sweep: tuple[str, list | None] | None = None, sweeps: bool = True, out=None) -> list[Job]:
+        sweep: tuple[str, list | None] | None = None, sweeps: bool = True, out=None,
+        timeout: float | None = None) -> list[Job]:
+    """Execute what is out of date inside a session (the lock, and all or nothing); see _run."""
+    with session(out):
+        return _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, sweeps, out,
+                    timeout or TIMEOUT)
+
+
+def _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, sweeps, out, timeout) -> list[Job]:
     """Execute what is out of date; raises RunError naming every failed notebook.
 
     Chapters run first, together with their robustness sweeps (each value of the parameters a chapter
     declares in `claimbook.sweep`, the others at their defaults; `sweeps=False` skips them). With `sweep` (the command line's
-    --sweep), the named chapters run only as swept copies of that parameter. Then the exports are
-    written and the summaries run (notebooks marked `claimbook.summary`, which read the executed
-    chapters): they are always included, so they never show stale verdicts.
+    --sweep), the named chapters run only as swept copies of that parameter. Then the summaries run
+    (notebooks marked `claimbook.summary`, which read the executed chapters): they are always included, so
+    they never show stale verdicts. The exports are written when the book is assembled (book.build).
     """
-    from . import exports
-
     out = out or sys.stdout
     if sweep is not None:
         if not names:
@@ -426,7 +694,7 @@ def run(names: list[str] | None = None, given: dict[str, Any] | None = None, fro
     summaries += plan(unnamed, {}, True, keep_parameters=True) if unnamed else []
     chapters = [j for j in jobs if not j.summary]
     for d in (EXECUTED_DIR, TMP_DIR):
-        d.mkdir(parents=True, exist_ok=True)
+        inside_build(d).mkdir(parents=True, exist_ok=True)
     for stale in TMP_DIR.glob("*.ipynb"):  # left by a run that was killed
         stale.unlink()
     if threading.current_thread() is threading.main_thread():
@@ -434,19 +702,17 @@ def run(names: list[str] | None = None, given: dict[str, Any] | None = None, fro
             signal.signal(sig, _kill_kernels)
     _prepare.cache_clear()
     shared = _shared_inputs_digest()
-    errors = _run_phase(chapters, shared, force, jobs_limit, out)
-    if not errors and (_prepare.cache_info().currsize or not all(
-            (BUILD_DIR / f).exists() for f in ("verdicts.json", "verdicts.csv", "claimreview.jsonld"))):
-        exports.write_all(EXECUTED_DIR, SWEEP_DIR, BUILD_DIR)  # something ran, or the exports are missing
+    errors = _run_phase(chapters, shared, force, jobs_limit, out, timeout)
     if not errors and summaries:
         own = {j.path.name for j in summaries}
         from .provenance import git_revision  # the reproducibility appendix names the revision
 
-        errors = _run_phase(summaries, shared + _executed_digest(own) + git_revision(), force, jobs_limit, out)
+        errors = _run_phase(summaries, shared + _executed_digest(own) + git_revision(), force, jobs_limit, out,
+                            timeout)
     if errors:
         kept = "; ".join(dict.fromkeys(errors))  # a swept copy failing like its chapter is said once
-        raise RunError(f"{kept}; the failed copy is in {relpath(FAILED_DIR)}/ and the last good "
-                       f"executed chapter and book are unchanged.")
+        where = f"the failed copy is in {relpath(FAILED_DIR)}/ and " if any(" failed" in e for e in errors) else ""
+        raise NotebookFailed(f"{kept}; {where}the last good executed chapters and book are unchanged.")
     return chapters + summaries
 
 
@@ -456,4 +722,4 @@ def _is_summary(nb) -> bool:
 
 def is_summary(path: Path) -> bool:
     """Whether a notebook summarises the executed chapters (and so runs after them)."""
-    return _is_summary(nbformat.read(path, as_version=4))
+    return _is_summary(read_notebook(path))
