@@ -2,26 +2,28 @@
 
 The build runs in a staging folder (_build/jb, kept for incremental Sphinx builds) with warnings as
 errors; only a successful build replaces _build/html, so a failure leaves the last good book intact. A
-build whose inputs are unchanged is skipped.
+build whose inputs are unchanged is skipped. The exports (verdicts.json, verdicts.csv, claimreview.jsonld)
+are derived from the executed chapters every time, before Sphinx reads them (the verdicts page offers them
+for download, each chapter page embeds its ClaimReviews), so they never disagree with the pages.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from . import ROOT, ClaimbookError
-from .runner import BUILD_DIR
+from . import ROOT, ClaimbookError, say
+from .runner import BUILD_DIR, die_with_parent
 
 HTML_DIR = BUILD_DIR / "html"
 STAGING_DIR = BUILD_DIR / "jb"
 STAMP = ".claimbook-build"
-BOOK_INPUTS = ("_config.yml", "_toc.yml", "book/**/*", "_build/executed/*.ipynb")
+BOOK_INPUTS = ("_config.yml", "_toc.yml", "book/**/*", "_build/executed/*.ipynb", "_build/verdicts.json",
+               "_build/verdicts.csv", "_build/claimreview.jsonld")
 
 
 class BookError(ClaimbookError):
@@ -45,16 +47,29 @@ def _jupyter_book() -> list[str]:
 
 def build(out=None) -> Path:
     """Build the HTML book; returns the index page. Raises BookError and keeps the last good book."""
+    from . import runner
+
     out = out or sys.stdout
-    digest = book_digest()
-    stamp = HTML_DIR / STAMP
-    if stamp.exists() and stamp.read_text() == digest and (HTML_DIR / "index.html").exists():
-        print("  book         up to date", file=out, flush=True)
-        return HTML_DIR / "index.html"
-    built = run_jupyter_book("html", out)
-    _swap_in(built)
-    (HTML_DIR / STAMP).write_text(digest)
+    with runner.session(out):
+        write_exports()
+        digest = book_digest()
+        stamp = HTML_DIR / STAMP
+        if stamp.exists() and stamp.read_text() == digest and (HTML_DIR / "index.html").exists():
+            say("  book         up to date", out)
+            return HTML_DIR / "index.html"
+        built = run_jupyter_book("html", out)
+        _swap_in(built, digest)
     return HTML_DIR / "index.html"
+
+
+def write_exports() -> None:
+    """The exports, from the executed chapters as they are now (a file is rewritten only when it changes)."""
+    from . import exports, runner
+
+    missing = [p for p in _toc_chapters() if not p.exists()]
+    if missing:
+        raise BookError(f"{missing[0].relative_to(ROOT)} has not been executed; run `python -m claimbook run` first.")
+    exports.write_all(runner.EXECUTED_DIR, runner.SWEEP_DIR, BUILD_DIR)
 
 
 def jupyter_book_command(builder: str) -> list[str]:
@@ -71,32 +86,38 @@ def run_jupyter_book(builder: str, out=None) -> Path:
     if missing:
         raise BookError(f"{missing[0].relative_to(ROOT)} has not been executed; run `python -m claimbook run` first.")
     label = "book" if builder == "html" else f"book ({builder})"
-    print(f"  {label:<12} building", file=out, flush=True)
-    proc = subprocess.run(jupyter_book_command(builder), cwd=ROOT, capture_output=True, text=True)
+    say(f"  {label:<12} building", out)
+    proc = subprocess.run(jupyter_book_command(builder), cwd=ROOT, capture_output=True, text=True,
+                          preexec_fn=die_with_parent)  # noqa: PLW1509 - nothing else runs threads here
     built = STAGING_DIR / "_build" / builder
     if proc.returncode != 0 or not (built / "index.html").exists():
         text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)  # no terminal colours in messages
         messages = [ln for ln in text.splitlines() if "WARNING" in ln or "ERROR" in ln]
         for line in messages[:20]:
-            print("    " + line, file=sys.stderr)
+            say("    " + line[:300], sys.stderr)
         first = messages[0].strip() if messages else (text.strip().splitlines() or ["unknown error"])[-1]
+        first = first[:300]
         if builder == "html":
             raise BookError(f"the book build failed ({first}); the last good book in _build/html is unchanged.")
         raise BookError(f"the {builder} build of the book failed ({first}).")
     return built
 
 
-def _swap_in(built: Path) -> None:
-    """Replace _build/html by a copy of the new build with two renames, never leaving it half-copied."""
+def _swap_in(built: Path, digest: str) -> None:
+    """Replace _build/html by a whole copy of the new build (with its stamp), by renames journalled in the
+    session, never leaving it half-copied; a copy that fails (a full disk) is removed and the book stays."""
+    from . import runner
+
     fresh = BUILD_DIR / "html.new"
-    old = BUILD_DIR / "html.old"
-    for d in (fresh, old):
-        shutil.rmtree(d, ignore_errors=True)
-    shutil.copytree(built, fresh)
-    if HTML_DIR.exists():
-        os.replace(HTML_DIR, old)
-    os.replace(fresh, HTML_DIR)
-    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        shutil.copytree(built, fresh)
+        (fresh / STAMP).write_text(digest)
+        if not (fresh / "index.html").is_file():
+            raise BookError("the book build produced no index.html; the last good book in _build/html is unchanged.")
+        runner.current_session().replace(fresh, HTML_DIR)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 def _toc_chapters() -> list[Path]:

@@ -1,4 +1,4 @@
-"""The verdicts in machine-readable form, written next to the book by every run.
+"""The verdicts in machine-readable form, derived from the executed chapters whenever the book is assembled.
 
 - `_build/verdicts.json` and `_build/verdicts.csv`: one record per claim in the register, with the claim,
   every field of its verdict, the parameters its chapter ran with, the datasets, and how the verdict
@@ -155,5 +155,5 @@ def write_all(executed_dir: Path | None = None, sweep_dir: Path | None = None,
     files = {VERDICTS_JSON.name: _json(recs), VERDICTS_CSV.name: to_csv(recs).encode(),
              CLAIMREVIEW.name: _json(claim_reviews(recs))}
     for name, content in files.items():
-        write_whole(content, out_dir / name)
+        write_whole(content, out_dir / name, only_if_changed=True)
     return [out_dir / name for name in files]

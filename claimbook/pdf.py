@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import ROOT, ClaimbookError, relpath
+from . import ROOT, ClaimbookError, relpath, say
 from .runner import BUILD_DIR
 
 PDF_DIR = BUILD_DIR / "pdf"
@@ -103,24 +103,35 @@ def build(force: bool = False, out=None) -> Path:
     The chapters must have been executed (the CLI runs them first). A PDF whose book inputs are unchanged
     is kept. The PDF is written to a temporary file and renamed, so a failure never leaves half a PDF.
     """
-    from . import book
+    from . import runner
 
     out = out or sys.stdout
+    with runner.session(out):
+        return _build(force, out)
+
+
+def _build(force: bool, out) -> Path:
+    from . import book, runner
+
+    book.write_exports()  # the single page embeds and links them, as the HTML book does
     digest = book.book_digest()
     stamp = PDF_DIR / STAMP
     if not force and PDF.exists() and stamp.exists() and stamp.read_text() == digest:
-        print("  pdf          up to date", file=out, flush=True)
+        say("  pdf          up to date", out)
         return PDF
     browser = chromium(out=out)
     built = book.run_jupyter_book("singlehtml", out)
     page = print_page(built, _root_page(built))
     PDF_DIR.mkdir(parents=True, exist_ok=True)
-    print("  pdf          printing", file=out, flush=True)
+    say("  pdf          printing", out)
     tmp = PDF_DIR / f".{PDF.name}.tmp"
     tmp.unlink(missing_ok=True)
-    print_to_pdf(browser, page, tmp)
-    os.replace(tmp, PDF)
-    stamp.write_text(digest)
+    try:
+        print_to_pdf(browser, page, tmp)
+        runner.current_session().replace(tmp, PDF)
+    finally:
+        tmp.unlink(missing_ok=True)
+    runner.write_whole(digest.encode(), stamp)
     return PDF
 
 
@@ -142,7 +153,9 @@ def print_page(built: Path, page: Path) -> Path:
     links relative to the top (`_static/...`, `_images/...`), so the copy goes to the top. Links that the
     chapters write by hand to another chapter (`10_reserves.html#res-01`) become links within the page,
     and folded details (a dataset's columns) are unfolded, since paper cannot be clicked; folded code
-    cells stay hidden (print CSS).
+    cells stay hidden (print CSS). Every other link that is not to the web (http, https, mailto) would
+    print as a file:// link to this machine's build folder (a download, a source file): it loses its
+    href and stays as text.
     """
     text = page.read_text(encoding="utf-8")
     from .linkcheck import parse
@@ -152,13 +165,15 @@ def print_page(built: Path, page: Path) -> Path:
 
     def within(match: re.Match) -> str:
         value = html.unescape(match.group(2))
-        path, _, fragment = value.partition("#")
-        if not path.endswith(".html") or "://" in path or (built / path).exists():
+        if value.startswith("#") or re.match(r"(?i)(https?|mailto):", value):
             return match.group(0)
+        path, _, fragment = value.partition("#")
         if fragment and fragment in ids:
             return f'{match.group(1)}"#{html.escape(fragment)}"'
-        document = documents.get(Path(path).stem)
-        return f'{match.group(1)}"#{html.escape(document)}"' if document else match.group(0)
+        document = documents.get(Path(path).stem) if path.endswith(".html") else None
+        if document:
+            return f'{match.group(1)}"#{html.escape(document)}"'
+        return match.group(1)[: -len("href=")].rstrip() + " data-claimbook-unlinked="  + '"' + match.group(2) + '"'
 
     text = re.sub(r'(<a\b[^>]*?\bhref=)"([^"]*)"', within, text)
     text = text.replace("<details>", "<details open>")
@@ -172,8 +187,11 @@ def print_to_pdf(browser: Path, page: Path, target: Path, timeout: int = 300) ->
     with tempfile.TemporaryDirectory(prefix="claimbook-chromium-") as profile:
         cmd = [str(browser), "--headless", *CHROMIUM_ARGS, f"--user-data-dir={profile}",
                "--no-pdf-header-footer", f"--print-to-pdf={target}", page.resolve().as_uri()]
+        from .runner import die_with_parent
+
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                                  preexec_fn=die_with_parent)  # noqa: PLW1509
         except subprocess.TimeoutExpired:
             raise PdfError(f"Chromium did not finish printing {relpath(page)} within {timeout} s.") from None
     if proc.returncode != 0 or not target.exists() or target.read_bytes()[:5] != b"%PDF-":

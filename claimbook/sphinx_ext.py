@@ -26,8 +26,10 @@ def _follow_glue(app, env, added, changed, removed):
 
 
 def json_ld(reviews: list[dict]) -> str:
-    """A <script> element carrying the reviews; '</' is escaped so no text can close the element."""
-    text = json.dumps(reviews, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    """A <script> element carrying the reviews; every '<', '>' and '&' is escaped (\\u003c...) so no text can
+    close the element or open a comment in it."""
+    text = json.dumps(reviews, ensure_ascii=False, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/ld+json">{text}</script>\n'
 
 
