@@ -3,37 +3,43 @@
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 import time
 from pathlib import Path
 
-from . import ROOT, ClaimbookError
+from . import ROOT, ClaimbookError, relpath
 
 
 def _given(args) -> tuple[dict, bool]:
-    """Parameters from -f FILE then -p NAME=VALUE (later wins); whether they are text to convert."""
-    from .params import parse_assignments, read_params_file
+    """Parameters from -f FILE then -p NAME=VALUE (later wins), all as text, converted by their declared type
+    the same way wherever they come from."""
+    from .params import parse_assignments, read_params_file, split_assignments
 
-    values: dict = {}
-    typed: dict = {}
-    if args.file:
-        typed = read_params_file(Path(args.file))
+    values: dict = dict(read_params_file(Path(args.file))) if args.file else {}
     for chunk in args.param or []:
-        values.update(parse_assignments(shlex.split(chunk)))
-    if typed and values:
-        # YAML values are typed, command-line ones are text: bring the YAML ones to text so both are
-        # converted and checked the same way.
-        from .params import ParameterError
-
-        for k, v in typed.items():
-            if isinstance(v, (dict, list)):
-                raise ParameterError(f"{k} in {args.file} must be a single value, not a list or mapping.")
-        typed = {k: ("" if v is None else str(v).lower() if isinstance(v, bool) else str(v)) for k, v in typed.items()}
-        return {**typed, **values}, True
-    if typed:
-        return typed, False
+        values.update(parse_assignments(split_assignments(chunk)))
     return values, True
+
+
+def _say(text: str, err: bool = False) -> None:
+    from . import say
+
+    say(text, sys.stderr if err else sys.stdout)
+
+
+def _quote_check_notice() -> None:
+    """Say plainly when the articles are absent and the register's quotes could not be checked; in CI
+    (CI=true) that is an error."""
+    from . import claims
+
+    why = claims.quote_check_unavailable()
+    if why is None:
+        return
+    if claims.in_ci():
+        raise claims.RegisterError(f"the quote check could not run ({why}) and CI requires it; "
+                                   f"put the articles there or set CLAIMBOOK_ARTICLES.")
+    _say(f"claimbook: warning: the quote check could not run ({why}); quotes in seeds/claims.yaml are unchecked.",
+         err=True)
 
 
 def cmd_run(args) -> int:
@@ -42,22 +48,25 @@ def cmd_run(args) -> int:
     given, from_text = _given(args)
     sweep = _sweep(args.sweep) if args.sweep else None
     start = time.perf_counter()
-    runner.run(args.notebooks or None, given, from_text=from_text, jobs_limit=args.jobs, force=args.force,
-               sweep=sweep)
-    if args.build:
-        _build_book()
-    print(f"claimbook: done in {time.perf_counter() - start:.1f} s")
+    with runner.session():
+        _quote_check_notice()
+        runner.run(args.notebooks or None, given, from_text=from_text, jobs_limit=args.jobs, force=args.force,
+                   sweep=sweep, timeout=args.timeout)
+        if args.build:
+            _build_book()
+    _say(f"claimbook: done in {time.perf_counter() - start:.1f} s")
     return 0
 
 
 def _sweep(text: str) -> tuple[str, list[str] | None]:
     """`edition=2023,2024` -> ("edition", ["2023", "2024"]); a bare `edition` sweeps every allowed value."""
+    from . import shorten
     from .params import ParameterError
 
     name, sep, values = text.partition("=")
     items = [v.strip() for v in values.split(",")] if sep else None
     if items is not None and (not items or any(v == "" for v in items)):
-        raise ParameterError(f"--sweep {text!r} has an empty value; give NAME=V1,V2,... or NAME alone "
+        raise ParameterError(f"--sweep {shorten(text)} has an empty value; give NAME=V1,V2,... or NAME alone "
                              "for every allowed value.")
     return name.strip(), items
 
@@ -66,16 +75,18 @@ def _build_book() -> None:
     from . import book
 
     index = book.build()
-    print(f"claimbook: the book is at {index.relative_to(ROOT)} (open file://{index})")
+    _say(f"claimbook: the book is at {index.relative_to(ROOT)} (open file://{index})")
 
 
 def cmd_build(args) -> int:
     from . import runner
 
     start = time.perf_counter()
-    runner.run(None, {}, keep_parameters=True, force=args.force, sweeps=not args.no_sweeps)
-    _build_book()
-    print(f"claimbook: done in {time.perf_counter() - start:.1f} s")
+    with runner.session():
+        _quote_check_notice()
+        runner.run(None, {}, keep_parameters=True, force=args.force, sweeps=not args.no_sweeps, timeout=args.timeout)
+        _build_book()
+    _say(f"claimbook: done in {time.perf_counter() - start:.1f} s")
     return 0
 
 
@@ -83,9 +94,11 @@ def cmd_pdf(args) -> int:
     from . import pdf, runner
 
     start = time.perf_counter()
-    runner.run(None, {}, keep_parameters=True)
-    path = pdf.build()
-    print(f"claimbook: the PDF is at {path.relative_to(ROOT)} ({time.perf_counter() - start:.1f} s)")
+    with runner.session():
+        _quote_check_notice()
+        runner.run(None, {}, keep_parameters=True, timeout=args.timeout)
+        path = pdf.build()
+    _say(f"claimbook: the PDF is at {path.relative_to(ROOT)} ({time.perf_counter() - start:.1f} s)")
     return 0
 
 
@@ -110,6 +123,10 @@ def cmd_check(args) -> int:
 
     problems = claims.validate() + data.check_all()
     problems += evidence.validate() if not problems else []
+    unchecked = claims.quote_check_unavailable()
+    if unchecked and claims.in_ci():
+        problems.append(f"the quote check could not run ({unchecked}) and CI requires it; put the articles there "
+                        f"or set CLAIMBOOK_ARTICLES.")
     for name, path in all_notebooks().items():
         try:
             declared = notebook_parameters(path)
@@ -122,8 +139,10 @@ def cmd_check(args) -> int:
         print(f"claimbook: check found {len(problems)} problem(s).", file=sys.stderr)
         return 1
     n_claims = len(claims.claims())
+    quotes = (f"; the quote check could not run ({unchecked}), so the quotes are unchecked" if unchecked
+              else "; every quote occurs in its article")
     print(f"claimbook: check passed ({n_claims} claims, {len(data.dataset_names())} datasets, "
-          f"{len(all_notebooks())} notebooks).")
+          f"{len(all_notebooks())} notebooks{quotes}).")
     return 0
 
 
@@ -131,9 +150,12 @@ def cmd_data(args) -> int:
     from . import data
 
     if args.rehash:
-        for name in args.rehash:
-            old, new = data.rehash(name)
-            print(f"  {name}: sha256 {old[:12]}… -> {new[:12]}…")
+        from . import runner
+
+        with runner.session():  # not while a build reads the data
+            for name in args.rehash:
+                old, new = data.rehash(name)
+                print(f"  {name}: sha256 {old[:12]}… -> {new[:12]}…")
         return 0
     for name in data.dataset_names():
         ds = data.describe(name)
@@ -157,16 +179,22 @@ def parser() -> argparse.ArgumentParser:
                      help="run the chapter once per value of NAME (every allowed value when none are given) "
                           "into _build/sweeps/, leaving the chapter itself as it is")
     run.add_argument("--build", action="store_true", help="then assemble the book")
+    run.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                     help="stop a notebook that runs longer than this (default: 300)")
     run.set_defaults(func=cmd_run)
 
     build = sub.add_parser("build", help="run what is out of date, then assemble the book")
     build.add_argument("--force", action="store_true", help="execute every chapter again")
     build.add_argument("--no-sweeps", action="store_true",
                        help="skip the robustness sweeps (quicker; the verdicts page then shows no matrix)")
+    build.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                       help="stop a notebook that runs longer than this (default: 300)")
     build.set_defaults(func=cmd_build)
 
     pdf = sub.add_parser("pdf", help="run what is out of date, then print the whole book to _build/pdf/claimbook.pdf "
                                       "(with Debian's Chromium, installed with apt when missing and running as root)")
+    pdf.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                     help="stop a notebook that runs longer than this (default: 300)")
     pdf.set_defaults(func=cmd_pdf)
 
     params = sub.add_parser("params", help="list a notebook's parameters")
@@ -182,10 +210,40 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _seconds(text: str) -> float:
+    from .params import FLOAT_TEXT
+
+    if not FLOAT_TEXT.fullmatch(text.strip()) or not 0 < float(text) <= 86400:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of seconds (more than 0, at most 86400)")
+    return float(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except ClaimbookError as exc:
-        print(f"claimbook: error: {exc}", file=sys.stderr)
+        _say(f"claimbook: error: {exc}", err=True)
+        return exc.exit_code
+    except BrokenPipeError:  # the reader of a listing went away (`params reserves | head -1`)
+        from . import say
+
+        say("", sys.stdout)  # points stdout at /dev/null, so the exit flushes nothing into the closed pipe
+        return 0
+    except OSError as exc:  # a read-only or full _build, a folder where a file belongs, ...
+        _say(f"claimbook: error: {_os_error(exc)}", err=True)
         return 2
+
+
+def _os_error(exc: OSError) -> str:
+    import errno
+
+    what = relpath(Path(exc.filename)) if exc.filename else "a file"
+    if exc.errno == errno.ENOSPC:
+        why = "the disk is full; free some space and try again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = f"permission denied; {what} and _build/ must be writable by you"
+    else:
+        why = f"{exc.strerror or type(exc).__name__}"
+    return (f"cannot write or read {what} ({why}); nothing was published and the last good book in "
+            f"_build/html is unchanged.")
