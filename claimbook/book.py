@@ -22,6 +22,7 @@ from .runner import BUILD_DIR, die_with_parent
 HTML_DIR = BUILD_DIR / "html"
 STAGING_DIR = BUILD_DIR / "jb"
 STAMP = ".claimbook-build"
+EXPORTS_STAMP = ".exports-derived-from"
 BOOK_INPUTS = ("_config.yml", "_toc.yml", "book/**/*", "_build/executed/*.ipynb", "_build/verdicts.json",
                "_build/verdicts.csv", "_build/claimreview.jsonld")
 
@@ -69,7 +70,24 @@ def write_exports() -> None:
     missing = [p for p in _toc_chapters() if not p.exists()]
     if missing:
         raise BookError(f"{missing[0].relative_to(ROOT)} has not been executed; run `python -m claimbook run` first.")
-    exports.write_all(runner.EXECUTED_DIR, runner.SWEEP_DIR, BUILD_DIR)
+    # Deriving them reads every executed notebook (seconds); when neither the chapters, the swept copies, the
+    # register, the package nor the exports themselves changed since they were last derived, they are current.
+    stamp = BUILD_DIR / EXPORTS_STAMP
+    derived_from = _digest([*runner.EXECUTED_DIR.glob("*.ipynb"), *runner.SWEEP_DIR.glob("*/*.ipynb"),
+                            *(ROOT / "seeds").glob("*.yaml"), *(ROOT / "claimbook").glob("*.py")])
+    names = [BUILD_DIR / n for n in ("verdicts.json", "verdicts.csv", "claimreview.jsonld")]
+    if stamp.is_file() and all(p.is_file() for p in names) and stamp.read_text() == f"{derived_from} {_digest(names)}":
+        return
+    written = exports.write_all(runner.EXECUTED_DIR, runner.SWEEP_DIR, BUILD_DIR)
+    runner.write_whole(f"{derived_from} {_digest(written)}".encode(), stamp)
+
+
+def _digest(paths) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.as_posix().encode())
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
 
 
 def jupyter_book_command(builder: str) -> list[str]:
