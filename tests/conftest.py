@@ -41,3 +41,49 @@ def built_book():
     assert proc.returncode == 0, f"the book build failed:\n{proc.stdout}\n{proc.stderr}"
     assert (HTML / "index.html").exists()
     return HTML
+
+
+# -- a copy of the checkout for tests that damage inputs or kill builds (the real data/ and seeds/ stay) --
+
+BUILD_PARTS = ("html", "executed", "sweeps", "jb")
+EXPORTS = ("verdicts.json", "verdicts.csv", "claimreview.jsonld")
+
+
+def make_sandbox(dest: Path) -> Path:
+    """The checkout's tracked files (as they are now) and its built book, copied to dest."""
+    import shutil
+
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    for part in BUILD_PARTS:
+        if (ROOT / "_build" / part).exists():
+            shutil.copytree(ROOT / "_build" / part, dest / "_build" / part, symlinks=True)
+    for name in EXPORTS:
+        shutil.copy2(ROOT / "_build" / name, dest / "_build" / name)
+    return dest
+
+
+def sandbox_cli(box: Path, *args: str, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    """`python -m claimbook ARGS` run in a sandbox (its own package, data, register and _build)."""
+    return subprocess.run([sys.executable, "-m", "claimbook", *args], cwd=box, capture_output=True, text=True,
+                          timeout=timeout, env={**sandbox_env(box), **(env or {})})
+
+
+def sandbox_env(box: Path) -> dict:
+    """The environment of a command run in a sandbox: its own package, the real articles, not in CI."""
+    from claimbook import claims
+
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env.update({"PYTHONPATH": str(box), "PYTHONWARNINGS": "ignore", "CLAIMBOOK_ARTICLES": str(claims.ARTICLES_DIR)})
+    return env
+
+
+def published_state(box: Path) -> tuple:
+    """What a reader sees: the HTML book, the executed chapters and the exports (bytes)."""
+    build = box / "_build"
+    return (tree_digest(build / "html"), tree_digest(build / "executed"),
+            tuple(tree_digest(build / name) for name in EXPORTS))

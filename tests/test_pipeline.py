@@ -3,6 +3,7 @@
 import json
 import shutil
 import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -14,6 +15,8 @@ from claimbook.notebooks import all_notebooks
 from claimbook.verdicts import SCALE, from_notebook
 
 RESERVES = EXECUTED / "10_reserves.ipynb"
+# `make` with the running interpreter, and the venv taken as set up (never installed by a test)
+MAKE = ["make", "--no-print-directory", "-o", ".venv/.ready", f"PY={sys.executable}"]
 
 
 CHECKING = sorted({c["notebook"] for c in claims()} & set(all_notebooks()))
@@ -100,7 +103,7 @@ def test_a_malformed_parameters_file_fails_clearly(built_book, tmp_path):
 @pytest.mark.parametrize("args, fragment", BAD)
 def test_make_run_refuses_bad_parameters_too(built_book, args, fragment):
     before = (tree_digest(RESERVES), tree_digest(HTML))
-    proc = subprocess.run(["make", "--no-print-directory", "run", "NB=reserves", f"P={args[1]}"], cwd=ROOT,
+    proc = subprocess.run([*MAKE, "run", "NB=reserves", f"P={args[1]}"], cwd=ROOT,
                           capture_output=True, text=True)
     assert proc.returncode != 0 and fragment in proc.stderr
     assert [ln for ln in proc.stderr.splitlines() if ln.startswith("claimbook: error:")] == [proc.stderr.splitlines()[0]]
@@ -109,10 +112,10 @@ def test_make_run_refuses_bad_parameters_too(built_book, args, fragment):
 
 def test_make_run_passes_quotes_and_dollars_through_as_text(built_book):
     before = tree_digest(RESERVES)
-    proc = subprocess.run(["make", "--no-print-directory", "run", "NB=reserves", "P=country='Cote d'\\''Ivoire'"],
+    proc = subprocess.run([*MAKE, "run", "NB=reserves", "P=country='Cote d'\\''Ivoire'"],
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode != 0 and "country=\"Cote d'Ivoire\" is not available for reserves" in proc.stderr
-    proc = subprocess.run(["make", "--no-print-directory", "run", "NB=reserves", "P=edition=$(shell touch pwned)"],
+    proc = subprocess.run([*MAKE, "run", "NB=reserves", "P=edition=$(shell touch pwned)"],
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode != 0 and not (ROOT / "pwned").exists()
     assert tree_digest(RESERVES) == before

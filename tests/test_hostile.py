@@ -1,0 +1,409 @@
+"""Issue #19: what a hostile or careless user, or a second process, does must never publish a wrong or
+half-built book.
+
+Each CLI case runs in a copy of the checkout (tests/conftest.py make_sandbox), damages it, and checks the
+exit status, the one sentence on stderr, and that the HTML book, the executed chapters and the exports are
+byte-identical afterwards. The real data/ and seeds/ are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import EXPORTS, make_sandbox, published_state, sandbox_cli, sandbox_env
+
+from claimbook import ROOT
+
+ERROR = re.compile(r"^claimbook: error: .+[.)]$")
+MAX_MESSAGE = 600  # characters: a message never echoes a long value in full
+
+
+@pytest.fixture(scope="module")
+def box(built_book, tmp_path_factory):
+    sandbox = make_sandbox(tmp_path_factory.mktemp("sandbox") / "repo")
+    # settle it: the copy is not a git checkout, so the appendix that names the revision runs once here
+    proc = sandbox_cli(sandbox, "build")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return sandbox
+
+
+@pytest.fixture
+def damage(box):
+    """Damage files of the sandbox; they are put back from the checkout after the test."""
+    touched: list[str] = []
+
+    def apply(rel: str, change):
+        touched.append(rel)
+        path = box / rel
+        change(path)
+
+    yield apply
+    for rel in touched:
+        target, source = box / rel, ROOT / rel
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+        shutil.copy2(source, target)
+
+
+def one_sentence(proc) -> str:
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and ERROR.match(lines[0]), proc.stderr[-2000:]
+    assert len(lines[0]) <= MAX_MESSAGE, len(lines[0])
+    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+# -- damage to one file of the sandbox: (file, change) -------------------------------------------------------
+
+def _bytes(b: bytes):
+    return lambda p: p.write_bytes(b)
+
+
+def _replace(old: bytes, new: bytes):
+    def change(p: Path):
+        data = p.read_bytes()
+        assert old in data, old
+        p.write_bytes(data.replace(old, new, 1))
+    return change
+
+
+def _folder(p: Path):
+    p.unlink()
+    p.mkdir()
+    (p / "x").write_text("x")
+
+
+def _notebook(edit):
+    def change(p: Path):
+        nb = nbformat.read(p, as_version=4)
+        edit(nb)
+        nbformat.write(nb, p)
+    return change
+
+
+def _params_cell(extra: str):
+    def edit(nb):
+        cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        cell.source += "\n" + extra
+    return _notebook(edit)
+
+
+def _untag(nb):
+    for c in nb.cells:
+        c.metadata["tags"] = [t for t in c.metadata.get("tags", []) if t != "parameters"]
+
+
+def _sweep_as_text(nb):
+    nb.metadata["claimbook"]["sweep"] = "edition"
+
+
+RESERVES_CSV = "data/usgs_ree_reserves.csv"
+RESERVES_YAML = "data/usgs_ree_reserves.yaml"
+RESERVES_NB = "notebooks/10_reserves.ipynb"
+HEADER = b"edition,edition_inferred,table_complete,country,"
+FIRST_VALUE = b"2026,false,true,China,country,44000000,"
+
+FILE_CASES = [
+    # id, file, change, command, exit status, fragment of the sentence
+    ("sidecar-not-utf8", RESERVES_YAML, _replace(b"title:", b"\xff\xfetitle:"), ["run", "reserves", "--build"], 2,
+     "data/usgs_ree_reserves.yaml is not UTF-8 text"),
+    ("sidecar-duplicate-key", RESERVES_YAML, lambda p: p.write_bytes(p.read_bytes() + b"\ntier: primary\n"),
+     ["run", "reserves", "--build"], 2, "gives the key 'tier' twice"),
+    ("data-path-is-a-folder", RESERVES_CSV, _folder, ["run", "reserves", "--build"], 2,
+     "data/usgs_ree_reserves.csv is not a file"),
+    ("csv-duplicated-column", RESERVES_CSV, _replace(HEADER, HEADER.replace(b"country,", b"edition,")),
+     ["run", "reserves", "--build"], 2, "has the column 'edition' twice in its header"),
+    ("csv-extra-column", RESERVES_CSV, _replace(b"edition,edition_inferred", b"edition,bogus,edition_inferred"),
+     ["run", "reserves", "--build"], 2, "has a column 'bogus' that its sidecar does not describe"),
+    ("csv-inf", RESERVES_CSV, _replace(FIRST_VALUE, FIRST_VALUE.replace(b"44000000", b"inf")),
+     ["run", "reserves", "--build"], 2, "'inf' in column 'reserves_t' (line 2), which is not a finite number"),
+    ("csv-nan", RESERVES_CSV, _replace(FIRST_VALUE, FIRST_VALUE.replace(b"44000000", b"nan")),
+     ["run", "reserves", "--build"], 2, "'nan' in column 'reserves_t' (line 2), which is not a finite number"),
+    ("csv-underflow", RESERVES_CSV, _replace(FIRST_VALUE, FIRST_VALUE.replace(b"44000000", b"1e-400")),
+     ["run", "reserves", "--build"], 2, "'1e-400' in column 'reserves_t' (line 2), which is not a finite number"),
+    ("csv-underscore", RESERVES_CSV, _replace(FIRST_VALUE, FIRST_VALUE.replace(b"44000000", b"44_000_000")),
+     ["run", "reserves", "--build"], 2, "'44_000_000' in column 'reserves_t'"),
+    ("csv-arabic-digits", RESERVES_CSV, _replace(FIRST_VALUE, FIRST_VALUE.replace(b"2026", "٢٠٢٦".encode(), 1)),
+     ["run", "reserves", "--build"], 2, "in column 'edition' (line 2), which is not a whole number"),
+    ("params-cell-syntax-error", RESERVES_NB, _params_cell("broken: int = (1"), ["build"], 2,
+     "10_reserves.ipynb: the parameters cell is not valid Python"),
+    ("choices-malformed", RESERVES_NB, _params_cell("bogus: int = 1  # help [choices: ../etc]"), ["build"], 2,
+     "it must name MODULE.FUNCTION"),
+    ("choices-missing-function", RESERVES_NB, _params_cell("bogus: int = 1  # help [choices: reserves.nothing]"),
+     ["build"], 2, "the allowed values of bogus come from claimbook.reserves.nothing, which failed"),
+    ("range-malformed", RESERVES_NB, _params_cell("bogus: int = 1  # help [range: 1-5]"), ["build"], 2,
+     "it must be [range: LOW..HIGH]"),
+    ("default-not-literal", RESERVES_NB, _params_cell("bogus: int = len('x')  # help"), ["build"], 2,
+     "the default of bogus is not a literal value"),
+    ("notebook-truncated", RESERVES_NB, lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]), ["build"],
+     2, "notebooks/10_reserves.ipynb is not valid JSON (truncated?)"),
+    ("not-a-notebook", RESERVES_NB, _bytes(b'{"hello": 1}'), ["build"], 2,
+     "notebooks/10_reserves.ipynb is not a Jupyter notebook"),
+    ("notebook-not-utf8", RESERVES_NB, _bytes(b'{"cells": "\xff"}'), ["build"], 2,
+     "notebooks/10_reserves.ipynb is not UTF-8 text"),
+    ("sweep-declared-as-text", RESERVES_NB, _notebook(_sweep_as_text), ["build"], 2,
+     "must be a list of one parameter name"),
+    ("no-parameters-tag", RESERVES_NB, _notebook(_untag), ["run", "reserves", "-p", "edition=2024"], 2,
+     "reserves takes no parameters"),
+    ("register-duplicate-key", "seeds/claims.yaml", lambda p: p.write_bytes(p.read_bytes() + b"\nclaims: []\n"),
+     ["run", "reserves", "--build"], 2, "seeds/claims.yaml gives the key 'claims' twice"),
+]
+
+
+@pytest.mark.parametrize("case, rel, change, command, status, fragment", FILE_CASES, ids=[c[0] for c in FILE_CASES])
+def test_a_damaged_input_ends_in_one_sentence_and_the_book_stays(box, damage, case, rel, change, command, status,
+                                                                 fragment):
+    before = published_state(box)
+    damage(rel, change)
+    proc = sandbox_cli(box, *command)
+    assert proc.returncode == status, proc.stdout + proc.stderr
+    assert fragment in one_sentence(proc)
+    assert published_state(box) == before
+    assert not list((box / "_build").glob("journal")) and not list((box / "_build").glob("html.*"))
+
+
+# -- bad parameters, on the command line and in a parameters file ------------------------------------------
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi")) + "edition: *i\n"
+
+PARAM_CASES = [
+    # id, -p/-f arguments (a dict value is a parameters file's bytes), exit status, fragment
+    ("unclosed-quote", ["reserves", "-p", "country='Cote"], 2, "has an unclosed quote"),
+    ("arabic-indic-digits", ["reserves", "-p", "edition=٢٠٢٤"], 2, "edition must be int"),
+    ("underscore-int", ["reserves", "-p", "edition=2_024"], 2, "edition must be int"),
+    ("underscore-float", ["economy", "-p", "soaring_pct=1_0"], 2, "soaring_pct must be float"),
+    ("float-underflow", ["economy", "-p", "soaring_pct=1e-400"], 2, "soaring_pct must be float"),
+    ("float-overflow", ["economy", "-p", "soaring_pct=1e400"], 2, "soaring_pct must be float"),
+    ("float-nan", ["economy", "-p", "soaring_pct=nan"], 2, "soaring_pct must be float"),
+    ("huge-value", ["reserves", "-p", "country=" + "x" * 100_000], 2, "is not available for reserves"),
+    ("huge-name", ["reserves", "-p", "y" * 100_000 + "=1"], 2, "reserves has no parameter"),
+    ("file-not-utf8", ["reserves", {"bytes": b"edition: \xff\n"}], 2, "is not UTF-8 text"),
+    ("file-is-a-folder", ["reserves", {"folder": True}], 2, "is a folder, not a file"),
+    ("file-duplicate-key", ["reserves", {"bytes": b"edition: 2024\nedition: 2023\n"}], 2,
+     "gives the key 'edition' twice (lines 1 and 2)"),
+    ("file-underscore", ["reserves", {"bytes": b"edition: 2_024\n"}], 2, "edition must be int"),
+    ("file-no-is-not-false", ["reserves", {"bytes": b"country: no\n"}], 2,
+     "country='no' is not available for reserves"),
+    ("file-alias-bomb", ["reserves", {"bytes": BOMB.encode()}], 2, "must be a single value, not a list"),
+]
+
+
+@pytest.mark.parametrize("case, args, status, fragment", PARAM_CASES, ids=[c[0] for c in PARAM_CASES])
+def test_a_bad_parameter_ends_in_one_sentence_and_the_book_stays(box, tmp_path, case, args, status, fragment):
+    before = published_state(box)
+    argv = []
+    for a in args:
+        if isinstance(a, dict):
+            f = tmp_path / "params.yaml"
+            if a.get("folder"):
+                f.mkdir()
+            else:
+                f.write_bytes(a["bytes"])
+            argv += ["-f", str(f)]
+        else:
+            argv.append(a)
+    start = time.monotonic()
+    proc = sandbox_cli(box, "run", *argv, "--build", timeout=120)
+    assert time.monotonic() - start < 60, "an error message took too long to build"
+    assert proc.returncode == status, proc.stdout + proc.stderr
+    assert fragment in one_sentence(proc)
+    assert published_state(box) == before
+
+
+# -- the quote check without the articles --------------------------------------------------------------------
+
+def test_check_says_when_the_quote_check_could_not_run(box):
+    proc = sandbox_cli(box, "check", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles")})
+    assert proc.returncode == 0 and "the quote check could not run (the articles are not in" in proc.stdout
+    proc = sandbox_cli(box, "check")
+    assert proc.returncode == 0 and "every quote occurs in its article" in proc.stdout
+
+
+def test_check_fails_in_ci_when_the_quote_check_could_not_run(box):
+    proc = sandbox_cli(box, "check", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles"), "CI": "true"})
+    assert proc.returncode == 1 and "the quote check could not run" in proc.stdout and "CI requires it" in proc.stdout
+
+
+def test_the_build_says_when_the_quote_check_could_not_run_and_ci_fails(box):
+    before = published_state(box)
+    proc = sandbox_cli(box, "build", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles")})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip() == ("claimbook: warning: the quote check could not run (the articles are not in "
+                                   "no-articles); quotes in seeds/claims.yaml are unchecked.")
+    proc = sandbox_cli(box, "build", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles"), "CI": "true"})
+    assert proc.returncode == 2 and "the quote check could not run" in one_sentence(proc)
+    assert published_state(box) == before
+
+
+def test_a_made_up_quote_fails_check_when_the_articles_are_there(box, damage):
+    damage("seeds/claims.yaml", _replace(b"quote: ", b"quote: Entirely made up words, "))
+    proc = sandbox_cli(box, "check")
+    assert proc.returncode == 1 and "quote does not occur in article" in proc.stdout
+
+
+# -- one build at a time, and killed builds -------------------------------------------------------------------
+
+BUSY = "another claimbook build, run or pdf is running in this checkout"
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_builds_started_together_never_publish_a_partial_book(box, round_):
+    before = published_state(box)
+    if round_ == 0:  # one round where the book is really rebuilt and swapped in
+        (box / "_build" / "html" / ".claimbook-build").unlink()
+    env = sandbox_env(box)
+    procs = [subprocess.Popen([sys.executable, "-m", "claimbook", "build"], cwd=box, env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    results = [(p.wait(timeout=600), *p.communicate()) for p in procs]
+    codes = sorted(r[0] for r in results)
+    assert 0 in codes, results
+    for code, _, err in results:
+        assert code == 0 or (code == 2 and err.strip().startswith(f"claimbook: error: {BUSY}")
+                             and len(err.strip().splitlines()) == 1), (code, err)
+    assert (box / "_build" / "html" / "index.html").is_file()
+    after = published_state(box)
+    assert after[1:] == before[1:]  # the chapters and exports are the same inputs' results
+    if round_:
+        assert after == before
+
+
+def _children(pid: int) -> list[int]:
+    import psutil
+
+    try:
+        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _alive(pids: list[int]) -> list[int]:
+    import psutil
+
+    alive = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.append(pid)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+@pytest.mark.parametrize("delay", [0.5, 3.0])
+def test_a_run_killed_with_sigkill_leaves_no_worker_and_the_next_build_publishes_a_whole_build(box, delay):
+    before = published_state(box)
+    env = sandbox_env(box)
+    proc = subprocess.Popen([sys.executable, "-m", "claimbook", "run", "reserves", "-p", "edition=2024", "--force",
+                             "--build"], cwd=box, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in proc.stdout:
+        if "running" in line:
+            break
+    time.sleep(delay)
+    workers = _children(proc.pid)
+    proc.kill()
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while _alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _alive(workers) == [], "workers outlived their killed parent"
+    nxt = sandbox_cli(box, "build")
+    assert nxt.returncode == 0, nxt.stderr
+    nb = nbformat.read(box / "_build" / "executed" / "10_reserves.ipynb", as_version=4)
+    assert nb.metadata["claimbook"]["non_default"] == {}, "the next build published the killed run's parameters"
+    assert published_state(box) == before
+    assert not (box / "_build" / "journal").exists()
+
+
+def test_a_reader_that_goes_away_does_not_stop_a_run_halfway(box):
+    """`run ... --build | head -1`: the run and the rebuild go on to the end, so pages and exports agree."""
+    env = sandbox_env(box)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "claimbook", "run", "reserves", "-p", "edition=2024",
+                                 "--build"], cwd=box, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc.stdout.readline()
+        proc.stdout.close()
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0 and b"Traceback" not in err, err.decode()
+        assert_exports_agree_with_pages(box)
+        nb = nbformat.read(box / "_build" / "executed" / "10_reserves.ipynb", as_version=4)
+        assert nb.metadata["claimbook"]["non_default"] == {"edition": 2024}
+    finally:
+        assert sandbox_cli(box, "run", "reserves", "--build").returncode == 0
+
+
+# -- the downloads agree with the pages -----------------------------------------------------------------------
+
+def assert_exports_agree_with_pages(root: Path) -> None:
+    """Every export says what every page says: labels in verdicts.json and .csv equal the executed
+    chapters', the ClaimReviews equal those embedded in each chapter's HTML, and the verdicts page's
+    download copies are the exports themselves."""
+    import csv
+    import io
+
+    from claimbook.verdicts import from_notebook
+
+    build = root / "_build"
+    shown = {}
+    for path in sorted((build / "executed").glob("*.ipynb")):
+        for cid, v in from_notebook(nbformat.read(path, as_version=4)).items():
+            shown[cid] = (v["label"], v["conclusion"], path.stem)
+    recs = {r["claim_id"]: r for r in json.loads((build / "verdicts.json").read_text())}
+    rows = {r["claim_id"]: r for r in csv.DictReader(io.StringIO((build / "verdicts.csv").read_text()))}
+    for cid, (label, conclusion, chapter) in shown.items():
+        assert (recs[cid]["label"], recs[cid]["conclusion"], recs[cid]["chapter"]) == (label, conclusion, chapter), cid
+        assert (rows[cid]["label"], rows[cid]["conclusion"]) == (label, conclusion), cid
+    reviews = json.loads((build / "claimreview.jsonld").read_text())
+    for page in sorted((build / "html" / "_build" / "executed").glob("*.html")):
+        mine = [r for r in reviews if r["url"].startswith(f"_build/executed/{page.name}#")]
+        embedded = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page.read_text())
+        if mine:
+            assert len(embedded) == 1 and json.loads(embedded[0]) == mine, page.name
+            assert "<" not in embedded[0]
+            text = page.read_text()
+            for r in mine:  # the label shown on the page is the exported one
+                cid = r["url"].rsplit("#", 1)[1].upper()
+                assert f'id="verdict-{cid}"' in text, cid
+        else:
+            assert embedded == [], page.name
+    for name in EXPORTS:
+        copies = list((build / "html" / "_downloads").glob(f"*/{name}"))
+        assert copies and all(c.read_bytes() == (build / name).read_bytes() for c in copies), name
+
+
+def test_the_readme_rerun_example_keeps_every_export_in_step_with_every_page(built_book):
+    """`make run NB=reserves P="edition=2024"` after a build (it reuses a swept copy instead of executing):
+    every export agrees with every page, and again after returning to the defaults."""
+    from conftest import HTML
+
+    make = ["make", "--no-print-directory", "-o", ".venv/.ready", f"PY={sys.executable}"]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    try:
+        proc = subprocess.run([*make, "run", "NB=reserves", "P=edition=2024"], cwd=ROOT, capture_output=True,
+                              text=True, env=env, timeout=900)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "copied from" in proc.stdout or "running" in proc.stdout
+        assert json.loads((ROOT / "_build" / "verdicts.json").read_text())[0]["claim_id"]
+        res01 = {r["claim_id"]: r for r in json.loads((ROOT / "_build" / "verdicts.json").read_text())}["RES-01"]
+        assert res01["label"] == "inaccurate" and res01["parameters"]["edition"] == 2024
+        assert_exports_agree_with_pages(ROOT)
+        again = subprocess.run([*make, "book"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=900)
+        assert again.returncode == 0, again.stderr
+        assert_exports_agree_with_pages(ROOT)
+    finally:
+        proc = subprocess.run([sys.executable, "-m", "claimbook", "run", "reserves", "--build"], cwd=ROOT,
+                              capture_output=True, text=True, env=env, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    assert_exports_agree_with_pages(ROOT)
+    assert (HTML / "index.html").exists()
