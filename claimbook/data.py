@@ -206,7 +206,7 @@ def read_validated(ds: Dataset, csv_path: Path):
                 i = int(bad.idxmax())
                 what = "a whole number in ASCII digits" if spec["type"] == "int" else "a finite number in ASCII digits"
                 raise DataError(f"{csv_rel} has {shorten(df.loc[i, col])} in column '{col}' (line {i + 2}), "
-                                f"which is not {what}.")
+                                f"which is not of type {kind} ({what}).")
         if spec["type"] == "bool" and col in df:
             df[col] = df[col].map(lambda v: {"true": True, "false": False}.get(v, v), na_action="ignore")
         if spec["type"] == "date" and col in df:

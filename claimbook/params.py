@@ -214,7 +214,7 @@ def convert(p: Parameter, text: str) -> Any:
     try:
         return _convert(p.type, text.strip(), p.name)
     except ValueError:
-        raise ParameterError(f"{p.name} must be {p.type} ({TYPE_HINTS[p.type]}, ASCII digits), but "
+        raise ParameterError(f"{p.name} must be {p.type} ({TYPE_HINTS[p.type]}), but "
                              f"{shorten(text)} is not.") from None
 
 
