@@ -31,31 +31,55 @@ def executed_verdicts(executed_dir: Path | None = None) -> dict[str, dict]:
 def swept_verdicts(sweep_dir: Path | None = None) -> dict[str, dict]:
     """claim id -> {parameter, default, labels: {value: label}} from the robustness sweeps.
 
-    Only copies that vary the chapter's declared sweep parameter alone (the others at their defaults)
-    count, so a sweep run by hand with other parameters does not leak into the matrix.
+    Only copies that vary the chapter's first declared sweep parameter (its data choice) alone, the others
+    at their defaults, count, so a sweep run by hand with other parameters does not leak into the matrix.
+    A second declared parameter (a threshold) is on the chapter's page only (chapter_sweeps).
     """
     found: dict[str, dict] = {}
-    chapters = {p.stem: p for p in all_notebooks().values()}
-    for folder in sorted(p for p in (sweep_dir or SWEEP_DIR).glob("*") if p.is_dir()):
-        if folder.name not in chapters:
-            continue
-        for param in declared_sweeps(chapters[folder.name]):
-            rows = []
-            for path in folder.glob("*.ipynb"):
-                nb = nbformat.read(path, as_version=4)
-                meta = nb.metadata.get("claimbook", {})
-                if set(meta.get("non_default", {})) - {param} or param not in meta.get("parameters", {}):
-                    continue
-                rows.append((meta["parameters"][param], from_notebook(nb)))
-            if not rows:
-                continue
-            from .params import notebook_parameters
-
-            default = notebook_parameters(chapters[folder.name])[param].default
-            for value, verdicts in sorted(rows, key=lambda r: r[0]):
+    for sweeps in all_chapter_sweeps(sweep_dir).values():
+        for sweep in sweeps[:1]:
+            for value, verdicts in sweep["values"]:
                 for claim_id, v in verdicts.items():
-                    entry = found.setdefault(claim_id, {"parameter": param, "default": default, "labels": {}})
+                    entry = found.setdefault(claim_id, {"parameter": sweep["parameter"], "default": sweep["default"],
+                                                        "labels": {}})
                     entry["labels"][value] = v["label"]
+    return found
+
+
+def chapter_sweeps(chapter: str, sweep_dir: Path | None = None) -> list[dict]:
+    """A chapter's swept copies, one entry per declared parameter in the order declared:
+    {parameter, default, values: [(value, {claim id: verdict}), ...] sorted by value}.
+
+    Only copies that vary that parameter alone (the others at their defaults) count.
+    """
+    chapters = {p.stem: p for p in all_notebooks().values()}
+    folder = (sweep_dir or SWEEP_DIR) / chapter
+    if chapter not in chapters or not folder.is_dir():
+        return []
+    from .params import notebook_parameters
+
+    copies = []
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        copies.append((nb.metadata.get("claimbook", {}), from_notebook(nb)))
+    declared = notebook_parameters(chapters[chapter])
+    out = []
+    for param in declared_sweeps(chapters[chapter]):
+        rows = [(meta["parameters"][param], verdicts) for meta, verdicts in copies
+                if not set(meta.get("non_default", {})) - {param} and param in meta.get("parameters", {})]
+        if rows:
+            out.append({"parameter": param, "default": declared[param].default,
+                        "values": sorted(rows, key=lambda r: r[0])})
+    return out
+
+
+def all_chapter_sweeps(sweep_dir: Path | None = None) -> dict[str, list[dict]]:
+    """chapter -> chapter_sweeps(chapter), for every chapter with swept copies."""
+    found = {}
+    for folder in sorted(p for p in (sweep_dir or SWEEP_DIR).glob("*") if p.is_dir()):
+        sweeps = chapter_sweeps(folder.name, sweep_dir)
+        if sweeps:
+            found[folder.name] = sweeps
     return found
 
 

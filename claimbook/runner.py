@@ -34,7 +34,7 @@ from typing import Any
 
 import nbformat
 
-from . import ROOT, ClaimbookError, relpath, say, shorten
+from . import ROOT, ClaimbookError, relpath, runreport, say, shorten
 from .notebooks import all_notebooks, find, short_name
 from .params import check_name, convert, parameters_cell, parse_parameters, read_notebook, resolve
 
@@ -185,20 +185,35 @@ def plan(names: list[str] | None, given: dict[str, Any], from_text: bool,
     return jobs
 
 
+def _sweep_spec(entry) -> tuple[str, list[str] | None]:
+    """A sweep entry of the metadata: `edition` (every allowed value) or `leaders_top_n=2,3,4,5` (these)."""
+    name, sep, values = str(entry).partition("=")
+    return name.strip(), ([v.strip() for v in values.split(",")] if sep else None)
+
+
 def _declared_sweeps(nb, path: Path) -> tuple[str, ...]:
     declared = nb.metadata.get("claimbook", {}).get("sweep", [])
     if not isinstance(declared, list) or not all(isinstance(d, str) for d in declared):
         raise RunError(f"{relpath(path)} declares its sweep as {shorten(declared)}; claimbook.sweep in the "
-                       f"notebook's metadata must be a list of one parameter name, as in [\"edition\"].")
-    declared = tuple(declared)
-    if len(declared) > 1:  # the robustness matrix has one row per claim and one column per value
-        raise RunError(f"{relpath(path)} declares {len(declared)} sweep parameters; give one.")
+                       f"notebook's metadata must be a list of parameter names, as in [\"edition\"] or "
+                       f"[\"edition\", \"tolerance_pct=5,10\"].")
+    declared = tuple(_sweep_spec(s)[0] for s in declared)
+    if len(declared) > 2:  # the data choice and at most one threshold, each swept alone
+        raise RunError(f"{relpath(path)} declares {len(declared)} sweep parameters; give one or two.")
     return declared
 
 
 def declared_sweeps(path: Path) -> tuple[str, ...]:
-    """The parameter a chapter declares for its robustness sweep (notebook metadata claimbook.sweep)."""
+    """The parameters a chapter declares for its robustness sweep (notebook metadata claimbook.sweep): the
+    data choice first (the robustness matrix), then optionally a threshold."""
     return _declared_sweeps(read_notebook(path), path)
+
+
+def declared_sweep_values(path: Path) -> dict[str, list[str] | None]:
+    """Each declared sweep parameter with the values named in the metadata (None: every allowed value)."""
+    nb = read_notebook(path)
+    _declared_sweeps(nb, path)
+    return dict(_sweep_spec(s) for s in nb.metadata.get("claimbook", {}).get("sweep", []))
 
 
 def plan_sweep(name: str, param: str, values: list | None, given: dict[str, Any] | None = None,
@@ -406,6 +421,7 @@ def _execute_all(todo: list[Job], workers: int, out, timeout: float) -> list[str
             if error is None and staged:
                 current_session().replace(Path(staged), job.output)  # atomic and journalled
             say(f"  {job.label:<12} {'FAILED' if error else 'done'} in {seconds:.1f} s", out)
+            runreport.note(job, "failed" if error else "executed", seconds)
             if error:
                 errors.append(error.rstrip("."))
     return errors
@@ -475,6 +491,7 @@ def _run_phase(jobs: list[Job], shared: str, force: bool, jobs_limit: int | None
         job.inputs_hash = inputs_hash(job.path, job.params, shared)
         if not force and job.output.exists() and recorded(job.output).get("inputs_hash") == job.inputs_hash:
             say(f"  {job.label:<12} reused (inputs unchanged)", out)
+            runreport.note(job, "reused")
             current[job.inputs_hash] = job.output
         elif job.inputs_hash in todo:
             copies.append(job)
@@ -493,6 +510,7 @@ def _run_phase(jobs: list[Job], shared: str, force: bool, jobs_limit: int | None
         if source.exists() and recorded(source).get("inputs_hash") == job.inputs_hash:
             write_whole(source.read_bytes(), job.output)
             say(f"  {job.label:<12} copied from {relpath(source)} (same inputs)", out)
+            runreport.note(job, "copied")
     return errors
 
 
@@ -687,7 +705,8 @@ def _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, swe
     else:
         jobs = plan(names, given or {}, from_text, keep_parameters)
         if sweeps:
-            jobs += [sj for j in jobs if not j.summary for p in j.sweeps for sj in plan_sweep(j.name, p, None)]
+            jobs += [sj for j in jobs if not j.summary for p, values in declared_sweep_values(j.path).items()
+                     for sj in plan_sweep(j.name, p, values)]
     named = {j.path for j in jobs}
     summaries = [j for j in jobs if j.summary]
     unnamed = [p.name for p in all_notebooks().values() if p not in named and is_summary(p)]
@@ -701,6 +720,7 @@ def _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, swe
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, _kill_kernels)
     _prepare.cache_clear()
+    runreport.start()
     shared = _shared_inputs_digest()
     errors = _run_phase(chapters, shared, force, jobs_limit, out, timeout)
     if not errors and summaries:
@@ -709,6 +729,7 @@ def _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, swe
 
         errors = _run_phase(summaries, shared + _executed_digest(own) + git_revision(), force, jobs_limit, out,
                             timeout)
+    runreport.write()
     if errors:
         kept = "; ".join(dict.fromkeys(errors))  # a swept copy failing like its chapter is said once
         where = f"the failed copy is in {relpath(FAILED_DIR)}/ and " if any(" failed" in e for e in errors) else ""
