@@ -164,6 +164,31 @@ def cmd_data(args) -> int:
     return 0
 
 
+def cmd_diff(args) -> int:
+    from . import published
+
+    pub = published.read_published()
+    built = published.read_built()
+    print(published.changes_text(pub, built))
+    page = published.BUILT.parent / "what-changed.html"
+    page.write_text("<!doctype html><meta charset='utf-8'><title>What changed</title><h1>What changed</h1>"
+                    + published.changes_html(pub, built) + "\n", encoding="utf-8")
+    print(f"claimbook: written {page.relative_to(ROOT)} (the book's page 'What changed' shows the same)")
+    problems = published.gate(pub["verdicts"], built, published.read_corrections())
+    for p in problems:
+        print(f"  - {p}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_publish(args) -> int:
+    from . import published
+
+    path = published.publish()
+    print(f"claimbook: the verdicts of this build are the published edition now ({path.relative_to(ROOT)}); "
+          "commit it.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m claimbook", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
@@ -207,6 +232,14 @@ def parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="list the datasets, or re-hash deliberately updated files")
     data.add_argument("--rehash", nargs="+", metavar="NAME", help="record the current sha256 of these datasets")
     data.set_defaults(func=cmd_data)
+
+    diff = sub.add_parser("diff", help="compare the last build's verdicts with the published edition "
+                                       "(book/verdicts.published.json); exit 1 if a label changed without a correction")
+    diff.set_defaults(func=cmd_diff)
+
+    publish = sub.add_parser("publish", help="make the last build's verdicts the published edition, once every "
+                                             "changed label has a correction in seeds/corrections.yaml")
+    publish.set_defaults(func=cmd_publish)
     return ap
 
 

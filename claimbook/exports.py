@@ -103,7 +103,7 @@ def claim_review(record: dict) -> dict:
     if record["rating"] is not None:
         rating["ratingValue"] = record["rating"]
     appearances = [_appearance(a) for a in record["articles"]]
-    return {
+    review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": record["section"],
@@ -116,6 +116,12 @@ def claim_review(record: dict) -> dict:
         "reviewRating": rating,
         "reviewBody": record["conclusion"],
     }
+    from .published import last_corrected  # a corrected verdict carries the date of its latest correction
+
+    modified = last_corrected(record["claim_id"])
+    if modified:
+        review["dateModified"] = modified
+    return review
 
 
 def claim_reviews(recs: list[dict], chapter: str | None = None) -> list[dict]:
