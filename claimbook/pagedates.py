@@ -1,0 +1,81 @@
+"""When each page's content last changed: the latest commit of the files it is made from (its own source, and
+for a chapter the package module that computes it, the datasets its verdicts use and the register), from git.
+
+An input with uncommitted changes is reported as such, so a page built from a working tree does not claim
+a date it does not have.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+from pathlib import Path
+
+from . import ROOT
+
+REGISTER = ("seeds/claims.yaml", "seeds/evidence.yaml", "seeds/corrections.yaml")
+
+
+@functools.cache
+def _git(*args: str) -> str:
+    try:
+        proc = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def committed(path: str) -> str:
+    """The date (YYYY-MM-DD) of the last commit that touched path, "" if none."""
+    return _git("log", "-1", "--format=%cs", "--", path)
+
+
+def uncommitted(path: str) -> bool:
+    return bool(_git("status", "--porcelain", "--", path))
+
+
+def chapter_inputs(executed: Path) -> list[str]:
+    """The files a chapter page is made from, relative to the checkout."""
+    import nbformat
+
+    from .verdicts import from_notebook
+
+    nb = nbformat.read(executed, as_version=4)
+    meta = nb.metadata.get("claimbook", {})
+    source = f"notebooks/{meta.get('notebook', executed.name)}"
+    inputs = [source]
+    stem = executed.stem.split("_", 1)[-1]
+    if (ROOT / "claimbook" / f"{stem}.py").exists():
+        inputs.append(f"claimbook/{stem}.py")
+    datasets = set()
+    for v in from_notebook(nb).values():
+        datasets.update(v.get("datasets") or [])
+        if any(s.get("type") == "record" for s in v.get("sources") or []):
+            datasets.add("public_records")
+    inputs += [f"data/{d}.csv" for d in sorted(datasets) if (ROOT / "data" / f"{d}.csv").exists()]
+    if meta.get("summary") or nb.metadata.get("claimbook", {}).get("summary"):
+        inputs.append("data")
+    return inputs + [r for r in REGISTER if (ROOT / r).exists()]
+
+
+def last_changed(inputs: list[str]) -> tuple[str, list[str], bool]:
+    """(date of the latest commit among inputs, the inputs changed on that date, any uncommitted)."""
+    dated = [(committed(p), p) for p in inputs]
+    dated = [(d, p) for d, p in dated if d]
+    dirty = any(uncommitted(p) for p in inputs)
+    if not dated:
+        return "", [], dirty
+    latest = max(d for d, _ in dated)
+    return latest, [p for d, p in dated if d == latest], dirty
+
+
+def sentence(inputs: list[str]) -> str:
+    """"Content last changed on 2026-11-23 (data/usgs_ree_reserves.csv)." or "" without git."""
+    date, which, dirty = last_changed(inputs)
+    if not date:
+        return ""
+    shown = ", ".join(which[:3]) + (f" and {len(which) - 3} more" if len(which) > 3 else "")
+    text = f"Content last changed on {date} ({shown})"
+    if dirty:
+        text += "; built with uncommitted changes to its inputs"
+    return text + "."
