@@ -65,11 +65,12 @@ def chapter_sweeps(chapter: str, sweep_dir: Path | None = None) -> list[dict]:
     declared = notebook_parameters(chapters[chapter])
     out = []
     for param in declared_sweeps(chapters[chapter]):
-        rows = [(meta["parameters"][param], verdicts) for meta, verdicts in copies
-                if not set(meta.get("non_default", {})) - {param} and param in meta.get("parameters", {})]
+        rows = {}  # by value: the default's copy may be there once per declared parameter
+        for meta, verdicts in copies:
+            if not set(meta.get("non_default", {})) - {param} and param in meta.get("parameters", {}):
+                rows.setdefault(meta["parameters"][param], verdicts)
         if rows:
-            out.append({"parameter": param, "default": declared[param].default,
-                        "values": sorted(rows, key=lambda r: r[0])})
+            out.append({"parameter": param, "default": declared[param].default, "values": sorted(rows.items())})
     return out
 
 

@@ -192,3 +192,109 @@ def test_screenshots_are_saved_for_review(visits):
     for name in ("front-page.png", "reserves.png"):
         shot = SCREENSHOTS / name
         assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --- issue 16: verdicts first, the data-choice control, the new pages, a phone-sized viewport ---------------------
+
+STAGE_SCREENS = Path("/work/stage/screens")
+NEW_PAGES = ("book/changes.html", "book/corrections.html", "book/execution.html")
+
+
+def _a_flip(chapter: str):
+    """(parameter, value, claim id, label there, label by default) for a claim that flips in the chapter's sweeps."""
+    from claimbook.collect import chapter_sweeps
+
+    for sweep in chapter_sweeps(chapter):
+        by_value = dict(sweep["values"])
+        default = by_value.get(sweep["default"], {})
+        for value, verdicts in sweep["values"]:
+            for cid, v in verdicts.items():
+                if cid in default and v["label"] != default[cid]["label"]:
+                    return sweep["parameter"], str(value), cid, v["label"], default[cid]["label"]
+    return None
+
+
+@pytest.mark.parametrize("chapter", ["10_reserves", "50_ukraine", "60_economy"])
+def test_switching_the_data_choice_flips_the_verdict_that_flips_in_the_matrix(browser, server, built_book, chapter):
+    flip = _a_flip(chapter)
+    assert flip, f"{chapter}: no verdict flips across its sweeps, so the control cannot be tested there"
+    param, value, cid, label, default_label = flip
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{server}/{EXECUTED_PAGES}/{chapter}.html", wait_until="load")
+    card, box = page.locator(f"#card-{cid}"), page.locator(f"#verdict-{cid}")
+    assert page.locator(f"#verdicts-{chapter} form.claimbook-switch").is_visible()
+    assert card.locator(".verdict-badge").inner_text() == default_label
+    assert page.locator(f"select[data-param='{param}'] option:checked").inner_text().endswith("(default)")
+    if chapter == "10_reserves":
+        STAGE_SCREENS.mkdir(parents=True, exist_ok=True)
+        page.locator(f"#verdicts-{chapter}").screenshot(path=str(STAGE_SCREENS / f"{chapter}-before.png"))
+    page.select_option(f"select[data-param='{param}']", value)
+    assert card.locator(".verdict-badge").inner_text() == label
+    assert "card-differs" in card.get_attribute("class")
+    assert "differs from the default" in card.locator("span.card-differs").inner_text()
+    assert box.locator(".verdict-label .verdict-badge").inner_text() == label
+    assert "verdict-differs" in box.get_attribute("class") and f"{param} = {value}" in box.inner_text()
+    if chapter == "10_reserves":
+        page.locator(f"#verdicts-{chapter}").screenshot(path=str(STAGE_SCREENS / f"{chapter}-after-{param}-{value}.png"))
+    page.click(f"#verdicts-{chapter} .switch-reset")
+    assert card.locator(".verdict-badge").inner_text() == default_label
+    assert "card-differs" not in card.get_attribute("class") and "verdict-differs" not in box.get_attribute("class")
+    context.close()
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("name", CHECKING)
+def test_each_chapter_opens_with_a_card_per_claim(visits, name):
+    """The cards come before the first section of the chapter, one per claim, each linking to its section."""
+    stem = all_notebooks()[name].stem
+    text = (ROOT / "_build" / "html" / EXECUTED_PAGES / f"{stem}.html").read_text()
+    cards_at = text.index('class="claimbook-cards"')
+    assert cards_at < text.index('id="the-claims"'), "the cards are not at the top of the page"
+    expected = {c["id"] for c in claims(notebook=name)}
+    for cid in expected:
+        assert f'id="card-{cid}"' in text and f'href="#{cid.lower()}"' in text, cid
+    visit = visits[f"{EXECUTED_PAGES}/{stem}.html"]
+    assert {cid.lower() for cid in expected} <= visit.ids
+
+
+def test_the_new_pages_are_in_the_book(visits):
+    for page in NEW_PAGES:
+        assert page in visits and not visits[page].errors, page
+    assert any("Every executed notebook" in t for t in visits["book/execution.html"].tables)
+    executed = "\n".join(visits["book/execution.html"].tables)
+    assert "10_reserves.ipynb" in executed and "sweeps/10_reserves/edition=2023.ipynb" in executed
+
+
+def test_every_page_says_when_its_content_last_changed(built_book):
+    for path in html_pages(built_book):
+        if _is_redirect(path) or path.name in ("search.html", "genindex.html"):
+            continue
+        assert "claimbook-last-changed" in path.read_text(), path.relative_to(built_book)
+
+
+def test_every_page_fits_a_390_pixel_screen_without_errors(browser, server, built_book):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    problems = []
+    current = [""]
+    page.on("console", lambda m: m.type == "error" and problems.append(f"{current[0]}: console: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"{current[0]}: uncaught: {e}"))
+    for path in html_pages(built_book):
+        rel = path.relative_to(built_book).as_posix()
+        current[0] = rel
+        page.goto(f"{server}/{rel}", wait_until="load")
+        if _is_redirect(path):
+            page.wait_for_url(lambda u, rel=rel: not u.endswith(rel), timeout=10_000)
+        page.wait_for_load_state("networkidle")
+        if rel == f"{EXECUTED_PAGES}/10_reserves.html":
+            STAGE_SCREENS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(STAGE_SCREENS / "10_reserves-390px.png"))
+        width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if width[0] > width[1]:
+            problems.append(f"{rel}: scrolls horizontally ({width[0]} px wide in a {width[1]} px viewport)")
+    context.close()
+    assert not problems, "\n".join(problems)

@@ -186,3 +186,30 @@ def test_no_source_published_after_a_claims_date_decides_it(built_book):
         for f in r["findings"]:
             if f["published"] and f["published"] > r["as_of"]:
                 assert f["since_then"], (r["claim_id"], f["part"])
+
+
+def test_a_corrected_claim_carries_date_modified_and_an_uncorrected_one_none(monkeypatch):
+    from claimbook import published
+
+    log = [{"date": "2026-12-03", "claim": "XYZ-01", "old_label": "accurate", "new_label": "mixed",
+            "reason": "A revision.", "rating_changed": True}]
+    monkeypatch.setattr(published, "read_corrections", lambda path=None: log)
+    review = exports.claim_review(_record(label="mixed", rating=3))
+    assert review["dateModified"] == "2026-12-03"
+    assert "dateModified" not in exports.claim_review(_record(claim_id="XYZ-02"))
+    jsonschema.validate([review], _schema("claimreview.schema.json"))
+
+
+def test_the_second_sweep_parameter_is_on_the_page_and_not_in_the_matrix(built_book):
+    from claimbook.collect import chapter_sweeps
+
+    sweeps = chapter_sweeps("10_reserves")
+    assert [s["parameter"] for s in sweeps] == ["edition", "leaders_top_n"]
+    assert [v for v, _ in sweeps[1]["values"]] == [2, 3, 4, 5]
+    records = {r["claim_id"]: r for r in json.loads(exports.VERDICTS_JSON.read_text())}
+    assert records["RES-05"]["robustness"]["parameter"] == "edition"
+    page = (HTML / "_build" / "executed" / "10_reserves.html").read_text()
+    data = re.search(r'<script type="application/json" class="claimbook-switch-data">(.*?)</script>', page, re.S)
+    embedded = json.loads(data.group(1))
+    assert "leaders_top_n=5" in embedded["alternatives"] and "edition=2023" in embedded["alternatives"]
+    assert "<" not in data.group(1)  # escaped, so no text can close the element
