@@ -204,12 +204,12 @@ def test_the_second_sweep_parameter_is_on_the_page_and_not_in_the_matrix(built_b
     from claimbook.collect import chapter_sweeps
 
     sweeps = chapter_sweeps("10_reserves")
-    assert [s["parameter"] for s in sweeps] == ["edition", "leaders_top_n"]
-    assert [v for v, _ in sweeps[1]["values"]] == [2, 3, 4, 5]
+    assert [s["parameter"] for s in sweeps] == ["edition", "largest_top_n"]
+    assert [v for v, _ in sweeps[1]["values"]] == [3, 4, 5, 6]
     records = {r["claim_id"]: r for r in json.loads(exports.VERDICTS_JSON.read_text())}
     assert records["RES-05"]["robustness"]["parameter"] == "edition"
     page = (HTML / "_build" / "executed" / "10_reserves.html").read_text()
     data = re.search(r'<script type="application/json" class="claimbook-switch-data">(.*?)</script>', page, re.S)
     embedded = json.loads(data.group(1))
-    assert "leaders_top_n=5" in embedded["alternatives"] and "edition=2023" in embedded["alternatives"]
+    assert "largest_top_n=4" in embedded["alternatives"] and "edition=2023" in embedded["alternatives"]
     assert "<" not in data.group(1)  # escaped, so no text can close the element
