@@ -61,13 +61,16 @@ def chapter_sweeps(chapter: str, sweep_dir: Path | None = None) -> list[dict]:
     copies = []
     for path in sorted(folder.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        copies.append((nb.metadata.get("claimbook", {}), from_notebook(nb)))
+        copies.append((path.name, nb.metadata.get("claimbook", {}), from_notebook(nb)))
     declared = notebook_parameters(chapters[chapter])
     out = []
     for param in declared_sweeps(chapters[chapter]):
         rows = {}  # by value: the default's copy may be there once per declared parameter
-        for meta, verdicts in copies:
-            if not set(meta.get("non_default", {})) - {param} and param in meta.get("parameters", {}):
+        for name, meta, verdicts in copies:
+            # a copy is named after the parameter it sweeps: a stale copy of a sweep no longer declared (its
+            # default copy has the same parameters as this one's) does not count
+            if (name.startswith(f"{param}=") and not set(meta.get("non_default", {})) - {param}
+                    and param in meta.get("parameters", {})):
                 rows.setdefault(meta["parameters"][param], verdicts)
         if rows:
             out.append({"parameter": param, "default": declared[param].default, "values": sorted(rows.items())})

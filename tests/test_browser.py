@@ -196,7 +196,7 @@ def test_screenshots_are_saved_for_review(visits):
 
 # --- issue 16: verdicts first, the data-choice control, the new pages, a phone-sized viewport ---------------------
 
-STAGE_SCREENS = Path("/work/stage/screens")
+STAGE_SCREENS = ROOT / "_build" / "screenshots"
 NEW_PAGES = ("book/changes.html", "book/corrections.html", "book/execution.html")
 
 

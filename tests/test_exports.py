@@ -213,3 +213,34 @@ def test_the_second_sweep_parameter_is_on_the_page_and_not_in_the_matrix(built_b
     embedded = json.loads(data.group(1))
     assert "largest_top_n=4" in embedded["alternatives"] and "edition=2023" in embedded["alternatives"]
     assert "<" not in data.group(1)  # escaped, so no text can close the element
+
+
+def test_a_stale_copy_of_a_sweep_no_longer_declared_does_not_count(tmp_path):
+    """Copies are named after the parameter they sweep: a leftover copy of an old sweep, at the defaults like the
+    current sweep's default copy, must not stand in for it."""
+    import nbformat
+
+    from claimbook import verdicts as v
+    from claimbook.collect import chapter_sweeps
+    from claimbook.notebooks import all_notebooks
+    from claimbook.params import notebook_parameters
+    from claimbook.runner import declared_sweeps
+
+    path = all_notebooks()["reserves"]
+    param = declared_sweeps(path)[0]
+    defaults = {n: p.default for n, p in notebook_parameters(path).items()}
+
+    def copy(name, label):
+        verdict = v.Verdict("RES-01", label, "x", 1, 1, "r", [])
+        out = nbformat.v4.new_output("display_data", data={v.GLUE_MIME: verdict.to_dict()},
+                                     metadata={"scrapbook": {"name": "verdict-RES-01", "mime_prefix": v.GLUE_PREFIX}})
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=[out])],
+                                      metadata={"claimbook": {"parameters": defaults, "non_default": {}}})
+        folder = tmp_path / path.stem
+        folder.mkdir(exist_ok=True)
+        nbformat.write(nb, folder / name)
+
+    copy("aaa_retired=old.ipynb", "inaccurate")  # sorts first
+    copy(f"{param}={defaults[param]}.ipynb", "accurate")
+    sweep = chapter_sweeps(path.stem, tmp_path)[0]
+    assert dict(sweep["values"])[defaults[param]]["RES-01"]["label"] == "accurate"

@@ -153,7 +153,7 @@ FILE_CASES = [
     ("notebook-not-utf8", RESERVES_NB, _bytes(b'{"cells": "\xff"}'), ["build"], 2,
      "notebooks/10_reserves.ipynb is not UTF-8 text"),
     ("sweep-declared-as-text", RESERVES_NB, _notebook(_sweep_as_text), ["build"], 2,
-     "must be a list of one parameter name"),
+     "must be a list of parameter names"),
     ("no-parameters-tag", RESERVES_NB, _notebook(_untag), ["run", "reserves", "-p", "edition=2024"], 2,
      "reserves takes no parameters"),
     ("register-duplicate-key", "seeds/claims.yaml", lambda p: p.write_bytes(p.read_bytes() + b"\nclaims: []\n"),
