@@ -233,8 +233,9 @@ def parser() -> argparse.ArgumentParser:
     data.add_argument("--rehash", nargs="+", metavar="NAME", help="record the current sha256 of these datasets")
     data.set_defaults(func=cmd_data)
 
-    diff = sub.add_parser("diff", help="compare the last build's verdicts with the published edition "
-                                       "(book/verdicts.published.json); exit 1 if a label changed without a correction")
+    diff_help = ("compare the last build's verdicts with the published edition (book/verdicts.published.json); "
+                 "exit 1 if a label changed without a correction in seeds/corrections.yaml")
+    diff = sub.add_parser("diff", help=diff_help, description=diff_help)
     diff.set_defaults(func=cmd_diff)
 
     publish = sub.add_parser("publish", help="make the last build's verdicts the published edition, once every "
