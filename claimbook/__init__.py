@@ -5,6 +5,7 @@ catalog and loader (`data`), notebook parameters (`params`), the verdict scale a
 the figure style (`figures`), the runner (`runner`) and the command line (`cli`).
 """
 
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,15 +37,26 @@ class DuplicateKeyError(Exception):
         self.key, self.first, self.again = key, first, again
 
 
+def _yaml_base(typed: bool):
+    """The C loader (libyaml, about ten times faster) where PyYAML was built with it, else the Python one."""
+    import yaml
+
+    if typed:
+        return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
+@functools.cache
 def strict_loader(typed: bool = True):
     """A YAML loader that refuses a key given twice in one mapping (plain YAML keeps the last silently).
 
     typed=False reads every scalar as text (yaml.BaseLoader): 'no' stays the word no, '1_0' stays '1_0',
-    so a value is converted by the one parser of its declared type, as on the command line.
+    so a value is converted by the one parser of its declared type, as on the command line. The parser is
+    libyaml's where available; the check lives in the constructor, which both share.
     """
     import yaml
 
-    base = yaml.SafeLoader if typed else yaml.BaseLoader
+    base = _yaml_base(typed)
 
     class Loader(base):
         def construct_mapping(self, node, deep=False):
@@ -61,6 +73,30 @@ def strict_loader(typed: bool = True):
             return super().construct_mapping(node, deep=deep)
 
     return Loader
+
+
+# Parsed YAML by (path, its text, typed): each file is parsed once per process and version, however many
+# times it is read (a dataset's sidecar is described dozens of times in a build). Keyed by the text itself,
+# not by the file's mtime, so a file rewritten within the same clock tick is never served stale.
+_YAML_CACHE: dict[tuple[str, str, bool], object] = {}
+YAML_PARSES: dict[str, int] = {}  # path -> how many times it was parsed in this process (tests/test_speed.py)
+
+
+def _parse_yaml(path: Path, text: str, typed: bool):
+    """yaml.load with the strict loader, memoised; returns a deep copy the caller may change."""
+    import copy
+
+    import yaml
+
+    key = (str(path), text, typed)
+    if key not in _YAML_CACHE:
+        data = yaml.load(text, Loader=strict_loader(typed))  # noqa: S506 - a safe (or base) loader
+        YAML_PARSES[str(path)] = YAML_PARSES.get(str(path), 0) + 1
+        stale = [k for k in _YAML_CACHE if k[0] == key[0] and k[2] == typed]
+        for k in stale:  # keep one version per file
+            del _YAML_CACHE[k]
+        _YAML_CACHE[key] = data
+    return copy.deepcopy(_YAML_CACHE[key])
 
 
 def read_text(path: Path, error: type[ClaimbookError], what: str = "UTF-8 text") -> str:
@@ -97,7 +133,7 @@ def read_yaml_mapping(path: Path, error: type[ClaimbookError], what: str = "a ma
         raise error(f"{relpath(path)} is missing.")
     text = read_text(path, error, what)
     try:
-        data = yaml.load(text, Loader=strict_loader(typed))  # noqa: S506 - a safe (or base) loader
+        data = _parse_yaml(Path(path), text, typed)
     except DuplicateKeyError as exc:
         raise error(f"{relpath(path)} gives the key {shorten(exc.key)} twice (lines {exc.first} and {exc.again}); "
                     f"each key may appear once.") from None
