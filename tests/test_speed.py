@@ -1,0 +1,107 @@
+"""What keeps an unchanged or nearly unchanged build quick (issue 18). No timing is asserted: these
+machines are noisy; the tests check the work that is (not) done. `make bench` measures the times."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import claimbook
+from claimbook import ROOT, runner
+from claimbook.notebooks import all_notebooks
+
+from conftest import EXECUTED
+
+
+def test_an_unchanged_build_executes_nothing_and_parses_no_sidecar(built_book):
+    claimbook.YAML_PARSES.clear()
+    out = io.StringIO()
+    jobs = runner.run(None, {}, keep_parameters=True, out=out)
+    lines = out.getvalue().splitlines()
+    assert jobs and lines and all("reused (inputs unchanged)" in ln for ln in lines), lines
+    assert len(lines) == len(jobs) == len({j.output for j in jobs})
+    assert not claimbook.YAML_PARSES, "the plan of an unchanged build parses nothing"
+
+
+def test_the_whole_plan_parses_each_sidecar_once(built_book, monkeypatch):
+    """Without the plan stamp (as after a rerun by hand) the plan resolves every parameter, whose allowed
+    values come from the data: each YAML file is still parsed once."""
+    monkeypatch.setattr(runner, "_unchanged", lambda key, out: None)
+    claimbook._YAML_CACHE.clear()
+    claimbook.YAML_PARSES.clear()
+    out = io.StringIO()
+    runner.run(None, {}, keep_parameters=True, out=out)
+    assert "running" not in out.getvalue() and "copied" not in out.getvalue()
+    assert claimbook.YAML_PARSES and max(claimbook.YAML_PARSES.values()) == 1, claimbook.YAML_PARSES
+
+
+def test_an_unchanged_build_imports_neither_pandas_nor_matplotlib(built_book):
+    code = ("import sys, io\nfrom claimbook import runner, book\n"
+            "runner.run(None, {}, keep_parameters=True, out=io.StringIO())\nbook.build(out=io.StringIO())\n"
+            "print(sorted(m for m in ('pandas', 'matplotlib', 'pandera', 'papermill') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+def test_a_chapter_hashes_the_modules_it_uses_and_not_the_others(tmp_path, monkeypatch):
+    notebooks = all_notebooks()
+    reserves = runner.package_modules(notebooks["reserves"])
+    assert {"reserves", "data", "verdicts", "__init__", "runner", "engine"} <= set(reserves)
+    assert not {"economy", "ukraine", "production", "cli", "book", "sphinx_ext"} & set(reserves)
+    assert "reserves" in runner.package_modules(notebooks["ukraine"])  # ukraine imports reserves too
+    before = {n: runner._code_digest(p) for n, p in notebooks.items()}
+    package = tmp_path / "claimbook"
+    shutil.copytree(runner.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    (package / "reserves.py").write_text((package / "reserves.py").read_text() + "\n# an edit\n")
+    monkeypatch.setattr(runner, "PACKAGE_DIR", package)
+    after = {n: runner._code_digest(p) for n, p in notebooks.items()}
+    changed = {n for n in notebooks if before[n] != after[n]}
+    assert changed == {n for n in notebooks if "reserves" in runner.package_modules(notebooks[n])}
+    assert "economy" not in changed and "reserves" in changed
+
+
+def test_a_summary_reruns_only_when_what_it_reads_changed(built_book, tmp_path, monkeypatch):
+    """The summaries read the chapters' verdicts and parameters, not their figures or text."""
+    notebooks = all_notebooks()
+    assert runner.reads_executed(notebooks["verdicts"]) and runner.reads_executed(notebooks["claims"])
+    assert not runner.reads_executed(notebooks["reserves"])
+    build = tmp_path / "_build"
+    (build / "executed").mkdir(parents=True)
+    copy = build / "executed" / "10_reserves.ipynb"
+    shutil.copy2(EXECUTED / "10_reserves.ipynb", copy)
+    monkeypatch.setattr(runner, "BUILD_DIR", build)
+    monkeypatch.setattr(runner, "EXECUTED_DIR", build / "executed")
+    monkeypatch.setattr(runner, "SWEEP_DIR", build / "sweeps")
+    first = runner._executed_digest(set())
+    nb = json.loads(copy.read_text())
+    stream = next(o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+                  if o.get("output_type") in ("display_data", "execute_result")
+                  and "verdict-" not in str(o.get("metadata", {}).get("scrapbook", {}).get("name", "")))
+    stream["data"] = {"text/plain": "another figure"}
+    copy.write_text(json.dumps(nb))
+    assert runner._executed_digest(set()) == first, "a figure or table alone reruns no summary"
+    verdict = next(o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+                   if str(o.get("metadata", {}).get("scrapbook", {}).get("name", "")).startswith("verdict-"))
+    mime = next(iter(verdict["data"]))
+    verdict["data"][mime] = {"label": "another"}
+    copy.write_text(json.dumps(nb))
+    assert runner._executed_digest(set()) != first, "a changed verdict reruns the summaries"
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_yaml_is_parsed_once_per_version_and_keeps_refusing_a_key_given_twice(tmp_path, typed):
+    path = tmp_path / "x.yaml"
+    path.write_text("a: 1\nb: [1, 2]\n")
+    claimbook.YAML_PARSES.pop(str(path), None)
+    first = claimbook.read_yaml_mapping(path, claimbook.ClaimbookError, typed=typed)
+    first["b"].append(3)  # a reader's change never reaches the next reader
+    assert claimbook.read_yaml_mapping(path, claimbook.ClaimbookError, typed=typed)["b"] in ([1, 2], ["1", "2"])
+    assert claimbook.YAML_PARSES[str(path)] == 1
+    path.write_text("a: 1\nb: 2\na: 3\n")  # same size as no other version: read again, and refused
+    with pytest.raises(claimbook.ClaimbookError, match="gives the key 'a' twice \\(lines 1 and 3\\)"):
+        claimbook.read_yaml_mapping(path, claimbook.ClaimbookError, typed=typed)
