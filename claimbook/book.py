@@ -141,7 +141,9 @@ def _swap_in(built: Path, digest: str) -> None:
 def _toc_chapters() -> list[Path]:
     import yaml
 
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    from . import _yaml_base
+
+    toc = yaml.load((ROOT / "_toc.yml").read_text(encoding="utf-8"), Loader=_yaml_base(True))  # noqa: S506 - safe
     files = []
 
     def walk(node):

@@ -10,12 +10,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import EXECUTED
 
 import claimbook
 from claimbook import ROOT, runner
 from claimbook.notebooks import all_notebooks
-
-from conftest import EXECUTED
 
 
 def test_an_unchanged_build_executes_nothing_and_parses_no_sidecar(built_book):
