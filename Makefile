@@ -28,9 +28,11 @@ run: export CLAIMBOOK_P := $(value P)
 run: $(READY)
 	$(PY) -m claimbook run $$CLAIMBOOK_NB $${CLAIMBOOK_P:+-p "$$CLAIMBOOK_P"} --build
 
-# Benchmark against jupyter-book's own execution and the floor (prints a table; takes a few minutes)
+# Benchmark against jupyter-book and papermill doing the same work (prints Markdown tables; about ten minutes
+# a run); BENCHFLAGS passes options (make bench BENCHFLAGS="--runs 1").
+BENCHFLAGS ?=
 bench: $(READY)
-	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/bench.py $(BENCHFLAGS)
 
 # Open the chapters in JupyterLab, on a kernel of this venv: edit a parameters cell, then Run All.
 # JupyterLab comes from its own lock (requirements-lab.txt), installed on first use; LABFLAGS passes options
