@@ -112,26 +112,33 @@ class RulesDirective(_GeneratedMarkdown):
 GENERATED_PAGES = ("book/changes", "book/corrections", "book/execution")
 
 
-def _generated_inputs_digest() -> str:
-    """A hash of the files the chapters' cards and the generated pages are made from."""
-    from . import published, runreport
-    from .runner import SWEEP_DIR
-
+def _digest(files) -> str:
     h = hashlib.sha256()
-    files = [published.BUILT, published.PUBLISHED, published.CORRECTIONS, runreport.REPORT,
-             *sorted(SWEEP_DIR.glob("*/*.ipynb"))]
     for p in files:
         h.update(str(p).encode())
         h.update(hashlib.sha256(p.read_bytes()).digest() if p.exists() else b"-")
     return h.hexdigest()
 
 
+def _generated_inputs(docname: str) -> list:
+    """The files a page's generated parts are made from: a chapter's cards from its own swept copies and the
+    corrections; each appendix page from its own source (so a rerun re-reads only what it changed)."""
+    from . import published, runreport
+    from .runner import SWEEP_DIR
+
+    if docname.startswith(EXECUTED_PREFIX):
+        return [published.CORRECTIONS, *sorted((SWEEP_DIR / docname.removeprefix(EXECUTED_PREFIX)).glob("*.ipynb"))]
+    return {"book/changes": [published.BUILT, published.PUBLISHED, published.CORRECTIONS],
+            "book/corrections": [published.CORRECTIONS],
+            "book/execution": [runreport.REPORT]}.get(docname, [])
+
+
 def _follow_generated(app, env, added, changed, removed):
-    digest = _generated_inputs_digest()
-    if getattr(env, "claimbook_generated_digest", None) == digest:
-        return []
-    env.claimbook_generated_digest = digest
-    return [d for d in env.found_docs if d.startswith(EXECUTED_PREFIX) or d in GENERATED_PAGES]
+    known = getattr(env, "claimbook_generated_digests", {})
+    now = {d: _digest(_generated_inputs(d)) for d in env.found_docs
+           if d.startswith(EXECUTED_PREFIX) or d in GENERATED_PAGES}
+    env.claimbook_generated_digests = now
+    return [d for d, digest in now.items() if known.get(d) != digest]
 
 
 def _raw(markup: str) -> nodes.raw:
