@@ -205,22 +205,23 @@ def _no_edition(claim: dict, rule: v.Rule, claimed) -> v.Verdict:
                      f"{_date(claim['as_of'])}, so none can settle this.", claimed, None, rule, [RESERVES])
 
 
+def _later(country: str, as_of: dt.date, shows) -> list[str]:
+    """One sentence per USGS edition published after the claim's date, saying what `shows(edition)` says."""
+    return [f"USGS's {ed} summary, published {_date(published(ed))}, {shows(ed)}." for ed in later_editions(as_of)]
+
+
 def _later_amounts(country: str, as_of: dt.date) -> list[str]:
-    out = []
-    for ed in later_editions(as_of):
+    def shows(ed):
         row = figure(country, ed)
-        what = f"puts {country}'s reserves at {_figure_text(row)}" if row else f"gives no figure for {country}"
-        out.append(f"USGS's {ed} summary, published {_date(published(ed))}, {what}.")
-    return out
+        return f"puts {country}'s reserves at {_figure_text(row)}" if row else f"gives no figure for {country}"
+    return _later(country, as_of, shows)
 
 
 def _later_ranks(country: str, as_of: dt.date) -> list[str]:
-    out = []
-    for ed in later_editions(as_of):
+    def shows(ed):
         rank = rank_in(country, ed)
-        what = f"ranks {country} {_ordinal(rank)}" if rank else f"gives no figure for {country}"
-        out.append(f"USGS's {ed} summary, published {_date(published(ed))}, {what}.")
-    return out
+        return f"ranks {country} {_ordinal(rank)}" if rank else f"gives no figure for {country}"
+    return _later(country, as_of, shows)
 
 
 def check_amount(claim: dict, country: str, edition: int, tolerance_pct: float) -> v.Verdict:
