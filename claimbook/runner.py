@@ -132,7 +132,7 @@ class Job:
         return {k: v for k, v in self.params.items() if v != self.defaults[k]}
 
 
-def _files_digest(paths) -> str:
+def files_digest(paths) -> str:
     h = hashlib.sha256()
     for p in paths:
         h.update(_label(p).encode())
@@ -151,7 +151,7 @@ def _label(p: Path) -> str:
 
 def _shared_inputs_digest() -> str:
     """The data, the register and the lock (every notebook's inputs besides its source and modules)."""
-    return _files_digest(p for pattern in INPUT_GLOBS for p in sorted(ROOT.glob(pattern)))
+    return files_digest(p for pattern in INPUT_GLOBS for p in sorted(ROOT.glob(pattern)))
 
 
 _NOTEBOOKS: dict[str, tuple[bytes, Any]] = {}
@@ -273,7 +273,7 @@ def reads_executed(path: Path) -> bool:
 
 def _code_digest(path: Path) -> str:
     """The notebook's package modules, each with its content."""
-    return _files_digest(PACKAGE_DIR / f"{m}.py" for m in package_modules(path))
+    return files_digest(PACKAGE_DIR / f"{m}.py" for m in package_modules(path))
 
 
 def notebook_source_digest(path: Path) -> str:
@@ -930,12 +930,12 @@ def _plan_key(sweeps: bool) -> str:
 
     files = [*sorted(all_notebooks().values()), *(p for g in INPUT_GLOBS for p in sorted(ROOT.glob(g))),
              *sorted(PACKAGE_DIR.glob("*.py"))]
-    return hashlib.sha256(f"plan 1 {sweeps} {git_revision()} {_files_digest(files)}".encode()).hexdigest()
+    return hashlib.sha256(f"plan 1 {sweeps} {git_revision()} {files_digest(files)}".encode()).hexdigest()
 
 
 def _outputs_digest() -> str:
     """Every executed chapter and swept copy as it is now (a rerun by hand, a deletion: the plan is redone)."""
-    return _files_digest(sorted([*EXECUTED_DIR.glob("*.ipynb"), *SWEEP_DIR.glob("*/*.ipynb")]))
+    return files_digest(sorted([*EXECUTED_DIR.glob("*.ipynb"), *SWEEP_DIR.glob("*/*.ipynb")]))
 
 
 def _write_plan_stamp(key: str, jobs: list[Job]) -> None:

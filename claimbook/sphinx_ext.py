@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 
@@ -112,14 +111,6 @@ class RulesDirective(_GeneratedMarkdown):
 GENERATED_PAGES = ("book/changes", "book/corrections", "book/execution")
 
 
-def _digest(files) -> str:
-    h = hashlib.sha256()
-    for p in files:
-        h.update(str(p).encode())
-        h.update(hashlib.sha256(p.read_bytes()).digest() if p.exists() else b"-")
-    return h.hexdigest()
-
-
 def _generated_inputs(docname: str) -> list:
     """The files a page's generated parts are made from: a chapter's cards from its own swept copies and the
     corrections; each appendix page from its own source (so a rerun re-reads only what it changed)."""
@@ -134,8 +125,10 @@ def _generated_inputs(docname: str) -> list:
 
 
 def _follow_generated(app, env, added, changed, removed):
+    from .runner import files_digest
+
     known = getattr(env, "claimbook_generated_digests", {})
-    now = {d: _digest(_generated_inputs(d)) for d in env.found_docs
+    now = {d: files_digest(_generated_inputs(d)) for d in env.found_docs
            if d.startswith(EXECUTED_PREFIX) or d in GENERATED_PAGES}
     env.claimbook_generated_digests = now
     return [d for d, digest in now.items() if known.get(d) != digest]
