@@ -99,7 +99,7 @@ def peer_jupyter_book(work: Path) -> tuple[float, float]:
 
 def cold_jobs():
     """Exactly the notebooks and swept copies the cold build executes (one per distinct inputs)."""
-    from claimbook import runner
+    from claimbook.build import runner
 
     jobs = runner.plan(None, {}, True)
     chapters = [j for j in jobs if not j.summary]
@@ -145,7 +145,7 @@ def peer_papermill(work: Path) -> tuple[float, float, int]:
 def peer_rerun(work: Path, edition: int) -> tuple[float, float]:
     """The usual way: papermill on the chapter with the new parameter, then jupyter-book's incremental build
     (the peer's book built just before); returns (total, papermill alone)."""
-    from claimbook.notebooks import find
+    from claimbook.core.notebooks import find
 
     path = find(CHAPTER)
     start = time.perf_counter()

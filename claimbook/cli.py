@@ -7,13 +7,13 @@ import sys
 import time
 from pathlib import Path
 
-from . import ROOT, ClaimbookError, relpath
+from claimbook import ROOT, ClaimbookError, relpath
 
 
 def _given(args) -> tuple[dict, bool]:
     """Parameters from -f FILE then -p NAME=VALUE (later wins), all as text, converted by their declared type
     the same way wherever they come from."""
-    from .params import parse_assignments, read_params_file, split_assignments
+    from claimbook.core.params import parse_assignments, read_params_file, split_assignments
 
     values: dict = dict(read_params_file(Path(args.file))) if args.file else {}
     for chunk in args.param or []:
@@ -22,7 +22,7 @@ def _given(args) -> tuple[dict, bool]:
 
 
 def _say(text: str, err: bool = False) -> None:
-    from . import say
+    from claimbook import say
 
     say(text, sys.stderr if err else sys.stdout)
 
@@ -30,7 +30,7 @@ def _say(text: str, err: bool = False) -> None:
 def _quote_check_notice() -> None:
     """Say plainly when the articles are absent and the register's quotes could not be checked; in CI
     (CI=true) that is an error."""
-    from . import claims
+    from claimbook.core import claims
 
     why = claims.quote_check_unavailable()
     if why is None:
@@ -43,25 +43,24 @@ def _quote_check_notice() -> None:
 
 
 def cmd_run(args) -> int:
-    from . import runner
+    from claimbook.build import pipeline
 
     given, from_text = _given(args)
     sweep = _sweep(args.sweep) if args.sweep else None
     start = time.perf_counter()
-    with runner.session():
-        _quote_check_notice()
-        runner.run(args.notebooks or None, given, from_text=from_text, jobs_limit=args.jobs, force=args.force,
-                   sweep=sweep, timeout=args.timeout)
-        if args.build:
-            _build_book()
+    _quote_check_notice()
+    index = pipeline.run(args.notebooks or None, given, then_build=args.build, from_text=from_text,
+                         jobs_limit=args.jobs, force=args.force, sweep=sweep, timeout=args.timeout)
+    if index is not None:
+        _say_book(index)
     _say(f"claimbook: done in {time.perf_counter() - start:.1f} s")
     return 0
 
 
 def _sweep(text: str) -> tuple[str, list[str] | None]:
     """`edition=2023,2024` -> ("edition", ["2023", "2024"]); a bare `edition` sweeps every allowed value."""
-    from . import shorten
-    from .params import ParameterError
+    from claimbook import shorten
+    from claimbook.core.params import ParameterError
 
     name, sep, values = text.partition("=")
     items = [v.strip() for v in values.split(",")] if sep else None
@@ -71,40 +70,33 @@ def _sweep(text: str) -> tuple[str, list[str] | None]:
     return name.strip(), items
 
 
-def _build_book() -> None:
-    from . import book
-
-    index = book.build()
+def _say_book(index: Path) -> None:
     _say(f"claimbook: the book is at {index.relative_to(ROOT)} (open file://{index})")
 
 
 def cmd_build(args) -> int:
-    from . import runner
+    from claimbook.build import pipeline
 
     start = time.perf_counter()
-    with runner.session():
-        _quote_check_notice()
-        runner.run(None, {}, keep_parameters=True, force=args.force, sweeps=not args.no_sweeps, timeout=args.timeout)
-        _build_book()
+    _quote_check_notice()
+    _say_book(pipeline.build(force=args.force, sweeps=not args.no_sweeps, timeout=args.timeout))
     _say(f"claimbook: done in {time.perf_counter() - start:.1f} s")
     return 0
 
 
 def cmd_pdf(args) -> int:
-    from . import pdf, runner
+    from claimbook.build import pipeline
 
     start = time.perf_counter()
-    with runner.session():
-        _quote_check_notice()
-        runner.run(None, {}, keep_parameters=True, timeout=args.timeout)
-        path = pdf.build()
+    _quote_check_notice()
+    path = pipeline.pdf(timeout=args.timeout)
     _say(f"claimbook: the PDF is at {path.relative_to(ROOT)} ({time.perf_counter() - start:.1f} s)")
     return 0
 
 
 def cmd_params(args) -> int:
-    from .notebooks import find
-    from .params import notebook_parameters
+    from claimbook.core.notebooks import find
+    from claimbook.core.params import notebook_parameters
 
     path = find(args.notebook)
     declared = notebook_parameters(path)
@@ -117,9 +109,9 @@ def cmd_params(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from . import claims, data, evidence
-    from .notebooks import all_notebooks
-    from .params import notebook_parameters, resolve
+    from claimbook.core import claims, data, evidence
+    from claimbook.core.notebooks import all_notebooks
+    from claimbook.core.params import notebook_parameters, resolve
 
     problems = claims.validate() + data.check_all()
     problems += evidence.validate() if not problems else []
@@ -147,12 +139,12 @@ def cmd_check(args) -> int:
 
 
 def cmd_data(args) -> int:
-    from . import data
+    from claimbook.core import data
 
     if args.rehash:
-        from . import runner
+        from claimbook.build import workspace
 
-        with runner.session():  # not while a build reads the data
+        with workspace.session():  # not while a build reads the data
             for name in args.rehash:
                 old, new = data.rehash(name)
                 print(f"  {name}: sha256 {old[:12]}… -> {new[:12]}…")
@@ -165,7 +157,7 @@ def cmd_data(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from . import published
+    from claimbook.build import published
 
     pub = published.read_published()
     built = published.read_built()
@@ -181,7 +173,7 @@ def cmd_diff(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from . import published
+    from claimbook.build import published
 
     path = published.publish()
     print(f"claimbook: the verdicts of this build are the published edition now ({path.relative_to(ROOT)}); "
@@ -245,7 +237,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _seconds(text: str) -> float:
-    from .params import FLOAT_TEXT
+    from claimbook.core.params import FLOAT_TEXT
 
     if not FLOAT_TEXT.fullmatch(text.strip()) or not 0 < float(text) <= 86400:
         raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of seconds (more than 0, at most 86400)")
@@ -260,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"claimbook: error: {exc}", err=True)
         return exc.exit_code
     except BrokenPipeError:  # the reader of a listing went away (`params reserves | head -1`)
-        from . import say
+        from claimbook import say
 
         say("", sys.stdout)  # points stdout at /dev/null, so the exit flushes nothing into the closed pipe
         return 0

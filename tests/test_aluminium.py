@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from claimbook import aluminium as al
-from claimbook import verdicts as v
-from claimbook.claims import claim
-from claimbook.data import load
-from claimbook.evidence import IDENTIFIER
-from claimbook.params import notebook_parameters
+from claimbook.chapters import aluminium as al
+from claimbook.core import verdicts as v
+from claimbook.core.claims import claim
+from claimbook.core.data import load
+from claimbook.core.evidence import IDENTIFIER
+from claimbook.core.params import notebook_parameters
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "40_aluminium.ipynb"
 

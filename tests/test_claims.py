@@ -5,8 +5,8 @@ import shutil
 import pytest
 import yaml
 
-from claimbook import claims
-from claimbook.notebooks import all_notebooks
+from claimbook.core import claims
+from claimbook.core.notebooks import all_notebooks
 
 
 def test_the_register_is_valid():

@@ -5,7 +5,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from claimbook import data
+from claimbook.core import data
 
 NAMES = data.dataset_names()
 

@@ -7,10 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from claimbook import economy
-from claimbook import verdicts as v
-from claimbook.claims import claim
-from claimbook.evidence import IDENTIFIER
+from claimbook.chapters import economy
+from claimbook.core import verdicts as v
+from claimbook.core.claims import claim
+from claimbook.core.evidence import IDENTIFIER
 
 
 def dated(claim_id: str, day: str) -> dict:
@@ -32,8 +32,8 @@ def rows(*items) -> pd.DataFrame:
 # --- parameters ----------------------------------------------------------------------------------------------
 
 def test_the_parameter_defaults_are_the_books_thresholds_and_the_measures_the_module_knows():
-    from claimbook.notebooks import find
-    from claimbook.params import notebook_parameters
+    from claimbook.core.notebooks import find
+    from claimbook.core.params import notebook_parameters
 
     params = notebook_parameters(find("economy"))
     assert params["soaring_pct"].default == v.VAGUE["soaring"].threshold

@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from claimbook import evidence
-from claimbook import verdicts as v
-from claimbook.claims import claims
+from claimbook.core import evidence
+from claimbook.core import verdicts as v
+from claimbook.core.claims import claims
 
 D = dt.date
 
@@ -168,7 +168,7 @@ def test_every_record_has_a_url_a_publication_date_and_a_tier():
 def test_no_article_is_evidence_for_a_claim_it_makes():
     """The five articles are the object of the check: no record may be one of them (by headline), and no claim
     may rest on a record from the publisher of an article that makes it."""
-    from claimbook.claims import articles
+    from claimbook.core.claims import articles
 
     arts = articles()
     headlines = {a["headline"].lower() for a in arts.values() if a.get("headline")}
@@ -202,8 +202,8 @@ def test_the_identifier_check_catches_internal_names(text, bad):
 def test_every_vague_word_threshold_is_the_default_of_the_parameter_that_applies_it():
     """One place for each threshold: the notebooks' parameters default to the table in verdicts.VAGUE, and
     every word in the table is applied by some chapter."""
-    from claimbook.notebooks import all_notebooks
-    from claimbook.params import notebook_parameters
+    from claimbook.core.notebooks import all_notebooks
+    from claimbook.core.params import notebook_parameters
 
     by_parameter = {w.parameter: w for w in v.VAGUE.values()}
     used = set()
@@ -218,8 +218,8 @@ def test_every_vague_word_threshold_is_the_default_of_the_parameter_that_applies
 def test_the_default_usgs_edition_is_the_one_a_reader_had_on_every_claims_date():
     """MCS editions appear at the end of January (MCS 2026: 6 February 2026). Every chapter's default `edition`
     is the latest edition among those it allows that was published by its earliest rated claim's date."""
-    from claimbook.notebooks import all_notebooks
-    from claimbook.params import notebook_parameters
+    from claimbook.core.notebooks import all_notebooks
+    from claimbook.core.params import notebook_parameters
 
     published = {2018: D(2018, 1, 31), 2019: D(2019, 2, 28), 2020: D(2020, 1, 31), 2021: D(2021, 1, 29),
                  2022: D(2022, 1, 31), 2023: D(2023, 1, 31), 2024: D(2024, 1, 31), 2025: D(2025, 1, 31),

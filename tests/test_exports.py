@@ -7,11 +7,12 @@ import jsonschema
 import pytest
 from conftest import EXECUTED, HTML, run_cli, tree_digest
 
-from claimbook import ROOT, exports
-from claimbook.claims import claims
-from claimbook.collect import flips
-from claimbook.sphinx_ext import json_ld
-from claimbook.verdicts import SCALE
+from claimbook import ROOT
+from claimbook.build import exports
+from claimbook.build.collect import flips
+from claimbook.build.sphinx_ext import json_ld
+from claimbook.core.claims import claims
+from claimbook.core.verdicts import SCALE
 
 SWEEPS = ROOT / "_build" / "sweeps"
 
@@ -154,7 +155,7 @@ def test_a_bad_sweep_is_refused_before_anything_runs(built_book, sweep, message)
 
 
 def test_every_conclusion_is_one_plain_sentence_of_at_most_40_words_without_internal_names(built_book):
-    from claimbook.evidence import IDENTIFIER
+    from claimbook.core.evidence import IDENTIFIER
 
     for r in json.loads(exports.VERDICTS_JSON.read_text()):
         for text in filter(None, [r["conclusion"], (r["content"] or {}).get("conclusion")]):
@@ -189,7 +190,7 @@ def test_no_source_published_after_a_claims_date_decides_it(built_book):
 
 
 def test_a_corrected_claim_carries_date_modified_and_an_uncorrected_one_none(monkeypatch):
-    from claimbook import published
+    from claimbook.build import published
 
     log = [{"date": "2026-12-03", "claim": "XYZ-01", "old_label": "accurate", "new_label": "mixed",
             "reason": "A revision.", "rating_changed": True}]
@@ -201,7 +202,7 @@ def test_a_corrected_claim_carries_date_modified_and_an_uncorrected_one_none(mon
 
 
 def test_the_second_sweep_parameter_is_on_the_page_and_not_in_the_matrix(built_book):
-    from claimbook.collect import chapter_sweeps
+    from claimbook.build.collect import chapter_sweeps
 
     sweeps = chapter_sweeps("10_reserves")
     assert [s["parameter"] for s in sweeps] == ["edition", "largest_top_n"]
@@ -220,11 +221,11 @@ def test_a_stale_copy_of_a_sweep_no_longer_declared_does_not_count(tmp_path):
     current sweep's default copy, must not stand in for it."""
     import nbformat
 
-    from claimbook import verdicts as v
-    from claimbook.collect import chapter_sweeps
-    from claimbook.notebooks import all_notebooks
-    from claimbook.params import notebook_parameters
-    from claimbook.runner import declared_sweeps
+    from claimbook.build.collect import chapter_sweeps
+    from claimbook.build.runner import declared_sweeps
+    from claimbook.core import verdicts as v
+    from claimbook.core.notebooks import all_notebooks
+    from claimbook.core.params import notebook_parameters
 
     path = all_notebooks()["reserves"]
     param = declared_sweeps(path)[0]

@@ -140,8 +140,8 @@ FILE_CASES = [
      "10_reserves.ipynb: the parameters cell is not valid Python"),
     ("choices-malformed", RESERVES_NB, _params_cell("bogus: int = 1  # help [choices: ../etc]"), ["build"], 2,
      "it must name MODULE.FUNCTION"),
-    ("choices-missing-function", RESERVES_NB, _params_cell("bogus: int = 1  # help [choices: reserves.nothing]"),
-     ["build"], 2, "the allowed values of bogus come from claimbook.reserves.nothing, which failed"),
+    ("choices-missing-function", RESERVES_NB, _params_cell("bogus: int = 1  # help [choices: chapters.reserves.nothing]"),
+     ["build"], 2, "the allowed values of bogus come from claimbook.chapters.reserves.nothing, which failed"),
     ("range-malformed", RESERVES_NB, _params_cell("bogus: int = 1  # help [range: 1-5]"), ["build"], 2,
      "it must be [range: LOW..HIGH]"),
     ("default-not-literal", RESERVES_NB, _params_cell("bogus: int = len('x')  # help"), ["build"], 2,
@@ -352,7 +352,7 @@ def assert_exports_agree_with_pages(root: Path) -> None:
     import csv
     import io
 
-    from claimbook.verdicts import from_notebook
+    from claimbook.core.verdicts import from_notebook
 
     build = root / "_build"
     shown = {}

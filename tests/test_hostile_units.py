@@ -13,8 +13,9 @@ import nbformat
 import pytest
 from conftest import tree_digest
 
-from claimbook import ClaimbookError, cli, runner, shorten
-from claimbook.params import Parameter, ParameterError, convert, resolve
+from claimbook import ClaimbookError, cli, shorten
+from claimbook.build import runner, workspace
+from claimbook.core.params import Parameter, ParameterError, convert, resolve
 
 # -- numbers parse one way everywhere --------------------------------------------------------------------------
 
@@ -82,7 +83,7 @@ def test_sweep_file_names_are_safe_slugs_under_build(value):
     assert runner.slug(value) == name and runner.slug(value + "!") != name  # stable, and distinct
     job = runner.Job("reserves", runner.ROOT / "notebooks" / "10_reserves.ipynb", {"country": value},
                      {"country": "Russia"}, sweep="country")
-    assert runner.BUILD_DIR.resolve() in job.output.resolve().parents
+    assert workspace.BUILD_DIR.resolve() in job.output.resolve().parents
 
 
 def test_ordinary_values_keep_their_names():
@@ -90,16 +91,16 @@ def test_ordinary_values_keep_their_names():
 
 
 def test_nothing_is_written_outside_build(tmp_path):
-    with pytest.raises(runner.RunError, match="must lie under"):
-        runner.inside_build(runner.BUILD_DIR / ".." / "notebooks" / "x.ipynb")
-    with pytest.raises(runner.RunError, match="must lie under"):
-        runner.inside_build(tmp_path / "x")
+    with pytest.raises(workspace.RunError, match="must lie under"):
+        workspace.inside_build(workspace.BUILD_DIR / ".." / "notebooks" / "x.ipynb")
+    with pytest.raises(workspace.RunError, match="must lie under"):
+        workspace.inside_build(tmp_path / "x")
 
 
 def test_json_ld_in_a_page_escapes_every_angle_bracket():
     import json
 
-    from claimbook.sphinx_ext import json_ld
+    from claimbook.build.sphinx_ext import json_ld
 
     text = json_ld([{"claimReviewed": "</script><!-- <img src=x onerror=alert(1)> & more"}])
     body = text.removeprefix('<script type="application/ld+json">').removesuffix("</script>\n")
@@ -108,7 +109,7 @@ def test_json_ld_in_a_page_escapes_every_angle_bracket():
 
 
 def test_the_pdf_page_links_to_no_local_file(tmp_path):
-    from claimbook import pdf
+    from claimbook.build import pdf
 
     built = tmp_path / "singlehtml"
     (built / "_downloads" / "abc").mkdir(parents=True)
@@ -141,10 +142,10 @@ def sandbox_runner(tmp_path, monkeypatch):
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, nbdir / name)
 
-    monkeypatch.setattr("claimbook.notebooks.NOTEBOOK_DIR", nbdir)
+    monkeypatch.setattr("claimbook.core.notebooks.NOTEBOOK_DIR", nbdir)
     for name, value in (("EXECUTED_DIR", build / "executed"), ("FAILED_DIR", build / "failed"),
                         ("TMP_DIR", build / "tmp"), ("SWEEP_DIR", build / "sweeps"), ("BUILD_DIR", build)):
-        monkeypatch.setattr(runner, name, value)
+        monkeypatch.setattr(workspace, name, value)
     monkeypatch.setattr(runner, "check_inputs", lambda: None)
     monkeypatch.setattr(runner, "ROOT", tmp_path)
     return notebook, build
@@ -181,19 +182,19 @@ def test_a_failing_notebook_exits_with_status_1_and_undoes_the_others(sandbox_ru
 
 def test_a_second_command_while_one_runs_says_so_in_one_sentence(sandbox_runner):
     _, build = sandbox_runner
-    with runner.session():
+    with workspace.session():
         pid = os.fork()
         if pid == 0:  # another process, as a second `make book` would be
-            runner._SESSION = None
+            workspace._SESSION = None
             try:
-                with runner.session():
+                with workspace.session():
                     os._exit(0)
-            except runner.BusyError as exc:
+            except workspace.BusyError as exc:
                 os._exit(3 if "another claimbook build, run or pdf is running" in str(exc) else 4)
             os._exit(5)
         _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 3
-    with runner.session():  # released
+    with workspace.session():  # released
         pass
 
 
@@ -204,13 +205,13 @@ def test_a_command_killed_midway_is_undone_by_the_next(sandbox_runner):
     target.write_text("old")
     pid = os.fork()
     if pid == 0:  # replace two files, then die without any clean-up (as with SIGKILL)
-        with runner.session():
-            runner.write_whole(b"new", target)
-            runner.write_whole(b"brand new", build / "executed" / "b.ipynb")
+        with workspace.session():
+            workspace.write_whole(b"new", target)
+            workspace.write_whole(b"brand new", build / "executed" / "b.ipynb")
             os._exit(0)
     os.waitpid(pid, 0)
     assert target.read_text() == "new" and (build / "journal").exists()
-    with runner.session():
+    with workspace.session():
         pass
     assert target.read_text() == "old" and not (build / "executed" / "b.ipynb").exists()
     assert not (build / "journal").exists()
@@ -233,7 +234,7 @@ def test_a_read_only_build_folder_ends_in_one_sentence(sandbox_runner, monkeypat
 
 
 def test_a_full_disk_while_swapping_in_the_book_leaves_the_last_good_book(sandbox_runner, monkeypatch):
-    from claimbook import book
+    from claimbook.build import book
 
     _, build = sandbox_runner
     monkeypatch.setattr(book, "BUILD_DIR", build)
@@ -253,7 +254,7 @@ def test_a_full_disk_while_swapping_in_the_book_leaves_the_last_good_book(sandbo
         raise OSError(errno.ENOSPC, "No space left on device", str(dst))
 
     monkeypatch.setattr(shutil, "copytree", full)
-    with pytest.raises(OSError) as err, runner.session():
+    with pytest.raises(OSError) as err, workspace.session():
         book._swap_in(built, "digest")
     assert "disk is full" in cli._os_error(err.value)
     assert tree_digest(build / "html") == before and not (build / "html.new").exists()
@@ -271,8 +272,8 @@ def test_a_full_disk_while_writing_a_file_leaves_no_temporary_file(sandbox_runne
         raise OSError(errno.ENOSPC, "No space left on device", str(self))
 
     monkeypatch.setattr(Path, "write_bytes", full)
-    with pytest.raises(OSError), runner.session():
-        runner.write_whole(b"new", target)
+    with pytest.raises(OSError), workspace.session():
+        workspace.write_whole(b"new", target)
     monkeypatch.undo()
     assert target.read_text() == "old" and sorted(p.name for p in build.iterdir()) == [".lock", "verdicts.json"]
 

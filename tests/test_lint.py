@@ -6,7 +6,7 @@ import sys
 import nbformat
 
 from claimbook import ROOT
-from claimbook.notebooks import all_notebooks
+from claimbook.core.notebooks import all_notebooks
 
 
 def test_ruff_passes():

@@ -7,9 +7,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from claimbook import ROOT, offer
-from claimbook.evidence import IDENTIFIER, entry, records
-from claimbook.params import ParameterError, notebook_parameters, resolve
+from claimbook import ROOT
+from claimbook.chapters import offer
+from claimbook.core.evidence import IDENTIFIER, entry, records
+from claimbook.core.params import ParameterError, notebook_parameters, resolve
 
 D = dt.date
 NOTEBOOK = ROOT / "notebooks" / "08_offer.ipynb"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from claimbook.params import ParameterError, parse_assignments, parse_parameters, read_params_file, resolve
+from claimbook.core.params import ParameterError, parse_assignments, parse_parameters, read_params_file, resolve
 
 CELL = '''
 country: str = "Russia"  # country checked [one of: Russia, China]

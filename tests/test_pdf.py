@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from claimbook import pdf
+from claimbook.build import pdf
 
 
 def page_count(data: bytes) -> int:

@@ -9,10 +9,11 @@ import nbformat
 import pytest
 from conftest import EXECUTED, HTML, run_cli, tree_digest
 
-from claimbook import ROOT, runner
-from claimbook.claims import claims
-from claimbook.notebooks import all_notebooks
-from claimbook.verdicts import SCALE, from_notebook
+from claimbook import ROOT
+from claimbook.build import runner, workspace
+from claimbook.core.claims import claims
+from claimbook.core.notebooks import all_notebooks
+from claimbook.core.verdicts import SCALE, from_notebook
 
 RESERVES = EXECUTED / "10_reserves.ipynb"
 # `make` with the running interpreter, and the venv taken as set up (never installed by a test)
@@ -53,7 +54,7 @@ def test_the_claims_page_lists_every_claim_and_links_to_where_it_is_checked(buil
 
 
 def test_the_data_appendix_describes_every_dataset_and_who_uses_it(built_book):
-    from claimbook.data import dataset_names
+    from claimbook.core.data import dataset_names
 
     page = (HTML / "_build" / "executed" / "90_data_sources.html").read_text()
     for name in dataset_names():
@@ -163,12 +164,12 @@ def failing_notebook(tmp_path, monkeypatch):
     ])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, nbdir / "90_broken.ipynb")
-    monkeypatch.setattr("claimbook.notebooks.NOTEBOOK_DIR", nbdir)
-    monkeypatch.setattr(runner, "EXECUTED_DIR", build / "executed")
-    monkeypatch.setattr(runner, "FAILED_DIR", build / "failed")
-    monkeypatch.setattr(runner, "TMP_DIR", build / "tmp")
-    monkeypatch.setattr(runner, "SWEEP_DIR", build / "sweeps")
-    monkeypatch.setattr(runner, "BUILD_DIR", build)
+    monkeypatch.setattr("claimbook.core.notebooks.NOTEBOOK_DIR", nbdir)
+    monkeypatch.setattr(workspace, "EXECUTED_DIR", build / "executed")
+    monkeypatch.setattr(workspace, "FAILED_DIR", build / "failed")
+    monkeypatch.setattr(workspace, "TMP_DIR", build / "tmp")
+    monkeypatch.setattr(workspace, "SWEEP_DIR", build / "sweeps")
+    monkeypatch.setattr(workspace, "BUILD_DIR", build)
     monkeypatch.setattr(runner, "check_inputs", lambda: None)  # the register names the real notebooks
     monkeypatch.setattr(runner, "ROOT", tmp_path)
     return build
@@ -179,7 +180,7 @@ def test_a_notebook_that_raises_is_named_and_the_last_good_copy_stays(failing_no
     runner.run(["broken"], {"x": "1"})  # a good run first
     good = build / "executed" / "90_broken.ipynb"
     before = tree_digest(good)
-    with pytest.raises(runner.RunError) as err:
+    with pytest.raises(workspace.RunError) as err:
         runner.run(["broken"], {"x": "5"})
     message = str(err.value)
     assert "notebooks/90_broken.ipynb failed in cell 3" in message and "ValueError: x is too large" in message

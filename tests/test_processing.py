@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from claimbook import processing as p
-from claimbook import verdicts as v
-from claimbook.claims import claim
-from claimbook.evidence import IDENTIFIER
+from claimbook.chapters import processing as p
+from claimbook.core import verdicts as v
+from claimbook.core.claims import claim
+from claimbook.core.evidence import IDENTIFIER
 
 D = dt.date
 

@@ -1,17 +1,18 @@
 """The production chapter's logic: shares by edition, the edition a reader had on a claim's date, the allowed
 parameter values, and the three statistical checks, on the real data and on small synthetic inputs. The
-chapter's record-based claims are judged by claimbook.evidence (tests/test_evidence.py)."""
+chapter's record-based claims are judged by claimbook.core.evidence (tests/test_evidence.py)."""
 
 import datetime as dt
 
 import pandas as pd
 import pytest
 
-from claimbook import ROOT, production
-from claimbook import verdicts as v
-from claimbook.claims import claim, claims
-from claimbook.evidence import IDENTIFIER
-from claimbook.params import notebook_parameters
+from claimbook import ROOT
+from claimbook.chapters import production
+from claimbook.core import verdicts as v
+from claimbook.core.claims import claim, claims
+from claimbook.core.evidence import IDENTIFIER
+from claimbook.core.params import notebook_parameters
 
 D = dt.date
 NOTEBOOK = ROOT / "notebooks" / "20_production.ipynb"
@@ -217,7 +218,7 @@ def test_conclusions_are_plain_sentences():
 
 
 def test_every_claim_of_the_chapter_is_computed_or_judged_from_records():
-    from claimbook.evidence import entry
+    from claimbook.core.evidence import entry
 
     ids = {c["id"] for c in claims(notebook="production")}
     statistical = {cid for cid in ids if entry(cid).get("statistical")}

@@ -5,8 +5,9 @@ import shutil
 
 from conftest import HTML
 
-from claimbook import ROOT, provenance
-from claimbook.data import dataset_names
+from claimbook import ROOT
+from claimbook.build import provenance
+from claimbook.core.data import dataset_names
 
 
 def test_the_revision_is_the_checkouts_commit():
@@ -16,7 +17,7 @@ def test_the_revision_is_the_checkouts_commit():
 def test_a_data_file_that_differs_from_its_sidecar_is_flagged(tmp_path, monkeypatch):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    monkeypatch.setattr("claimbook.data.DATA_DIR", data)
+    monkeypatch.setattr("claimbook.core.data.DATA_DIR", data)
     assert all(r["matches sidecar"] for r in provenance.data_checksums())
     csv = data / "russia_macro.csv"
     csv.write_text(csv.read_text().replace("\n", "\n\n", 1))

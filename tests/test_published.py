@@ -13,8 +13,8 @@ import json
 import pytest
 from conftest import run_cli
 
-from claimbook import published
-from claimbook.published import (
+from claimbook.build import published
+from claimbook.build.published import (
     Change,
     PublishedError,
     diff,

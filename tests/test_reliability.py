@@ -17,8 +17,10 @@ import nbformat
 import pytest
 from conftest import EXECUTED, HTML, run_cli, tree_digest
 
-from claimbook import ROOT, claims, collect
-from claimbook.verdicts import Verdict
+from claimbook import ROOT
+from claimbook.build import collect
+from claimbook.core import claims
+from claimbook.core.verdicts import Verdict
 
 BUILD = ROOT / "_build"
 RESERVES = EXECUTED / "10_reserves.ipynb"

@@ -5,12 +5,12 @@ import datetime as dt
 
 import pytest
 
-from claimbook import reserves
-from claimbook import verdicts as v
-from claimbook.claims import claim
-from claimbook.evidence import IDENTIFIER, records
-from claimbook.notebooks import find
-from claimbook.params import notebook_parameters
+from claimbook.chapters import reserves
+from claimbook.core import verdicts as v
+from claimbook.core.claims import claim
+from claimbook.core.evidence import IDENTIFIER, records
+from claimbook.core.notebooks import find
+from claimbook.core.params import notebook_parameters
 
 D = dt.date
 

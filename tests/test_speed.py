@@ -13,8 +13,9 @@ import pytest
 from conftest import EXECUTED
 
 import claimbook
-from claimbook import ROOT, runner
-from claimbook.notebooks import all_notebooks
+from claimbook import ROOT
+from claimbook.build import runner, workspace
+from claimbook.core.notebooks import all_notebooks
 
 
 def test_an_unchanged_build_executes_nothing_and_parses_no_sidecar(built_book):
@@ -40,8 +41,8 @@ def test_the_whole_plan_parses_each_sidecar_once(built_book, monkeypatch):
 
 
 def test_an_unchanged_build_imports_neither_pandas_nor_matplotlib(built_book):
-    code = ("import sys, io\nfrom claimbook import runner, book\n"
-            "runner.run(None, {}, keep_parameters=True, out=io.StringIO())\nbook.build(out=io.StringIO())\n"
+    code = ("import sys, io\nfrom claimbook.build import pipeline\n"
+            "pipeline.build(out=io.StringIO())\n"
             "print(sorted(m for m in ('pandas', 'matplotlib', 'pandera', 'papermill') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
@@ -50,17 +51,19 @@ def test_an_unchanged_build_imports_neither_pandas_nor_matplotlib(built_book):
 def test_a_chapter_hashes_the_modules_it_uses_and_not_the_others(tmp_path, monkeypatch):
     notebooks = all_notebooks()
     reserves = runner.package_modules(notebooks["reserves"])
-    assert {"reserves", "data", "verdicts", "__init__", "runner", "engine"} <= set(reserves)
-    assert not {"economy", "ukraine", "production", "cli", "book", "sphinx_ext"} & set(reserves)
-    assert "reserves" in runner.package_modules(notebooks["ukraine"])  # ukraine imports reserves too
+    assert {"chapters/reserves", "core/data", "core/verdicts", "__init__", "build/runner", "build/engine"} <= set(reserves)
+    assert not {"chapters/economy", "chapters/ukraine", "chapters/production", "cli", "build/book",
+                "build/sphinx_ext"} & set(reserves)
+    assert "chapters/reserves" in runner.package_modules(notebooks["ukraine"])  # ukraine imports reserves too
     before = {n: runner._code_digest(p) for n, p in notebooks.items()}
     package = tmp_path / "claimbook"
-    shutil.copytree(runner.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    (package / "reserves.py").write_text((package / "reserves.py").read_text() + "\n# an edit\n")
-    monkeypatch.setattr(runner, "PACKAGE_DIR", package)
+    shutil.copytree(workspace.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    module = package / "chapters" / "reserves.py"
+    module.write_text(module.read_text() + "\n# an edit\n")
+    monkeypatch.setattr(workspace, "PACKAGE_DIR", package)
     after = {n: runner._code_digest(p) for n, p in notebooks.items()}
     changed = {n for n in notebooks if before[n] != after[n]}
-    assert changed == {n for n in notebooks if "reserves" in runner.package_modules(notebooks[n])}
+    assert changed == {n for n in notebooks if "chapters/reserves" in runner.package_modules(notebooks[n])}
     assert "economy" not in changed and "reserves" in changed
 
 
@@ -73,9 +76,9 @@ def test_a_summary_reruns_only_when_what_it_reads_changed(built_book, tmp_path, 
     (build / "executed").mkdir(parents=True)
     copy = build / "executed" / "10_reserves.ipynb"
     shutil.copy2(EXECUTED / "10_reserves.ipynb", copy)
-    monkeypatch.setattr(runner, "BUILD_DIR", build)
-    monkeypatch.setattr(runner, "EXECUTED_DIR", build / "executed")
-    monkeypatch.setattr(runner, "SWEEP_DIR", build / "sweeps")
+    monkeypatch.setattr(workspace, "BUILD_DIR", build)
+    monkeypatch.setattr(workspace, "EXECUTED_DIR", build / "executed")
+    monkeypatch.setattr(workspace, "SWEEP_DIR", build / "sweeps")
     first = runner._executed_digest(set())
     nb = json.loads(copy.read_text())
     stream = next(o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])

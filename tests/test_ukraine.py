@@ -1,16 +1,16 @@
 """The Ukraine chapter's two statistical measures ('much', 'vast'), on synthetic inputs and on the real data,
-and its parameters. The record-based claims are judged by claimbook.evidence (tests/test_evidence.py)."""
+and its parameters. The record-based claims are judged by claimbook.core.evidence (tests/test_evidence.py)."""
 
 import datetime as dt
 
 import pytest
 
-from claimbook import reserves, ukraine
-from claimbook import verdicts as v
-from claimbook.claims import claim
-from claimbook.evidence import IDENTIFIER
-from claimbook.notebooks import find
-from claimbook.params import notebook_parameters
+from claimbook.chapters import reserves, ukraine
+from claimbook.core import verdicts as v
+from claimbook.core.claims import claim
+from claimbook.core.evidence import IDENTIFIER
+from claimbook.core.notebooks import find
+from claimbook.core.params import notebook_parameters
 
 # ---------------------------------------------------------------- rules, synthetic inputs
 

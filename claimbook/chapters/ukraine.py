@@ -2,7 +2,7 @@
 the Ukraine chapter.
 
 Most of the chapter's claims are events and attributions, judged from dated public records
-(`claimbook.evidence.judge`). Two are computed here from statistics with a threshold for a vague word:
+(`claimbook.core.evidence.judge`). Two are computed here from statistics with a threshold for a vague word:
 "much" of the critical-mineral wealth in the Russian-held east (UKR-08, SecDev's share of deposits under
 Russian control) and "vast" rare-earth deposits in both Russia and Ukraine (UKR-15, the USGS reserves table
 of the edition a reader had on the claim's date). The other functions select the figures the Evidence
@@ -15,9 +15,9 @@ import datetime as dt
 
 import pandas as pd
 
-from . import reserves
-from . import verdicts as v
-from .data import load
+from claimbook.chapters import reserves
+from claimbook.core import verdicts as v
+from claimbook.core.data import load
 
 DATA = "ukraine_minerals"
 RESERVES = reserves.RESERVES

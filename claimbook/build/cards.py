@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from .verdicts import NUMBER, POINTS, SCALE, badge, from_notebook, rate_number, rate_points
+from claimbook.core.verdicts import NUMBER, POINTS, SCALE, badge, from_notebook, rate_number, rate_points
 
 esc = html.escape
 
@@ -88,9 +88,9 @@ def _slim(v: dict, parameters: dict | None = None) -> dict:
 def chapter_data(executed: Path, sweep_dir: Path | None = None) -> dict:
     """What the page needs: the chapter's verdicts as executed, and per swept parameter the verdicts for each
     value. Values are strings (as the control gives them)."""
-    from .collect import chapter_sweeps
-    from .notebooks import NOTEBOOK_DIR
-    from .params import notebook_parameters
+    from claimbook.build.collect import chapter_sweeps
+    from claimbook.core.notebooks import NOTEBOOK_DIR
+    from claimbook.core.params import notebook_parameters
 
     nb = nbformat.read(executed, as_version=4)
     meta = nb.metadata.get("claimbook", {})

@@ -20,8 +20,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ROOT, ClaimbookError, read_yaml_mapping, relpath
-from .verdicts import SCALE
+from claimbook import ROOT, ClaimbookError, read_yaml_mapping, relpath
+from claimbook.core.verdicts import SCALE
 
 PUBLISHED = ROOT / "book" / "verdicts.published.json"
 CORRECTIONS = ROOT / "seeds" / "corrections.yaml"
@@ -101,15 +101,15 @@ def _digest(value) -> str:
 
 def _register_entries() -> dict[str, str]:
     """claim id -> a hash of its entry in the register and in seeds/evidence.yaml."""
-    from . import claims
-    from .evidence import EVIDENCE_FILE
+    from claimbook.core import claims
+    from claimbook.core.evidence import EVIDENCE_FILE
 
     evidence = read_yaml_mapping(EVIDENCE_FILE, PublishedError, "a mapping") if EVIDENCE_FILE.exists() else {}
     return {c["id"]: _digest([c, evidence.get(c["id"])]) for c in claims.claims()}
 
 
 def _dataset_checksums() -> dict[str, str]:
-    from .data import dataset_names, describe
+    from claimbook.core.data import dataset_names, describe
 
     return {name: describe(name).meta["sha256"] for name in dataset_names()}
 
@@ -236,7 +236,7 @@ def publish(built: dict[str, dict] | None = None, corrections: list[dict] | None
             raise PublishedError(f"{len(problems)} label(s) changed without a correction: {' '.join(problems)} "
                                  "Record each in seeds/corrections.yaml, then publish again.")
     data = {"edition": str(today or dt.date.today()), "verdicts": built}
-    from .runner import write_whole
+    from claimbook.build.workspace import write_whole
 
     write_whole((json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode(), path)
     return path
@@ -252,7 +252,7 @@ def _label(entry: dict | None, key: str) -> str:
 
 def changes_html(published: dict, built: dict[str, dict], link=None) -> str:
     """The "What changed" page body: a sentence, then a table of the changed claims."""
-    from .verdicts import badge
+    from claimbook.core.verdicts import badge
 
     esc = html.escape
     changes = diff(published["verdicts"], built)
@@ -298,7 +298,7 @@ def changes_text(published: dict, built: dict[str, dict]) -> str:
 
 
 def corrections_html(corrections: list[dict], link=None) -> str:
-    from .verdicts import badge
+    from claimbook.core.verdicts import badge
 
     esc = html.escape
     if not corrections:

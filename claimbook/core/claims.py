@@ -12,8 +12,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from . import ROOT, ClaimbookError, read_text, read_yaml_mapping, relpath, shorten
-from .notebooks import all_notebooks
+from claimbook import ROOT, ClaimbookError, read_text, read_yaml_mapping, relpath, shorten
+from claimbook.core.notebooks import all_notebooks
 
 SEEDS_DIR = ROOT / "seeds"
 # The articles themselves live outside the project (only short quotes may enter it).

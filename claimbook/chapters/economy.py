@@ -6,7 +6,7 @@ where the word needs a direction. Every figure in the data carries its publicati
 so revisions are taken as a reader had them on the day: the 2023 GDP growth is the revised 4.1% from
 7 February 2025 on, the first estimate 3.6% before. Readings published after the claim's date go to the
 verdict's "since then", never into its label. The other claims of the chapter (events, opinions) are judged
-from the public record by `claimbook.evidence.judge`.
+from the public record by `claimbook.core.evidence.judge`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import math
 
 import pandas as pd
 
-from . import ClaimbookError
-from . import verdicts as v
-from .data import load
+from claimbook import ClaimbookError
+from claimbook.core import verdicts as v
+from claimbook.core.data import load
 
 MACRO = "russia_macro"
 CHINA = "china_energy_imports_from_russia"
@@ -269,7 +269,7 @@ def output_kept_falling(gdp: pd.DataFrame, since: int = 2022) -> bool | None:
 def _combine(claim: dict, computed: dict[str, bool | None]) -> tuple[str, list[dict]]:
     """The FINDINGS label of a claim whose parts are partly computed here: the findings available on the
     claim's date, with the holds of the computed parts replaced by the computation."""
-    from .evidence import findings
+    from claimbook.core.evidence import findings
 
     now, _later = findings(claim["id"])
     parts = {f["part"]: f for f in now if f["role"] in ("core", "detail")}

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import verdicts as v
-from .data import load
+from claimbook.core import verdicts as v
+from claimbook.core.data import load
 
 RESERVES = "usgs_ree_reserves"
 NATIONAL = "russia_ree_national_figures"

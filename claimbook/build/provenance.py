@@ -13,8 +13,8 @@ from importlib import metadata
 
 import nbformat
 
-from . import ROOT
-from .runner import EXECUTED_DIR
+from claimbook import ROOT
+from claimbook.build.workspace import EXECUTED_DIR
 
 # The packages whose versions decide what the book shows (the full lock is requirements.txt).
 KEY_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "papermill", "nbformat", "ipython", "pandas", "pandera", "numpy",
@@ -49,7 +49,7 @@ def lock_digest() -> str:
 
 def data_checksums() -> list[dict]:
     """Each dataset's file, its sha256 now, and whether it matches the one its sidecar records."""
-    from .data import DATA_DIR, dataset_names, describe
+    from claimbook.core.data import DATA_DIR, dataset_names, describe
 
     rows = []
     for name in dataset_names():

@@ -3,7 +3,7 @@ by a claim's date, and the two statistical checks of the processing chapter ("do
 
 Every other claim of the chapter (the US and Russian gaps in processing, MP Materials, the Pentagon, the G7, the
 end uses of rare earths, opinions and predictions) is judged from dated public records by
-`claimbook.evidence.judge`; nothing here rates them.
+`claimbook.core.evidence.judge`; nothing here rates them.
 
 China's shares of separation and refining and of magnet making are the IEA's, known through reports of its
 outlooks (dataset `ree_processing_shares`, each figure with the date it was published). China's share of mining
@@ -18,8 +18,8 @@ import re
 
 import pandas as pd
 
-from . import verdicts as v
-from .data import load
+from claimbook.core import verdicts as v
+from claimbook.core.data import load
 
 SHARES = "ree_processing_shares"
 MINE = "usgs_ree_mine_production"
@@ -187,7 +187,7 @@ def _figure_text(r: dict) -> str:
 
 def _shown_later(claim_id: str) -> set[dt.date]:
     """Publication dates of the records the claim's evidence already lists as published since its date."""
-    from .evidence import findings, records
+    from claimbook.core.evidence import findings, records
 
     recs = records()
     return {recs[r]["published"] for f in findings(claim_id)[1] for r in f.get("records") or []}

@@ -15,10 +15,10 @@ import re
 from functools import cache
 from pathlib import Path
 
-from . import ClaimbookError, read_yaml_mapping, relpath
-from . import verdicts as v
-from .claims import SEEDS_DIR, UNRATED_KINDS, claim, claims
-from .data import describe, load
+from claimbook import ClaimbookError, read_yaml_mapping, relpath
+from claimbook.core import verdicts as v
+from claimbook.core.claims import SEEDS_DIR, UNRATED_KINDS, claim, claims
+from claimbook.core.data import describe, load
 
 RECORDS_DATASET = "public_records"
 EVIDENCE_FILE = SEEDS_DIR / "evidence.yaml"
@@ -122,7 +122,7 @@ def _check_finding(rel: str, cid: str, i: int, f, known_records: dict, known_dat
 
 
 def _dataset_names() -> list[str]:
-    from .data import dataset_names
+    from claimbook.core.data import dataset_names
 
     return dataset_names()
 

@@ -12,7 +12,7 @@
 - Execution writes to _build/tmp/ and moves into place only on success, so an executed chapter is never
   half-written; a failed run is kept in _build/failed/ for inspection and the last good copy stays.
 - Notebooks run in parallel, up to the number of cores, each in a process forked from this one after
-  the heavy imports and the data are loaded once (claimbook.engine explains why). A worker dies with its
+  the heavy imports and the data are loaded once (claimbook.build.engine explains why). A worker dies with its
   parent (PR_SET_PDEATHSIG) and is stopped after a time limit (`timeout`, default 300 s).
 - One build at a time: `session()` holds a lock on _build/.lock; a second build, run or pdf says so in one
   sentence and exits with status 2. Every file a session replaces under _build is journalled first
@@ -29,7 +29,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import signal
 import sys
 import threading
@@ -40,47 +39,32 @@ from typing import Any
 
 import nbformat
 
-from . import ROOT, ClaimbookError, relpath, runreport, say, shorten
-from .notebooks import all_notebooks, find, short_name
-from .params import check_name, convert, parameters_cell, parse_parameters, read_notebook, resolve
+from claimbook import ROOT, ClaimbookError, relpath, say, shorten
+from claimbook.build import dependencies, runreport, workspace
+from claimbook.build.workspace import (
+    RunError,
+    current_session,
+    die_with_parent,
+    files_digest,
+    inside_build,
+    open_session,
+    session,
+    write_whole,
+)
+from claimbook.core.notebooks import all_notebooks, find, short_name
+from claimbook.core.params import check_name, convert, parameters_cell, parse_parameters, read_notebook, resolve
 
-BUILD_DIR = ROOT / "_build"
-EXECUTED_DIR = BUILD_DIR / "executed"
-FAILED_DIR = BUILD_DIR / "failed"
-SWEEP_DIR = BUILD_DIR / "sweeps"  # one folder per chapter: the chapter run once per value of a parameter
-TMP_DIR = BUILD_DIR / "tmp"
 KERNEL = "python3"
 TIMEOUT = 300.0  # seconds a notebook may run before it is stopped (run/build/pdf --timeout)
 # Everything besides the package code whose change can change a chapter's output.
 INPUT_GLOBS = ("data/*.csv", "data/*.yaml", "seeds/*.yaml", "requirements.txt")
-PACKAGE_DIR = Path(__file__).resolve().parent
-# The modules that execute every notebook, part of every notebook's inputs whatever it imports.
-EXECUTION_MODULES = ("__init__", "engine", "notebooks", "params", "runner")
 PLAN_STAMP = ".plan-stamp.json"
-
-
-class RunError(ClaimbookError):
-    pass
 
 
 class NotebookFailed(RunError):
     """A notebook raised, died or ran out of time: exit status 1, as for a failing test."""
 
     exit_code = 1
-
-
-class BusyError(RunError):
-    pass
-
-
-def inside_build(path: Path) -> Path:
-    """The path, if it lies under _build/; otherwise a RunError (nothing the runner writes may escape it)."""
-    build = Path(BUILD_DIR).resolve()
-    resolved = Path(path).resolve()
-    if resolved != build and build not in resolved.parents:
-        raise RunError(f"refusing to write {shorten(str(path))}: every file the runner writes must lie under "
-                       f"{relpath(build)}/.")
-    return path
 
 
 def slug(value) -> str:
@@ -91,17 +75,6 @@ def slug(value) -> str:
         return text
     safe = re.sub(r"[^A-Za-z0-9+-]+", "-", text, flags=re.ASCII).strip("-")[:32] or "value"
     return f"{safe}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
-
-
-def die_with_parent() -> None:
-    """In a child process: be killed (SIGKILL) when the parent dies, however it dies (Linux prctl)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the parent's signal handler still stops its children
-        pass
 
 
 @dataclass
@@ -118,10 +91,10 @@ class Job:
     @property
     def output(self) -> Path:
         if self.sweep is None:
-            return EXECUTED_DIR / self.path.name
+            return workspace.EXECUTED_DIR / self.path.name
         changed = {self.sweep: self.params[self.sweep], **self.non_default}
         name = "_".join(f"{k}={slug(changed[k])}" for k in sorted(changed)) + ".ipynb"
-        return inside_build(SWEEP_DIR / self.path.stem / name)
+        return inside_build(workspace.SWEEP_DIR / self.path.stem / name)
 
     @property
     def label(self) -> str:
@@ -130,23 +103,6 @@ class Job:
     @property
     def non_default(self) -> dict[str, Any]:
         return {k: v for k, v in self.params.items() if v != self.defaults[k]}
-
-
-def files_digest(paths) -> str:
-    h = hashlib.sha256()
-    for p in paths:
-        h.update(_label(p).encode())
-        # a folder or unreadable file where an input belongs: check_inputs names it in one sentence
-        h.update(hashlib.sha256(p.read_bytes()).digest() if p.is_file() else b"not a file")
-    return h.hexdigest()
-
-
-def _label(p: Path) -> str:
-    """A path as it is named in a digest: relative to the checkout (or to the package's parent)."""
-    for base in (ROOT, PACKAGE_DIR.parent):
-        with contextlib.suppress(ValueError):
-            return p.relative_to(base).as_posix()
-    return p.as_posix()
 
 
 def _shared_inputs_digest() -> str:
@@ -172,108 +128,28 @@ def _notebook(path: Path):
     return cached[1]
 
 
-def _imports_of_source(source: str, relative: bool) -> tuple[set[str], set[tuple[str, str]]]:
-    """The package modules a piece of Python imports, at any depth (lazy imports in functions too), and the
-    (module, name) pairs it imports by name. {"*"} when it cannot be parsed: every module."""
-    import ast
-
-    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]  # IPython magics
-    try:
-        tree = ast.parse("\n".join(lines))
-    except SyntaxError:
-        return {"*"}, set()
-    modules, names = set(), set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            if relative and node.level == 1:
-                base = node.module
-            elif node.level == 0 and node.module and (node.module == "claimbook" or node.module.startswith("claimbook.")):
-                base = node.module.partition(".")[2] or None
-            else:
-                continue
-            if base:
-                modules.add(base.partition(".")[0])
-                names.update((base.partition(".")[0], a.name) for a in node.names)
-            else:  # from . import a, b / from claimbook import a, b: those that are modules
-                modules.update(a.name for a in node.names)
-                names.update(("__init__", a.name) for a in node.names)
-        elif isinstance(node, ast.Import):
-            modules.update(a.name.split(".")[1] for a in node.names if a.name.startswith("claimbook."))
-    return modules, names
-
-
-@functools.cache
-def _module_imports(name: str, content: bytes) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
-    modules, names = _imports_of_source(content.decode("utf-8", "replace"), relative=True)
-    return frozenset(modules), frozenset(names)
-
-
-def _own_modules(path: Path) -> tuple[set[str], set[tuple[str, str]]]:
-    """The modules a notebook's cells import, followed through the modules' own imports (the runner's are
-    not followed: it imports the whole package to warm up, which changes no output), with every (module,
-    name) imported along the way. ({"*"}, ...) when some source cannot be parsed."""
-    every = {p.stem for p in PACKAGE_DIR.glob("*.py")}
-    todo, names = set(), set()
-    for cell in _notebook(path).cells:
-        if cell.cell_type == "code":
-            found, pairs = _imports_of_source(cell.source, relative=False)
-            todo |= found
-            names |= pairs
-    seen: set[str] = set()
-    while todo:
-        name = todo.pop()
-        if name == "*":
-            return {"*"}, names
-        if name in seen or name not in every:  # a name that is not a module (a function, a constant)
-            continue
-        seen.add(name)
-        if name == "runner":
-            continue
-        found, pairs = _module_imports(name, (PACKAGE_DIR / f"{name}.py").read_bytes())
-        todo |= found - seen
-        if name != "collect":  # it defines the readers: importing its helpers (table, link) reads nothing
-            names |= pairs
-    return seen, names
+def _code_sources(path: Path) -> list[str]:
+    return [cell.source for cell in _notebook(path).cells if cell.cell_type == "code"]
 
 
 def package_modules(path: Path) -> list[str]:
-    """The package modules a notebook uses: those its cells import, followed through the modules' own
-    imports, plus the modules that execute it (EXECUTION_MODULES)."""
-    own, _ = _own_modules(path)
-    if "*" in own:
-        return sorted(p.stem for p in PACKAGE_DIR.glob("*.py"))
-    return sorted(own | set(EXECUTION_MODULES))
-
-
-@functools.cache
-def _collect_readers(content: bytes) -> frozenset[str]:
-    """The functions of claimbook.collect that read the executed chapters (directly or through another)."""
-    import ast
-
-    defs = {n.name: {x.id for x in ast.walk(n) if isinstance(x, ast.Name)}
-            for n in ast.parse(content).body if isinstance(n, ast.FunctionDef)}
-    readers = {"EXECUTED_DIR", "SWEEP_DIR"}
-    while True:
-        more = {f for f, used in defs.items() if used & readers} - readers
-        if not more:
-            return frozenset(readers)
-        readers |= more
+    """The package modules a notebook uses (claimbook.build.dependencies)."""
+    return dependencies.package_modules(_code_sources(path), workspace.PACKAGE_DIR)
 
 
 def reads_executed(path: Path) -> bool:
-    """Whether a notebook reads the executed chapters (their verdicts or parameters): it, or a module it
-    uses, imports a reader of claimbook.collect, the folders of the runner, or collect as a whole."""
-    own, names = _own_modules(path)
-    if "*" in own:
-        return True
-    readers = _collect_readers((PACKAGE_DIR / "collect.py").read_bytes())
-    return any((module == "collect" and name in readers) or (module == "runner" and name in readers)
-               or (module == "__init__" and name == "collect") for module, name in names)
+    """Whether a notebook reads the executed chapters (their verdicts or parameters)."""
+    return dependencies.reads_executed(_code_sources(path), workspace.PACKAGE_DIR)
+
+
+def _uses(path: Path, module: str) -> bool:
+    own, _ = dependencies.own_modules(_code_sources(path), workspace.PACKAGE_DIR)
+    return module in own or dependencies.EVERY in own
 
 
 def _code_digest(path: Path) -> str:
     """The notebook's package modules, each with its content."""
-    return files_digest(PACKAGE_DIR / f"{m}.py" for m in package_modules(path))
+    return files_digest(dependencies.module_file(m, workspace.PACKAGE_DIR) for m in package_modules(path))
 
 
 def notebook_source_digest(path: Path) -> str:
@@ -318,7 +194,7 @@ def plan(names: list[str] | None, given: dict[str, Any], from_text: bool,
         name = short_name(path)
         params = None
         if keep_parameters:
-            last = recorded(EXECUTED_DIR / path.name).get("non_default") or {}
+            last = recorded(workspace.EXECUTED_DIR / path.name).get("non_default") or {}
             try:
                 params = resolve(declared, last, name, from_text=False)
             except ClaimbookError:
@@ -433,7 +309,7 @@ def md_code(text: str) -> str:
 def check_inputs() -> None:
     """Refuse to run on a damaged register or data file, before any notebook starts (and so before any
     executed copy could change)."""
-    from . import claims, data, evidence
+    from claimbook.core import claims, data, evidence
 
     problems = [f"seeds/{p}" if p.startswith("claims.yaml") else p for p in claims.validate()] + data.check_all()
     problems += evidence.validate() if not problems else []
@@ -447,13 +323,16 @@ def warm_up() -> None:
     """Import what the chapters import and parse the register and every dataset, once, before forking."""
     import importlib
 
-    from . import claims, data, engine, evidence
+    from claimbook.build import engine
+    from claimbook.core import claims, data, evidence
 
     for module in engine.WARM_MODULES:
         importlib.import_module(module)
-    for path in sorted(Path(__file__).parent.glob("[a-z]*.py")):  # not __main__, which would run the CLI
+    for module in dependencies.all_modules():
+        if module.endswith("__main__"):  # it would run the CLI
+            continue
         try:
-            importlib.import_module(f"claimbook.{path.stem}")
+            importlib.import_module("claimbook." + module.removesuffix("/__init__").replace("/", "."))
         except Exception:  # noqa: BLE001 - a broken module fails, with its own message, in the notebook that imports it
             pass
     try:
@@ -471,10 +350,10 @@ def _execute(job: Job) -> tuple[float, str | None, str | None]:
     _build/tmp/ that the parent moves into place)."""
     import papermill as pm
 
-    from .engine import ENGINE_NAME
+    from claimbook.build.engine import ENGINE_NAME
 
     start = time.perf_counter()
-    tmp = inside_build(TMP_DIR / f"{job.output.stem}.{os.getpid()}.ipynb")
+    tmp = inside_build(workspace.TMP_DIR / f"{job.output.stem}.{os.getpid()}.ipynb")
     error = None
     try:
         pm.execute_notebook(
@@ -496,9 +375,9 @@ def _execute(job: Job) -> tuple[float, str | None, str | None]:
             nbformat.write(nb, tmp)
             return seconds, None, str(tmp)  # whole; the parent moves it into place
     if error is not None:
-        FAILED_DIR.mkdir(parents=True, exist_ok=True)
+        workspace.FAILED_DIR.mkdir(parents=True, exist_ok=True)
         if tmp.exists():
-            os.replace(tmp, FAILED_DIR / job.output.name)
+            os.replace(tmp, workspace.FAILED_DIR / job.output.name)
     return seconds, error, None
 
 
@@ -549,7 +428,7 @@ def _execute_all(todo: list[Job], workers: int, out, timeout: float) -> list[str
         for sentinel in [s for s, r in running.items() if s not in ready and r[3] <= time.monotonic()]:
             proc, receive, job, _ = running.pop(sentinel)
             _stop(proc)
-            (TMP_DIR / f"{job.output.stem}.{proc.pid}.ipynb").unlink(missing_ok=True)  # its half-written copy
+            (workspace.TMP_DIR / f"{job.output.stem}.{proc.pid}.ipynb").unlink(missing_ok=True)  # its half-written copy
             say(f"  {job.label:<12} STOPPED after {timeout:g} s", out)
             errors.append(f"{relpath(job.path)} did not finish within {timeout:g} s, the time limit per notebook, "
                           f"and was stopped (give more with --timeout SECONDS)")
@@ -562,7 +441,7 @@ def _execute_all(todo: list[Job], workers: int, out, timeout: float) -> list[str
                                                f"with code {proc.exitcode}"), None
             proc.join()
             if staged is None:
-                (TMP_DIR / f"{job.output.stem}.{proc.pid}.ipynb").unlink(missing_ok=True)
+                (workspace.TMP_DIR / f"{job.output.stem}.{proc.pid}.ipynb").unlink(missing_ok=True)
             if error is None and staged:
                 current_session().replace(Path(staged), job.output)  # atomic and journalled
             say(f"  {job.label:<12} {'FAILED' if error else 'done'} in {seconds:.1f} s", out)
@@ -606,10 +485,10 @@ def _kill_kernels(signum, frame):
     except Exception:
         pass
     with contextlib.suppress(Exception):
-        if _SESSION is not None:
-            _SESSION.rollback()
+        if (held := open_session()) is not None:
+            held.rollback()
     with contextlib.suppress(OSError):
-        for p in TMP_DIR.glob("*.ipynb"):
+        for p in workspace.TMP_DIR.glob("*.ipynb"):
             p.unlink(missing_ok=True)
     say("claimbook: interrupted; the executed chapters and the book are as they were before this command.",
         sys.stderr)
@@ -620,13 +499,13 @@ def _executed_digest(exclude: set[str]) -> str:
     """Hash of what the summaries read of the executed chapters and swept copies (the summaries' own copies
     excluded): which copies there are, the parameters each ran with and the verdicts it recorded. Figures,
     tables and text are not read by any summary, so a rerun that changes them alone reruns no summary."""
-    from .verdicts import GLUE_MIME
+    from claimbook.core.verdicts import GLUE_MIME
 
     h = hashlib.sha256()
-    for p in sorted([*EXECUTED_DIR.glob("*.ipynb"), *SWEEP_DIR.glob("*/*.ipynb")]):
-        if p.name in exclude and p.parent == EXECUTED_DIR:
+    for p in sorted([*workspace.EXECUTED_DIR.glob("*.ipynb"), *workspace.SWEEP_DIR.glob("*/*.ipynb")]):
+        if p.name in exclude and p.parent == workspace.EXECUTED_DIR:
             continue
-        h.update(p.relative_to(BUILD_DIR).as_posix().encode())
+        h.update(p.relative_to(workspace.BUILD_DIR).as_posix().encode())
         try:
             nb = json.loads(p.read_bytes())
             meta = nb.get("metadata", {}).get("claimbook", {})
@@ -648,8 +527,8 @@ def _summary_reads(path: Path, shared: str, own: set[str]) -> str:
     extra = shared
     if reads_executed(path):
         extra += _executed_digest(own)
-    if "provenance" in _own_modules(path)[0] or "*" in _own_modules(path)[0]:
-        from .provenance import git_revision  # the reproducibility appendix names the revision
+    if _uses(path, "build/provenance"):
+        from claimbook.build.provenance import git_revision  # the reproducibility appendix names the revision
 
         extra += git_revision()
     return extra
@@ -693,170 +572,6 @@ def _run_phase(jobs: list[Job], shared, force: bool, jobs_limit: int | None, out
     return errors
 
 
-def write_whole(content: bytes, target: Path, only_if_changed: bool = False) -> bool:
-    """Write a file whole or not at all: a temporary file beside it, then a rename (journalled when a session
-    is open and the file is under _build). A failure (a full disk) leaves no temporary file behind.
-    Returns whether the file was written."""
-    if only_if_changed and target.is_file() and target.read_bytes() == content:
-        return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(content)
-        if _SESSION is not None and _under(target, BUILD_DIR):
-            _SESSION.replace(tmp, target)
-        else:
-            os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return True
-
-
-def _under(path: Path, folder: Path) -> bool:
-    try:
-        Path(path).resolve().relative_to(Path(folder).resolve())
-        return True
-    except ValueError:
-        return False
-
-
-# -- one build at a time, and all of it or nothing -------------------------------------------------------
-
-_SESSION: Session | None = None
-LOCK_NAME = ".lock"
-JOURNAL_NAME = "journal"
-
-
-class Session:
-    """The lock on _build held by this command, and the journal of what it replaced there."""
-
-    def __init__(self, fd: int):
-        self.fd = fd
-        self.saved: dict[str, str | None] = {}  # path under _build -> its backup in the journal, or None (new)
-
-    @property
-    def journal(self) -> Path:
-        return BUILD_DIR / JOURNAL_NAME
-
-    def _remember(self, target: Path) -> None:
-        key = Path(target).resolve().relative_to(Path(BUILD_DIR).resolve()).as_posix()
-        if key in self.saved:
-            return
-        self.journal.mkdir(parents=True, exist_ok=True)
-        backup = None
-        if target.exists():
-            backup = f"{len(self.saved)}.bak"
-            if target.is_dir():
-                shutil.copytree(target, self.journal / backup, copy_function=os.link)
-            else:
-                os.link(target, self.journal / backup)
-        self.saved[key] = backup
-        index = self.journal / "index.json"
-        tmp = self.journal / "index.json.tmp"
-        tmp.write_text(json.dumps(self.saved))
-        os.replace(tmp, index)  # written before the target changes, so a kill at any point can be undone
-
-    def replace(self, source: Path, target: Path) -> None:
-        """os.replace(source, target), with target's old content journalled first; target under _build."""
-        inside_build(target)
-        self._remember(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_dir() and source.is_dir():
-            old = target.with_name(f".{target.name}.{os.getpid()}.old")
-            os.replace(target, old)  # a folder cannot be renamed over a folder
-            os.replace(source, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(source, target)
-
-    def rollback(self) -> bool:
-        return _undo(self.journal)
-
-    def commit(self) -> None:
-        shutil.rmtree(self.journal, ignore_errors=True)
-        self.saved.clear()
-
-
-def _undo(journal: Path) -> bool:
-    """Put back what an unfinished command replaced under _build; returns whether there was anything."""
-    if not journal.exists():
-        return False
-    try:
-        saved = json.loads((journal / "index.json").read_text())
-    except (OSError, ValueError):
-        saved = {}  # killed before its first replacement: nothing changed
-    for key, backup in reversed(list(saved.items())):
-        target = BUILD_DIR / key
-        if backup is None:
-            if target.is_dir():
-                shutil.rmtree(target, ignore_errors=True)
-            else:
-                target.unlink(missing_ok=True)
-        elif (journal / backup).exists():
-            if target.is_dir():
-                shutil.rmtree(target)
-            os.replace(journal / backup, target)
-    shutil.rmtree(journal, ignore_errors=True)
-    return bool(saved)
-
-
-def current_session() -> Session:
-    if _SESSION is None:
-        raise RunError("internal: no build session is open.")
-    return _SESSION
-
-
-@contextlib.contextmanager
-def session(out=None):
-    """Hold the lock on _build for one command; commit what it replaced when it succeeds, undo it when it
-    fails or is interrupted. A second command while one runs raises BusyError (one sentence, exit 2)."""
-    global _SESSION
-    if _SESSION is not None:  # already inside this command's session
-        yield _SESSION
-        return
-    import fcntl
-
-    BUILD_DIR.mkdir(parents=True, exist_ok=True)
-    fd = os.open(BUILD_DIR / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
-        os.close(fd)
-        raise BusyError(f"another claimbook build, run or pdf is running in this checkout"
-                        f"{f' (process {holder})' if holder.isdigit() else ''}; wait for it to finish and try "
-                        f"again (nothing was changed).") from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)
-    _SESSION = Session(fd)
-    try:
-        _recover(out)
-        yield _SESSION
-    except BaseException:
-        _SESSION.rollback()
-        raise
-    else:
-        _SESSION.commit()
-    finally:
-        _SESSION = None
-        os.close(fd)
-
-
-def _recover(out=None) -> None:
-    """Undo the leftovers of a command that was killed (SIGKILL leaves no chance to clean up)."""
-    if _undo(BUILD_DIR / JOURNAL_NAME):
-        say("claimbook: an earlier build or run was interrupted; what it had replaced was put back.", out or sys.stdout)
-    for leftover in [*BUILD_DIR.glob(".*.old"), *BUILD_DIR.glob("html.new"), *BUILD_DIR.glob("html.old"),
-                     *BUILD_DIR.glob(".*.tmp"), *BUILD_DIR.glob("*/.*.tmp"), *BUILD_DIR.glob("*/*/.*.tmp")]:
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
-        else:
-            leftover.unlink(missing_ok=True)
-    if TMP_DIR.exists():
-        shutil.rmtree(TMP_DIR, ignore_errors=True)
-
-
 def run(names: list[str] | None = None, given: dict[str, Any] | None = None, from_text: bool = True,
         jobs_limit: int | None = None, force: bool = False, keep_parameters: bool = False,
         sweep: tuple[str, list | None] | None = None, sweeps: bool = True, out=None,
@@ -898,9 +613,9 @@ def _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, swe
     unnamed = [p.name for p in all_notebooks().values() if p not in named and is_summary(p)]
     summaries += plan(unnamed, {}, True, keep_parameters=True) if unnamed else []
     chapters = [j for j in jobs if not j.summary]
-    for d in (EXECUTED_DIR, TMP_DIR):
+    for d in (workspace.EXECUTED_DIR, workspace.TMP_DIR):
         inside_build(d).mkdir(parents=True, exist_ok=True)
-    for stale in TMP_DIR.glob("*.ipynb"):  # left by a run that was killed
+    for stale in workspace.TMP_DIR.glob("*.ipynb"):  # left by a run that was killed
         stale.unlink()
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -918,7 +633,7 @@ def _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, swe
         _write_plan_stamp(stamp_key, chapters + summaries)
     if errors:
         kept = "; ".join(dict.fromkeys(errors))  # a swept copy failing like its chapter is said once
-        where = f"the failed copy is in {relpath(FAILED_DIR)}/ and " if any(" failed" in e for e in errors) else ""
+        where = f"the failed copy is in {relpath(workspace.FAILED_DIR)}/ and " if any(" failed" in e for e in errors) else ""
         raise NotebookFailed(f"{kept}; {where}the last good executed chapters and book are unchanged.")
     return chapters + summaries
 
@@ -926,30 +641,30 @@ def _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, swe
 def _plan_key(sweeps: bool) -> str:
     """A digest of every input of a whole build: the notebooks, the data, the register, the lock, the
     package, the revision (the reproducibility appendix names it) and whether the sweeps run."""
-    from .provenance import git_revision
+    from claimbook.build.provenance import git_revision
 
     files = [*sorted(all_notebooks().values()), *(p for g in INPUT_GLOBS for p in sorted(ROOT.glob(g))),
-             *sorted(PACKAGE_DIR.glob("*.py"))]
+             *(dependencies.module_file(m, workspace.PACKAGE_DIR) for m in dependencies.all_modules(workspace.PACKAGE_DIR))]
     return hashlib.sha256(f"plan 1 {sweeps} {git_revision()} {files_digest(files)}".encode()).hexdigest()
 
 
 def _outputs_digest() -> str:
     """Every executed chapter and swept copy as it is now (a rerun by hand, a deletion: the plan is redone)."""
-    return files_digest(sorted([*EXECUTED_DIR.glob("*.ipynb"), *SWEEP_DIR.glob("*/*.ipynb")]))
+    return files_digest(sorted([*workspace.EXECUTED_DIR.glob("*.ipynb"), *workspace.SWEEP_DIR.glob("*/*.ipynb")]))
 
 
 def _write_plan_stamp(key: str, jobs: list[Job]) -> None:
     stamp = {"key": key, "outputs": _outputs_digest(), "jobs": [
         {"name": j.name, "path": relpath(j.path), "params": j.params, "defaults": j.defaults, "summary": j.summary,
          "sweeps": list(j.sweeps), "sweep": j.sweep, "inputs_hash": j.inputs_hash} for j in jobs]}
-    write_whole(json.dumps(stamp, sort_keys=True, default=str).encode(), BUILD_DIR / PLAN_STAMP, only_if_changed=True)
+    write_whole(json.dumps(stamp, sort_keys=True, default=str).encode(), workspace.BUILD_DIR / PLAN_STAMP, only_if_changed=True)
 
 
 def _unchanged(key: str, out) -> list[Job] | None:
     """When the inputs and the executed copies are those of the last whole build: every job, reported
     reused, without parsing a notebook or loading a dataset. None when anything differs."""
     try:
-        stamp = json.loads((BUILD_DIR / PLAN_STAMP).read_bytes())
+        stamp = json.loads((workspace.BUILD_DIR / PLAN_STAMP).read_bytes())
         if stamp.get("key") != key or stamp.get("outputs") != _outputs_digest():
             return None
         jobs = [Job(j["name"], ROOT / j["path"], j["params"], j["defaults"], j["summary"], tuple(j["sweeps"]),

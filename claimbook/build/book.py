@@ -1,10 +1,9 @@
-"""Assemble the book with jupyter-book (v1, Sphinx) from book/*.md and the executed chapters.
+"""Assemble the book with jupyter-book (v1, Sphinx) from book/*.md, the executed chapters and the exports.
 
 The build runs in a staging folder (_build/jb, kept for incremental Sphinx builds) with warnings as
 errors; only a successful build replaces _build/html, so a failure leaves the last good book intact. A
-build whose inputs are unchanged is skipped. The exports (verdicts.json, verdicts.csv, claimreview.jsonld)
-are derived from the executed chapters every time, before Sphinx reads them (the verdicts page offers them
-for download, each chapter page embeds its ClaimReviews), so they never disagree with the pages.
+build whose inputs are unchanged is skipped. The pipeline (claimbook.build.pipeline) writes the exports
+before calling `assemble`, so the pages and the downloads never disagree.
 """
 
 from __future__ import annotations
@@ -16,13 +15,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import ROOT, ClaimbookError, say
-from .runner import BUILD_DIR, die_with_parent
+from claimbook import ROOT, ClaimbookError, say
+from claimbook.build.workspace import BUILD_DIR, current_session, die_with_parent
 
 HTML_DIR = BUILD_DIR / "html"
 STAGING_DIR = BUILD_DIR / "jb"
 STAMP = ".claimbook-build"
-EXPORTS_STAMP = ".exports-derived-from"
 BOOK_INPUTS = ("_config.yml", "_toc.yml", "book/**/*", "_build/executed/*.ipynb", "_build/verdicts.json",
                "_build/verdicts.csv", "_build/claimreview.jsonld")
 
@@ -46,48 +44,25 @@ def _jupyter_book() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "jupyter_book.cli.main"]
 
 
-def build(out=None) -> Path:
-    """Build the HTML book; returns the index page. Raises BookError and keeps the last good book."""
-    from . import runner
-
+def assemble(out=None) -> Path:
+    """Build the HTML book from the executed chapters and the exports, inside the command's session;
+    returns the index page. Raises BookError and keeps the last good book."""
     out = out or sys.stdout
-    with runner.session(out):
-        write_exports()
-        digest = book_digest()
-        stamp = HTML_DIR / STAMP
-        if stamp.exists() and stamp.read_text() == digest and (HTML_DIR / "index.html").exists():
-            say("  book         up to date", out)
-            return HTML_DIR / "index.html"
-        built = run_jupyter_book("html", out)
-        _swap_in(built, digest)
+    digest = book_digest()
+    stamp = HTML_DIR / STAMP
+    if stamp.exists() and stamp.read_text() == digest and (HTML_DIR / "index.html").exists():
+        say("  book         up to date", out)
+        return HTML_DIR / "index.html"
+    built = run_jupyter_book("html", out)
+    _swap_in(built, digest)
     return HTML_DIR / "index.html"
 
 
-def write_exports() -> None:
-    """The exports, from the executed chapters as they are now (a file is rewritten only when it changes)."""
-    from . import exports, runner
-
-    missing = [p for p in _toc_chapters() if not p.exists()]
+def check_executed() -> None:
+    """Every chapter in the table of contents has an executed copy, or a BookError naming the first missing."""
+    missing = [p for p in toc_chapters() if not p.exists()]
     if missing:
         raise BookError(f"{missing[0].relative_to(ROOT)} has not been executed; run `python -m claimbook run` first.")
-    # Deriving them reads every executed notebook (seconds); when neither the chapters, the swept copies, the
-    # register, the package nor the exports themselves changed since they were last derived, they are current.
-    stamp = BUILD_DIR / EXPORTS_STAMP
-    derived_from = _digest([*runner.EXECUTED_DIR.glob("*.ipynb"), *runner.SWEEP_DIR.glob("*/*.ipynb"),
-                            *(ROOT / "seeds").glob("*.yaml"), *(ROOT / "claimbook").glob("*.py")])
-    names = [BUILD_DIR / n for n in ("verdicts.json", "verdicts.csv", "claimreview.jsonld")]
-    if stamp.is_file() and all(p.is_file() for p in names) and stamp.read_text() == f"{derived_from} {_digest(names)}":
-        return
-    written = exports.write_all(runner.EXECUTED_DIR, runner.SWEEP_DIR, BUILD_DIR)
-    runner.write_whole(f"{derived_from} {_digest(written)}".encode(), stamp)
-
-
-def _digest(paths) -> str:
-    h = hashlib.sha256()
-    for p in sorted(paths):
-        h.update(p.as_posix().encode())
-        h.update(hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
 
 
 def jupyter_book_command(builder: str) -> list[str]:
@@ -100,9 +75,7 @@ def run_jupyter_book(builder: str, out=None) -> Path:
     """Build the book with a Sphinx builder (html, singlehtml) in the staging folder; returns the output
     folder. Raises BookError, with the first warning, when a chapter is missing or the build warns."""
     out = out or sys.stdout
-    missing = [p for p in _toc_chapters() if not p.exists()]
-    if missing:
-        raise BookError(f"{missing[0].relative_to(ROOT)} has not been executed; run `python -m claimbook run` first.")
+    check_executed()
     label = "book" if builder == "html" else f"book ({builder})"
     say(f"  {label:<12} building", out)
     proc = subprocess.run(jupyter_book_command(builder), cwd=ROOT, capture_output=True, text=True,
@@ -124,8 +97,6 @@ def run_jupyter_book(builder: str, out=None) -> Path:
 def _swap_in(built: Path, digest: str) -> None:
     """Replace _build/html by a whole copy of the new build (with its stamp), by renames journalled in the
     session, never leaving it half-copied; a copy that fails (a full disk) is removed and the book stays."""
-    from . import runner
-
     fresh = BUILD_DIR / "html.new"
     shutil.rmtree(fresh, ignore_errors=True)
     try:
@@ -133,15 +104,15 @@ def _swap_in(built: Path, digest: str) -> None:
         (fresh / STAMP).write_text(digest)
         if not (fresh / "index.html").is_file():
             raise BookError("the book build produced no index.html; the last good book in _build/html is unchanged.")
-        runner.current_session().replace(fresh, HTML_DIR)
+        current_session().replace(fresh, HTML_DIR)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
 
 
-def _toc_chapters() -> list[Path]:
+def toc_chapters() -> list[Path]:
     import yaml
 
-    from . import _yaml_base
+    from claimbook import _yaml_base
 
     toc = yaml.load((ROOT / "_toc.yml").read_text(encoding="utf-8"), Loader=_yaml_base(True))  # noqa: S506 - safe
     files = []

@@ -10,7 +10,7 @@ a country's tonnage but no share.
 Three claims are computed here from those tables (a share, "the bulk", "underdeveloped"); each is judged on
 the edition a reader had on the claim's date, and later editions are reported as what changed since. The
 chapter's other claims are events, attributions and opinions, judged from dated public records
-(`claimbook.evidence.judge`).
+(`claimbook.core.evidence.judge`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ import datetime as dt
 
 import pandas as pd
 
-from . import ClaimbookError, evidence, reserves
-from . import verdicts as v
-from .data import load
+from claimbook import ClaimbookError
+from claimbook.chapters import reserves
+from claimbook.core import evidence
+from claimbook.core import verdicts as v
+from claimbook.core.data import load
 
 PRODUCTION = "usgs_ree_mine_production"
 RESERVES = reserves.RESERVES

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import ROOT, ClaimbookError
+from claimbook import ROOT, ClaimbookError
 
 NOTEBOOK_DIR = ROOT / "notebooks"
 _NAME = re.compile(r"^\d+_(?P<short>[a-z0-9_]+)$")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from . import ClaimbookError
+from claimbook import ClaimbookError
 
 ACCURATE = "accurate"
 MOSTLY_ACCURATE = "mostly accurate"
@@ -541,7 +541,7 @@ def show(verdict: Verdict) -> None:
     the notebook for the summary and exports."""
     from IPython.display import display
 
-    from .evidence import complete
+    from claimbook.core.evidence import complete
 
     verdict = complete(verdict)
     display(verdict)

@@ -17,10 +17,10 @@ import io
 import json
 from pathlib import Path
 
-from . import claims as register
-from .collect import executed_verdicts, swept_verdicts
-from .runner import BUILD_DIR, write_whole
-from .verdicts import SCALE
+from claimbook.build.collect import executed_verdicts, swept_verdicts
+from claimbook.build.workspace import BUILD_DIR, write_whole
+from claimbook.core import claims as register
+from claimbook.core.verdicts import SCALE
 
 VERDICTS_JSON = BUILD_DIR / "verdicts.json"
 VERDICTS_CSV = BUILD_DIR / "verdicts.csv"
@@ -116,7 +116,9 @@ def claim_review(record: dict) -> dict:
         "reviewRating": rating,
         "reviewBody": record["conclusion"],
     }
-    from .published import last_corrected  # a corrected verdict carries the date of its latest correction
+    from claimbook.build.published import (
+        last_corrected,  # a corrected verdict carries the date of its latest correction
+    )
 
     modified = last_corrected(record["claim_id"])
     if modified:

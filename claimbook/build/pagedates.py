@@ -11,7 +11,7 @@ import functools
 import subprocess
 from pathlib import Path
 
-from . import ROOT
+from claimbook import ROOT
 
 REGISTER = ("seeds/claims.yaml", "seeds/evidence.yaml", "seeds/corrections.yaml")
 
@@ -38,15 +38,15 @@ def chapter_inputs(executed: Path) -> list[str]:
     """The files a chapter page is made from, relative to the checkout."""
     import nbformat
 
-    from .verdicts import from_notebook
+    from claimbook.core.verdicts import from_notebook
 
     nb = nbformat.read(executed, as_version=4)
     meta = nb.metadata.get("claimbook", {})
     source = f"notebooks/{meta.get('notebook', executed.name)}"
     inputs = [source]
     stem = executed.stem.split("_", 1)[-1]
-    if (ROOT / "claimbook" / f"{stem}.py").exists():
-        inputs.append(f"claimbook/{stem}.py")
+    if (ROOT / "claimbook" / "chapters" / f"{stem}.py").exists():
+        inputs.append(f"claimbook/chapters/{stem}.py")
     datasets = set()
     for v in from_notebook(nb).values():
         datasets.update(v.get("datasets") or [])

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from . import ROOT, ClaimbookError, read_yaml_mapping, relpath, shorten
+from claimbook import ROOT, ClaimbookError, read_yaml_mapping, relpath, shorten
 
 DATA_DIR = ROOT / "data"
 

@@ -1,7 +1,7 @@
 """Aluminium: Russia's 2025 offer to the US, the 2023 tariff, and Russia's place in US supply.
 
 Most of the chapter's claims are events and attributions (the offer, the tariff, the Krasnoyarsk proposal):
-they are judged from dated public records (`claimbook.evidence.judge`). Two are judged here from statistics:
+they are judged from dated public records (`claimbook.core.evidence.judge`). Two are judged here from statistics:
 
 - "Russia supplied about 15% of the US market before the 2023 tariffs": Russia's share of the whole the claim
   names. The US market is USGS *apparent consumption*; Russia's share of it is never published and is derived
@@ -22,8 +22,8 @@ import datetime as dt
 
 import pandas as pd
 
-from . import verdicts as v
-from .data import load
+from claimbook.core import verdicts as v
+from claimbook.core.data import load
 
 SMELTER = "aluminium_smelter_production"
 SALIENT = "aluminium_us_salient"

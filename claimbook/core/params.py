@@ -2,7 +2,7 @@
 
 Each parameter is one typed, commented literal in that cell:
 
-    edition: int = 2025  # USGS Mineral Commodity Summaries edition [choices: reserves.editions]
+    edition: int = 2025  # USGS Mineral Commodity Summaries edition [choices: chapters.reserves.editions]
     tolerance_pct: float = 10.0  # how far a number may be from the record [range: 0..100]
     measure: str = "annual_average"  # inflation measure [one of: annual_average, december]
 
@@ -27,7 +27,7 @@ from typing import Any
 
 import nbformat
 
-from . import ClaimbookError, read_yaml_mapping, shorten
+from claimbook import ClaimbookError, read_yaml_mapping, shorten
 
 TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
 TYPE_HINTS = {
@@ -41,7 +41,7 @@ IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 # digits only (no Arabic-Indic or other Unicode digits, no '1_0', no hex), a float finite and not rounded to 0.
 INT_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)
 FLOAT_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
-CHOICES = re.compile(r"[a-z_][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+CHOICES = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*\.[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 
 
 class ParameterError(ClaimbookError):
@@ -141,7 +141,7 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
             if kind == "choices":
                 if not CHOICES.fullmatch(body):
                     raise ParameterError(f"{where}: {name} has [choices: {shorten(body)[1:-1]}]; it must name "
-                                         f"MODULE.FUNCTION of the package, as in [choices: reserves.editions].")
+                                         f"MODULE.FUNCTION of the package, as in [choices: chapters.reserves.editions].")
                 fields["choices"] = body
             elif kind == "one of":
                 try:
@@ -168,7 +168,7 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
 
 def read_notebook(path: Path):
     """A notebook file, or a ParameterError in one sentence when it is not a readable notebook."""
-    from . import read_text, relpath
+    from claimbook import read_text, relpath
 
     text = read_text(path, ParameterError, "a Jupyter notebook (JSON)")
     try:
@@ -315,7 +315,7 @@ def split_assignments(chunk: str) -> list[str]:
 def read_params_file(path: Path) -> dict[str, str]:
     """A YAML file of NAME: VALUE lines, every value as text (converted like a -p value, by its declared
     type: 'no' is not read as False where text is expected, nor '1_0' as 10)."""
-    from . import relpath
+    from claimbook import relpath
 
     data = read_yaml_mapping(path, ParameterError, "a mapping of NAME: VALUE lines", empty_ok=True, typed=False)
     out = {}
@@ -346,7 +346,7 @@ def check_parameters(notebook: str, namespace: dict[str, Any]) -> dict[str, Any]
     values are checked by `resolve` against the parameters the notebook declares, so a hand-edited value
     fails with the same sentence as `python -m claimbook run reserves -p NAME=VALUE`. Returns the values.
     """
-    from .notebooks import find, short_name
+    from claimbook.core.notebooks import find, short_name
 
     path = find(notebook)
     name = short_name(path)

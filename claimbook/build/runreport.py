@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from . import ROOT, relpath
+from claimbook import ROOT, relpath
 
 REPORT = ROOT / "_build" / "run-report.json"
 _NOTED: dict[str, dict] = {}
@@ -49,7 +49,7 @@ def write(path: Path | None = None) -> None:
     """Merge this run's notes into the report: a reused notebook keeps its last execution's time."""
     if not _NOTED:
         return
-    from .runner import write_whole
+    from claimbook.build.workspace import write_whole
 
     path = path or REPORT
     previous = read(path).get("notebooks", {})

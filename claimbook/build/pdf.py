@@ -18,8 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import ROOT, ClaimbookError, relpath, say
-from .runner import BUILD_DIR
+from claimbook import ROOT, ClaimbookError, relpath, say
+from claimbook.build.workspace import BUILD_DIR, current_session, die_with_parent, write_whole
 
 PDF_DIR = BUILD_DIR / "pdf"
 PDF = PDF_DIR / "claimbook.pdf"
@@ -100,20 +100,13 @@ def _cannot_install() -> str:
 def build(force: bool = False, out=None) -> Path:
     """Build the single-page book and print it to _build/pdf/claimbook.pdf; returns the PDF's path.
 
-    The chapters must have been executed (the CLI runs them first). A PDF whose book inputs are unchanged
-    is kept. The PDF is written to a temporary file and renamed, so a failure never leaves half a PDF.
+    The chapters must have been executed and the exports written (claimbook.build.pipeline.pdf does
+    both). A PDF whose book inputs are unchanged is kept. The PDF is written to a temporary file and
+    renamed, inside the command's session, so a failure never leaves half a PDF.
     """
-    from . import runner
+    from claimbook.build import book
 
     out = out or sys.stdout
-    with runner.session(out):
-        return _build(force, out)
-
-
-def _build(force: bool, out) -> Path:
-    from . import book, runner
-
-    book.write_exports()  # the single page embeds and links them, as the HTML book does
     digest = book.book_digest()
     stamp = PDF_DIR / STAMP
     if not force and PDF.exists() and stamp.exists() and stamp.read_text() == digest:
@@ -128,10 +121,10 @@ def _build(force: bool, out) -> Path:
     tmp.unlink(missing_ok=True)
     try:
         print_to_pdf(browser, page, tmp)
-        runner.current_session().replace(tmp, PDF)
+        current_session().replace(tmp, PDF)
     finally:
         tmp.unlink(missing_ok=True)
-    runner.write_whole(digest.encode(), stamp)
+    write_whole(digest.encode(), stamp)
     return PDF
 
 
@@ -158,7 +151,7 @@ def print_page(built: Path, page: Path) -> Path:
     href and stays as text.
     """
     text = page.read_text(encoding="utf-8")
-    from .linkcheck import parse
+    from claimbook.build.linkcheck import parse
 
     ids = parse(page).ids
     documents = {i.rsplit("/", 1)[-1].removeprefix("document-"): i for i in ids if i.startswith("document-")}
@@ -187,8 +180,6 @@ def print_to_pdf(browser: Path, page: Path, target: Path, timeout: int = 300) ->
     with tempfile.TemporaryDirectory(prefix="claimbook-chromium-") as profile:
         cmd = [str(browser), "--headless", *CHROMIUM_ARGS, f"--user-data-dir={profile}",
                "--no-pdf-header-footer", f"--print-to-pdf={target}", page.resolve().as_uri()]
-        from .runner import die_with_parent
-
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                                   preexec_fn=die_with_parent)  # noqa: PLW1509

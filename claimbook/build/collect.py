@@ -11,10 +11,11 @@ from pathlib import Path
 
 import nbformat
 
-from . import claims as register
-from .notebooks import all_notebooks
-from .runner import EXECUTED_DIR, SWEEP_DIR, declared_sweeps
-from .verdicts import NOT_RATED, from_notebook
+from claimbook.build.runner import declared_sweeps
+from claimbook.build.workspace import EXECUTED_DIR, SWEEP_DIR
+from claimbook.core import claims as register
+from claimbook.core.notebooks import all_notebooks
+from claimbook.core.verdicts import NOT_RATED, from_notebook
 
 
 def executed_verdicts(executed_dir: Path | None = None) -> dict[str, dict]:
@@ -56,7 +57,7 @@ def chapter_sweeps(chapter: str, sweep_dir: Path | None = None) -> list[dict]:
     folder = (sweep_dir or SWEEP_DIR) / chapter
     if chapter not in chapters or not folder.is_dir():
         return []
-    from .params import notebook_parameters
+    from claimbook.core.params import notebook_parameters
 
     copies = []
     for path in sorted(folder.glob("*.ipynb")):

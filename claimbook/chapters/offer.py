@@ -1,7 +1,7 @@
 """The offer itself: what was said, by whom, and when.
 
 Every claim of this area is an event, an attribution or an opinion, so each is judged from dated public
-records (`seeds/evidence.yaml`, `data/public_records.csv`) by `claimbook.evidence.judge`; the articles under
+records (`seeds/evidence.yaml`, `data/public_records.csv`) by `claimbook.core.evidence.judge`; the articles under
 check are never evidence. What this module adds is the chapter's picture of those records: a timeline of the
 dated events around Putin's offer of 24 February 2025, in a window of days the reader can widen.
 """
@@ -12,8 +12,8 @@ import datetime as dt
 
 import pandas as pd
 
-from .claims import claims
-from .evidence import records
+from claimbook.core.claims import claims
+from claimbook.core.evidence import records
 
 NOTEBOOK = "offer"
 

@@ -1,0 +1,78 @@
+"""The build pipeline, above the runner: execute what is out of date, derive the exports from the
+executed chapters, and assemble the book (or print it as a PDF).
+
+Each step runs inside one session of the build folder (claimbook.build.workspace): one command at a time,
+and a command that fails or is interrupted leaves the last good chapters, exports and book as they were.
+The exports (verdicts.json, verdicts.csv, claimreview.jsonld) are written before Sphinx reads the pages
+(the verdicts page offers them for download, each chapter page embeds its ClaimReviews), so the pages and
+the downloads never disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from claimbook import ROOT
+from claimbook.build import book, exports, runner
+from claimbook.build.workspace import BUILD_DIR, EXECUTED_DIR, PACKAGE_DIR, SWEEP_DIR, session, write_whole
+
+EXPORTS_STAMP = ".exports-derived-from"
+
+
+def export() -> None:
+    """The exports, from the executed chapters as they are now (a file is rewritten only when it changes)."""
+    book.check_executed()
+    # Deriving them reads every executed notebook (seconds); when neither the chapters, the swept copies, the
+    # register, the package nor the exports themselves changed since they were last derived, they are current.
+    stamp = BUILD_DIR / EXPORTS_STAMP
+    derived_from = _digest([*EXECUTED_DIR.glob("*.ipynb"), *SWEEP_DIR.glob("*/*.ipynb"),
+                            *(ROOT / "seeds").glob("*.yaml"), *PACKAGE_DIR.rglob("*.py")])
+    names = [BUILD_DIR / p.name for p in (exports.VERDICTS_JSON, exports.VERDICTS_CSV, exports.CLAIMREVIEW)]
+    if stamp.is_file() and all(p.is_file() for p in names) and stamp.read_text() == f"{derived_from} {_digest(names)}":
+        return
+    written = exports.write_all(EXECUTED_DIR, SWEEP_DIR, BUILD_DIR)
+    write_whole(f"{derived_from} {_digest(written)}".encode(), stamp)
+
+
+def _digest(paths) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.as_posix().encode())
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def assemble(out=None) -> Path:
+    """The exports, then the HTML book; returns its index page."""
+    with session(out):
+        export()
+        return book.assemble(out)
+
+
+def run(names: list[str] | None = None, given: dict[str, Any] | None = None, *, then_build: bool = False,
+        out=None, **options) -> Path | None:
+    """Execute the named notebooks (all when None) with the given parameters, then, when asked, the book.
+    `options` are the runner's (from_text, jobs_limit, force, sweep, timeout)."""
+    with session(out):
+        runner.run(names, given or {}, out=out, **options)
+        return assemble(out) if then_build else None
+
+
+def build(force: bool = False, sweeps: bool = True, timeout: float | None = None, out=None) -> Path:
+    """Everything that is out of date, the whole book: every notebook with its last parameters, the sweeps,
+    the exports and the HTML book; returns the index page."""
+    with session(out):
+        runner.run(None, {}, keep_parameters=True, force=force, sweeps=sweeps, timeout=timeout, out=out)
+        return assemble(out)
+
+
+def pdf(force: bool = False, timeout: float | None = None, out=None) -> Path:
+    """Everything that is out of date, then the single-page book printed to a PDF; returns its path."""
+    from claimbook.build import pdf as printer  # Chromium and the print page: only this command needs them
+
+    with session(out):
+        runner.run(None, {}, keep_parameters=True, timeout=timeout, out=out)
+        export()  # the single page embeds and links them, as the HTML book does
+        return printer.build(force, out)
