@@ -30,13 +30,13 @@ def _say(text: str, err: bool = False) -> None:
 def _quote_check_notice() -> None:
     """Say plainly when the articles are absent and the register's quotes could not be checked; in CI
     (CI=true) that is an error."""
-    from claimbook.core import claims
+    from claimbook.core import register
 
-    why = claims.quote_check_unavailable()
+    why = register.quote_check_unavailable()
     if why is None:
         return
-    if claims.in_ci():
-        raise claims.RegisterError(f"the quote check could not run ({why}) and CI requires it; "
+    if register.in_ci():
+        raise register.RegisterError(f"the quote check could not run ({why}) and CI requires it; "
                                    f"put the articles there or set CLAIMBOOK_ARTICLES.")
     _say(f"claimbook: warning: the quote check could not run ({why}); quotes in seeds/claims.yaml are unchecked.",
          err=True)
@@ -109,14 +109,14 @@ def cmd_params(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from claimbook.core import claims, data, evidence
+    from claimbook.core import data, evidence, register
     from claimbook.core.notebooks import all_notebooks
     from claimbook.core.params import notebook_parameters, resolve
 
-    problems = claims.validate() + data.check_all()
+    problems = register.validate() + data.check_all()
     problems += evidence.validate() if not problems else []
-    unchecked = claims.quote_check_unavailable()
-    if unchecked and claims.in_ci():
+    unchecked = register.quote_check_unavailable()
+    if unchecked and register.in_ci():
         problems.append(f"the quote check could not run ({unchecked}) and CI requires it; put the articles there "
                         f"or set CLAIMBOOK_ARTICLES.")
     for name, path in all_notebooks().items():
@@ -130,7 +130,7 @@ def cmd_check(args) -> int:
     if problems:
         print(f"claimbook: check found {len(problems)} problem(s).", file=sys.stderr)
         return 1
-    n_claims = len(claims.claims())
+    n_claims = len(register.claims())
     quotes = (f"; the quote check could not run ({unchecked}), so the quotes are unchecked" if unchecked
               else "; every quote occurs in its article")
     print(f"claimbook: check passed ({n_claims} claims, {len(data.dataset_names())} datasets, "

@@ -75,10 +75,10 @@ def sandbox_cli(box: Path, *args: str, env: dict | None = None, timeout: int = 6
 
 def sandbox_env(box: Path) -> dict:
     """The environment of a command run in a sandbox: its own package, the real articles, not in CI."""
-    from claimbook.core import claims
+    from claimbook.core import register
 
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    env.update({"PYTHONPATH": str(box), "PYTHONWARNINGS": "ignore", "CLAIMBOOK_ARTICLES": str(claims.ARTICLES_DIR)})
+    env.update({"PYTHONPATH": str(box), "PYTHONWARNINGS": "ignore", "CLAIMBOOK_ARTICLES": str(register.ARTICLES_DIR)})
     return env
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from claimbook.chapters import aluminium as al
-from claimbook.core import verdicts as v
-from claimbook.core.claims import claim
+from claimbook.core import rules as v
 from claimbook.core.data import load
 from claimbook.core.evidence import IDENTIFIER
 from claimbook.core.params import notebook_parameters
+from claimbook.core.register import claim
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "40_aluminium.ipynb"
 

@@ -20,8 +20,8 @@ import pytest
 
 from claimbook import ROOT
 from claimbook.build.linkcheck import html_pages, parse
-from claimbook.core.claims import claims
 from claimbook.core.notebooks import all_notebooks
+from claimbook.core.register import claims
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 EXECUTED_PAGES = "_build/executed"

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from claimbook.chapters import economy
-from claimbook.core import verdicts as v
-from claimbook.core.claims import claim
+from claimbook.core import rules as v
 from claimbook.core.evidence import IDENTIFIER
+from claimbook.core.register import claim
 
 
 def dated(claim_id: str, day: str) -> dict:

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from claimbook.core import evidence
-from claimbook.core import verdicts as v
-from claimbook.core.claims import claims
+from claimbook.core import rules as v
+from claimbook.core.register import claims
 
 D = dt.date
 
@@ -168,7 +168,7 @@ def test_every_record_has_a_url_a_publication_date_and_a_tier():
 def test_no_article_is_evidence_for_a_claim_it_makes():
     """The five articles are the object of the check: no record may be one of them (by headline), and no claim
     may rest on a record from the publisher of an article that makes it."""
-    from claimbook.core.claims import articles
+    from claimbook.core.register import articles
 
     arts = articles()
     headlines = {a["headline"].lower() for a in arts.values() if a.get("headline")}

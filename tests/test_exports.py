@@ -11,8 +11,8 @@ from claimbook import ROOT
 from claimbook.build import exports
 from claimbook.build.collect import flips
 from claimbook.build.sphinx_ext import json_ld
-from claimbook.core.claims import claims
-from claimbook.core.verdicts import SCALE
+from claimbook.core.register import claims
+from claimbook.core.rules import SCALE
 
 SWEEPS = ROOT / "_build" / "sweeps"
 
@@ -223,7 +223,7 @@ def test_a_stale_copy_of_a_sweep_no_longer_declared_does_not_count(tmp_path):
 
     from claimbook.build.collect import chapter_sweeps
     from claimbook.build.runner import declared_sweeps
-    from claimbook.core import verdicts as v
+    from claimbook.core import rules as v
     from claimbook.core.notebooks import all_notebooks
     from claimbook.core.params import notebook_parameters
 

@@ -352,7 +352,7 @@ def assert_exports_agree_with_pages(root: Path) -> None:
     import csv
     import io
 
-    from claimbook.core.verdicts import from_notebook
+    from claimbook.core.rules import from_notebook
 
     build = root / "_build"
     shown = {}

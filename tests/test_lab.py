@@ -20,7 +20,7 @@ from nbclient.exceptions import CellExecutionError
 from claimbook import ROOT
 from claimbook.core.notebooks import all_notebooks, find, short_name
 from claimbook.core.params import NotebookParameterError, ParameterError, check_parameters, notebook_parameters
-from claimbook.core.verdicts import from_notebook
+from claimbook.core.rules import from_notebook
 
 CHAPTERS = ["offer", "reserves", "production", "processing", "aluminium", "ukraine", "economy"]
 

@@ -11,9 +11,9 @@ from conftest import EXECUTED, HTML, run_cli, tree_digest
 
 from claimbook import ROOT
 from claimbook.build import runner, workspace
-from claimbook.core.claims import claims
 from claimbook.core.notebooks import all_notebooks
-from claimbook.core.verdicts import SCALE, from_notebook
+from claimbook.core.register import claims
+from claimbook.core.rules import SCALE, from_notebook
 
 RESERVES = EXECUTED / "10_reserves.ipynb"
 # `make` with the running interpreter, and the venv taken as set up (never installed by a test)

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from claimbook.chapters import processing as p
-from claimbook.core import verdicts as v
-from claimbook.core.claims import claim
+from claimbook.core import rules as v
 from claimbook.core.evidence import IDENTIFIER
+from claimbook.core.register import claim
 
 D = dt.date
 

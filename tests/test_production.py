@@ -9,10 +9,10 @@ import pytest
 
 from claimbook import ROOT
 from claimbook.chapters import production
-from claimbook.core import verdicts as v
-from claimbook.core.claims import claim, claims
+from claimbook.core import rules as v
 from claimbook.core.evidence import IDENTIFIER
 from claimbook.core.params import notebook_parameters
+from claimbook.core.register import claim, claims
 
 D = dt.date
 NOTEBOOK = ROOT / "notebooks" / "20_production.ipynb"

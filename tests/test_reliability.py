@@ -19,8 +19,8 @@ from conftest import EXECUTED, HTML, run_cli, tree_digest
 
 from claimbook import ROOT
 from claimbook.build import collect
-from claimbook.core import claims
-from claimbook.core.verdicts import Verdict
+from claimbook.core import register
+from claimbook.core.rules import Verdict
 
 BUILD = ROOT / "_build"
 RESERVES = EXECUTED / "10_reserves.ipynb"
@@ -96,7 +96,7 @@ def test_a_build_killed_midway_leaves_whole_files_and_the_next_build_recovers(bu
         assert nb.metadata["claimbook"]["inputs_hash"], path
     recovered = run_cli("build")
     assert recovered.returncode == 0, recovered.stderr
-    assert set(collect.executed_verdicts()) == {c["id"] for c in claims.claims()}
+    assert set(collect.executed_verdicts()) == {c["id"] for c in register.claims()}
 
 
 def _snapshot():
@@ -165,8 +165,8 @@ MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 def test_claim_text_is_escaped_in_html(monkeypatch):
     fake = {"id": "RES-01", "kind": "numeric", "claimant": MARKUP, "claimant_role": None, "as_of": "2025-02-24",
             "statement": MARKUP, "appearances": [{"article": "000_c4d03b90453defe8", "quote": MARKUP}]}
-    monkeypatch.setattr(claims, "claim", lambda claim_id: fake)
-    page = claims.ClaimQuote("RES-01")._repr_html_()
+    monkeypatch.setattr(register, "claim", lambda claim_id: fake)
+    page = register.ClaimQuote("RES-01")._repr_html_()
     assert "<script>" not in page and "<img" not in page
     assert html.escape(MARKUP) in page
 
@@ -187,7 +187,7 @@ def test_verdict_and_table_text_is_escaped_in_html():
 def test_the_built_book_contains_no_unescaped_quote_markup(built_book):
     """Every quote of the register appears in the chapters, in its escaped form."""
     page = "".join(p.read_text() for p in (HTML / "_build" / "executed").glob("*.html"))
-    for c in claims.claims():
+    for c in register.claims():
         for a in c["appearances"]:
             assert html.escape(a["quote"], quote=False) in page or html.escape(a["quote"]) in page, c["id"]
     json.loads((BUILD / "verdicts.json").read_text())  # and the exports carry them as data

@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 
 from claimbook.chapters import reserves
-from claimbook.core import verdicts as v
-from claimbook.core.claims import claim
+from claimbook.core import rules as v
 from claimbook.core.evidence import IDENTIFIER, records
 from claimbook.core.notebooks import find
 from claimbook.core.params import notebook_parameters
+from claimbook.core.register import claim
 
 D = dt.date
 

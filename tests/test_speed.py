@@ -51,7 +51,7 @@ def test_an_unchanged_build_imports_neither_pandas_nor_matplotlib(built_book):
 def test_a_chapter_hashes_the_modules_it_uses_and_not_the_others(tmp_path, monkeypatch):
     notebooks = all_notebooks()
     reserves = runner.package_modules(notebooks["reserves"])
-    assert {"chapters/reserves", "core/data", "core/verdicts", "__init__", "build/runner", "build/engine"} <= set(reserves)
+    assert {"chapters/reserves", "core/data", "core/rules", "__init__", "build/runner", "build/engine"} <= set(reserves)
     assert not {"chapters/economy", "chapters/ukraine", "chapters/production", "cli", "build/book",
                 "build/sphinx_ext"} & set(reserves)
     assert "chapters/reserves" in runner.package_modules(notebooks["ukraine"])  # ukraine imports reserves too

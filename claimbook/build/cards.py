@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from claimbook.core.verdicts import NUMBER, POINTS, SCALE, badge, from_notebook, rate_number, rate_points
+from claimbook.core.rules import NUMBER, POINTS, SCALE, badge, from_notebook, rate_number, rate_points
 
 esc = html.escape
 

@@ -13,9 +13,9 @@ import nbformat
 
 from claimbook.build.runner import declared_sweeps
 from claimbook.build.workspace import EXECUTED_DIR, SWEEP_DIR
-from claimbook.core import claims as register
+from claimbook.core import register
 from claimbook.core.notebooks import all_notebooks
-from claimbook.core.verdicts import NOT_RATED, from_notebook
+from claimbook.core.rules import NOT_RATED, from_notebook
 
 
 def executed_verdicts(executed_dir: Path | None = None) -> dict[str, dict]:

@@ -82,7 +82,7 @@ def imports_of_source(source: str, module: str | None = None,
             for alias in node.names:
                 names.add((target, alias.name))
                 sub = _resolve([*base, alias.name], package_dir)
-                if sub is not None:  # `from claimbook.core import verdicts`: the module itself
+                if sub is not None:  # `from claimbook.core import rules`: the module itself
                     modules.add(sub)
         elif isinstance(node, ast.Import):
             for alias in node.names:

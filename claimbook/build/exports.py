@@ -19,8 +19,8 @@ from pathlib import Path
 
 from claimbook.build.collect import executed_verdicts, swept_verdicts
 from claimbook.build.workspace import BUILD_DIR, write_whole
-from claimbook.core import claims as register
-from claimbook.core.verdicts import SCALE
+from claimbook.core import register
+from claimbook.core.rules import SCALE
 
 VERDICTS_JSON = BUILD_DIR / "verdicts.json"
 VERDICTS_CSV = BUILD_DIR / "verdicts.csv"

@@ -38,7 +38,7 @@ def chapter_inputs(executed: Path) -> list[str]:
     """The files a chapter page is made from, relative to the checkout."""
     import nbformat
 
-    from claimbook.core.verdicts import from_notebook
+    from claimbook.core.rules import from_notebook
 
     nb = nbformat.read(executed, as_version=4)
     meta = nb.metadata.get("claimbook", {})

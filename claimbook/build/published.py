@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimbook import ROOT, ClaimbookError, read_yaml_mapping, relpath
-from claimbook.core.verdicts import SCALE
+from claimbook.core.rules import SCALE
 
 PUBLISHED = ROOT / "book" / "verdicts.published.json"
 CORRECTIONS = ROOT / "seeds" / "corrections.yaml"
@@ -101,11 +101,11 @@ def _digest(value) -> str:
 
 def _register_entries() -> dict[str, str]:
     """claim id -> a hash of its entry in the register and in seeds/evidence.yaml."""
-    from claimbook.core import claims
+    from claimbook.core import register
     from claimbook.core.evidence import EVIDENCE_FILE
 
     evidence = read_yaml_mapping(EVIDENCE_FILE, PublishedError, "a mapping") if EVIDENCE_FILE.exists() else {}
-    return {c["id"]: _digest([c, evidence.get(c["id"])]) for c in claims.claims()}
+    return {c["id"]: _digest([c, evidence.get(c["id"])]) for c in register.claims()}
 
 
 def _dataset_checksums() -> dict[str, str]:
@@ -252,7 +252,7 @@ def _label(entry: dict | None, key: str) -> str:
 
 def changes_html(published: dict, built: dict[str, dict], link=None) -> str:
     """The "What changed" page body: a sentence, then a table of the changed claims."""
-    from claimbook.core.verdicts import badge
+    from claimbook.core.rules import badge
 
     esc = html.escape
     changes = diff(published["verdicts"], built)
@@ -298,7 +298,7 @@ def changes_text(published: dict, built: dict[str, dict]) -> str:
 
 
 def corrections_html(corrections: list[dict], link=None) -> str:
-    from claimbook.core.verdicts import badge
+    from claimbook.core.rules import badge
 
     esc = html.escape
     if not corrections:

@@ -309,9 +309,9 @@ def md_code(text: str) -> str:
 def check_inputs() -> None:
     """Refuse to run on a damaged register or data file, before any notebook starts (and so before any
     executed copy could change)."""
-    from claimbook.core import claims, data, evidence
+    from claimbook.core import data, evidence, register
 
-    problems = [f"seeds/{p}" if p.startswith("claims.yaml") else p for p in claims.validate()] + data.check_all()
+    problems = [f"seeds/{p}" if p.startswith("claims.yaml") else p for p in register.validate()] + data.check_all()
     problems += evidence.validate() if not problems else []
     if problems:
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
@@ -324,7 +324,7 @@ def warm_up() -> None:
     import importlib
 
     from claimbook.build import engine
-    from claimbook.core import claims, data, evidence
+    from claimbook.core import data, evidence, register
 
     for module in engine.WARM_MODULES:
         importlib.import_module(module)
@@ -336,7 +336,7 @@ def warm_up() -> None:
         except Exception:  # noqa: BLE001 - a broken module fails, with its own message, in the notebook that imports it
             pass
     try:
-        claims.claims()
+        register.claims()
         for name in data.dataset_names():
             data.load(name)
         evidence.records()
@@ -499,7 +499,7 @@ def _executed_digest(exclude: set[str]) -> str:
     """Hash of what the summaries read of the executed chapters and swept copies (the summaries' own copies
     excluded): which copies there are, the parameters each ran with and the verdicts it recorded. Figures,
     tables and text are not read by any summary, so a rerun that changes them alone reruns no summary."""
-    from claimbook.core.verdicts import GLUE_MIME
+    from claimbook.core.rules import GLUE_MIME
 
     h = hashlib.sha256()
     for p in sorted([*workspace.EXECUTED_DIR.glob("*.ipynb"), *workspace.SWEEP_DIR.glob("*/*.ipynb")]):

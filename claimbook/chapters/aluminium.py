@@ -22,7 +22,7 @@ import datetime as dt
 
 import pandas as pd
 
-from claimbook.core import verdicts as v
+from claimbook.core import rules as v
 from claimbook.core.data import load
 
 SMELTER = "aluminium_smelter_production"

@@ -16,7 +16,7 @@ import math
 import pandas as pd
 
 from claimbook import ClaimbookError
-from claimbook.core import verdicts as v
+from claimbook.core import rules as v
 from claimbook.core.data import load
 
 MACRO = "russia_macro"

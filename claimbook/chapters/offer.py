@@ -12,8 +12,8 @@ import datetime as dt
 
 import pandas as pd
 
-from claimbook.core.claims import claims
 from claimbook.core.evidence import records
+from claimbook.core.register import claims
 
 NOTEBOOK = "offer"
 

@@ -18,7 +18,7 @@ import re
 
 import pandas as pd
 
-from claimbook.core import verdicts as v
+from claimbook.core import rules as v
 from claimbook.core.data import load
 
 SHARES = "ree_processing_shares"

@@ -22,7 +22,7 @@ import pandas as pd
 from claimbook import ClaimbookError
 from claimbook.chapters import reserves
 from claimbook.core import evidence
-from claimbook.core import verdicts as v
+from claimbook.core import rules as v
 from claimbook.core.data import load
 
 PRODUCTION = "usgs_ree_mine_production"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from claimbook.core import verdicts as v
+from claimbook.core import rules as v
 from claimbook.core.data import load
 
 RESERVES = "usgs_ree_reserves"

@@ -16,7 +16,7 @@ import datetime as dt
 import pandas as pd
 
 from claimbook.chapters import reserves
-from claimbook.core import verdicts as v
+from claimbook.core import rules as v
 from claimbook.core.data import load
 
 DATA = "ukraine_minerals"

@@ -16,9 +16,9 @@ from functools import cache
 from pathlib import Path
 
 from claimbook import ClaimbookError, read_yaml_mapping, relpath
-from claimbook.core import verdicts as v
-from claimbook.core.claims import SEEDS_DIR, UNRATED_KINDS, claim, claims
+from claimbook.core import rules as v
 from claimbook.core.data import describe, load
+from claimbook.core.register import SEEDS_DIR, UNRATED_KINDS, claim, claims
 
 RECORDS_DATASET = "public_records"
 EVIDENCE_FILE = SEEDS_DIR / "evidence.yaml"

@@ -5,44 +5,44 @@ import shutil
 import pytest
 import yaml
 
-from claimbook.core import claims
+from claimbook.core import register
 from claimbook.core.notebooks import all_notebooks
 
 
 def test_the_register_is_valid():
-    assert claims.validate() == []
+    assert register.validate() == []
 
 
 def test_ids_are_unique_and_each_claim_is_checked_by_exactly_one_existing_or_planned_notebook():
-    register = yaml.safe_load((claims.SEEDS_DIR / "claims.yaml").read_text())
-    ids = [c["id"] for c in register["claims"]]
+    raw = yaml.safe_load((register.SEEDS_DIR / "claims.yaml").read_text())
+    ids = [c["id"] for c in raw["claims"]]
     assert len(ids) == len(set(ids))
-    known = set(all_notebooks()) | set(register["planned_notebooks"])
-    for c in register["claims"]:
+    known = set(all_notebooks()) | set(raw["planned_notebooks"])
+    for c in raw["claims"]:
         assert isinstance(c["notebook"], str) and c["notebook"] in known, c["id"]
 
 
-@pytest.mark.skipif(not claims.ARTICLES_DIR.is_dir(), reason="the articles (../shared/seeds) are not beside this checkout")
+@pytest.mark.skipif(not register.ARTICLES_DIR.is_dir(), reason="the articles (../shared/seeds) are not beside this checkout")
 def test_every_quote_occurs_in_its_article():
-    for c in claims.claims():
+    for c in register.claims():
         for app in c["appearances"]:
-            text = claims._article_text(claims.ARTICLES_DIR / f"{app['article']}.txt")
-            assert claims._normalise(app["quote"]) in text, (c["id"], app["article"])
+            text = register._article_text(register.ARTICLES_DIR / f"{app['article']}.txt")
+            assert register._normalise(app["quote"]) in text, (c["id"], app["article"])
 
 
 @pytest.fixture
 def seeds(tmp_path):
     for f in ("sources.yaml", "claims.yaml"):
-        shutil.copy(claims.SEEDS_DIR / f, tmp_path)
+        shutil.copy(register.SEEDS_DIR / f, tmp_path)
     return tmp_path
 
 
 def _edit(seeds, change):
     path = seeds / "claims.yaml"
-    register = yaml.safe_load(path.read_text())
-    change(register["claims"])
-    path.write_text(yaml.safe_dump(register, allow_unicode=True, sort_keys=False))
-    return claims.validate(seeds_dir=seeds)
+    raw = yaml.safe_load(path.read_text())
+    change(raw["claims"])
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False))
+    return register.validate(seeds_dir=seeds)
 
 
 def test_an_unchanged_copy_is_valid(seeds):
@@ -67,7 +67,7 @@ def test_a_numeric_claim_without_a_unit_is_reported(seeds):
     assert any("RES-01 asserts a value without a unit" in p for p in _edit(seeds, bad))
 
 
-@pytest.mark.skipif(not claims.ARTICLES_DIR.is_dir(), reason="the articles (../shared/seeds) are not beside this checkout")
+@pytest.mark.skipif(not register.ARTICLES_DIR.is_dir(), reason="the articles (../shared/seeds) are not beside this checkout")
 def test_a_quote_that_is_not_in_its_article_is_reported(seeds):
     def bad(cs):
         cs[0]["appearances"][0]["quote"] = "Russia has the largest reserves on Earth"

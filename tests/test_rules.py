@@ -5,7 +5,7 @@ import json
 import nbformat
 import pytest
 
-from claimbook.core import verdicts as v
+from claimbook.core import rules as v
 
 
 @pytest.mark.parametrize("claimed, found, tol, qualifier, label", [

@@ -1,6 +1,6 @@
 """The verdict scale and the rules that assign a label from data and parameters.
 
-Scale (DESIGN.md): accurate 5, mostly accurate 4, mixed 3, mostly inaccurate 2, inaccurate 1, and two
+Scale: accurate 5, mostly accurate 4, mixed 3, mostly inaccurate 2, inaccurate 1, and two
 labels without a number: "unverifiable" (no public record settles it) and "not rated" (opinion or
 prediction). Every rule below is a pure function of numbers, so it is tested with cases that must say
 yes and cases that must say no; notebooks call them and never type a label.
