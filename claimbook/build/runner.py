@@ -14,7 +14,7 @@
 - Notebooks run in parallel, up to the number of cores, each in a process forked from this one after
   the heavy imports and the data are loaded once (claimbook.build.engine explains why). A worker dies with its
   parent (PR_SET_PDEATHSIG) and is stopped after a time limit (`timeout`, default 300 s).
-- One build at a time: `session()` holds a lock on _build/.lock; a second build, run or pdf says so in one
+- One build at a time: `workspace.session()` holds a lock on _build/.lock; a second build, run or pdf says so in one
   sentence and exits with status 2. Every file a session replaces under _build is journalled first
   (_build/journal/), so a command that fails or is killed (even with SIGKILL) is undone: the next command
   puts back what was there, and publishes only what a whole build produced.
