@@ -7,7 +7,7 @@
   numeric scale ("unverifiable", "not rated") carry no ratingValue, only their alternateName.
 
 The files are written whole or not at all, and with sorted keys, so two builds of the same inputs give
-identical bytes. Their JSON Schemas are in claimbook/schemas/.
+identical bytes. Their JSON Schemas are in claimbook/build/schemas/.
 """
 
 from __future__ import annotations
