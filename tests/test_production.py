@@ -244,3 +244,16 @@ def test_synthetic_table_shares_and_ranks(monkeypatch):
     assert production.check_bulk(reader, "B", 2030, 2029, 50).label == v.INACCURATE
     # a reader before MCS 2030 came out had no table at all
     assert production.check_bulk(dict(reader, as_of=D(2029, 6, 1)), "A", 2030, 2029, 50).label == v.UNVERIFIABLE
+
+
+def test_a_complete_table_without_its_world_total_gives_no_share(monkeypatch):
+    # tests/test_data.py allows a complete table whose world row is missing: no share, not a crash on the total
+    rows = [("MCS 2030", 2030, 2029, "A", "country", 60.0), ("MCS 2030", 2030, 2029, "B", "country", 30.0)]
+    df = pd.DataFrame(rows, columns=["source_edition", "edition", "year", "country", "entity", "production_t_reo"])
+    df = df.assign(estimated=pd.array([False] * 2, dtype="boolean"), table_complete=pd.array([True] * 2, dtype="boolean"),
+                   source_tier="primary")
+    monkeypatch.setattr(production, "load", lambda name: df)
+    reader = {"id": "X-01", "as_of": D(2030, 6, 1), "asserted": {"value": 60}}
+    assert production.world_total(2030, 2029) is None
+    assert production.check_share(reader, "A", 2030, 2029, 0.5).label == v.UNVERIFIABLE
+    assert production.check_bulk(reader, "A", 2030, 2029, 50).label == v.UNVERIFIABLE

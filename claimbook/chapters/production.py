@@ -258,7 +258,8 @@ def check_share(claim: dict, country: str, edition: int, year: int, tolerance_pp
     qualifier = claim["asserted"].get("qualifier", "about")
     pick = reader_edition(as_of, edition, year)
     row = figure(country, *pick) if pick else {}
-    if not row:
+    total = world_total(*pick) if pick else None
+    if not pick or not row or total is None:  # no summary public by then, no row for the country, or no world total
         text = (f"No USGS summary public on {_date(as_of)} gives {_name(country)}'s share of world mine output"
                 + (f" in {pick[1]}." if pick else "."))
         return v.Verdict(claim["id"], v.UNVERIFIABLE, text, claimed, None, v.POINTS, [PRODUCTION])
@@ -267,7 +268,7 @@ def check_share(claim: dict, country: str, edition: int, year: int, tolerance_pp
     label = v.POINTS(claimed, found, tolerance_pp, qualifier)
     gap = abs(claimed - found)
     head = (f"{_as_read(ed, as_of)} gives {_name(country)} {_tonnes(row['production_t_reo'])} of "
-            f"{_tonnes(world_total(ed, yr))} tonnes mined in {yr}, {_pct(found)} of world output")
+            f"{_tonnes(total)} tonnes mined in {yr}, {_pct(found)} of world output")
     if label == v.ACCURATE:
         tail = (f", about {claimed:g}% as the article says" + (", and below it." if found <= claimed else "."))
     else:
@@ -291,9 +292,11 @@ def check_bulk(claim: dict, country: str, edition: int, year: int,
     pick = reader_edition(as_of, edition, year)
     s = shares(country)
     s = s[s["edition"].isin(public_editions(as_of))]
-    holds = {(int(r.edition), int(r.year)): bool(r.share_pct > threshold_pct) for r in s.itertuples()}
+    holds: dict[tuple[int, int], bool | None] = {
+        (int(r.edition), int(r.year)): bool(r.share_pct > threshold_pct) for r in s.itertuples()}
     row = figure(country, *pick) if pick else {}
-    if not pick or not row:
+    total = world_total(*pick) if pick else None
+    if not pick or not row or total is None:  # as in check_share: without the world total there is no share
         text = f"No USGS summary public on {_date(as_of)} gives {_name(country)}'s share of world mine output."
         return v.Verdict(claim["id"], v.UNVERIFIABLE, text, f"> {threshold_pct:g}%", None, v.HOLDS, [PRODUCTION])
     ed, yr = pick
@@ -302,7 +305,7 @@ def check_bulk(claim: dict, country: str, edition: int, year: int,
     found = float(row["share_pct"])
     words = _share_words(threshold_pct)
     head = (f"{_as_read(ed, as_of)} gives {_name(country)} {_tonnes(row['production_t_reo'])} of "
-            f"{_tonnes(world_total(ed, yr))} tonnes mined in {yr}, {_pct(found)} of world output, "
+            f"{_tonnes(total)} tonnes mined in {yr}, {_pct(found)} of world output, "
             + (f"{words}, as the article says" if holds[pick] else f"not {words}"))
     others = [h for k, h in holds.items() if k != pick and h is not None]
     first = min(e for e, _ in holds)
