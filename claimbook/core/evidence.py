@@ -158,7 +158,8 @@ def split_by_date(entry: dict, as_of: dt.date, recs: dict[str, dict]) -> tuple[l
     """A claim's findings split into those available on its date and those published since. A finding is
     available from its earliest record's publication; one resting on datasets alone is available (the
     chapter picks the edition a reader had on the date)."""
-    now, later = [], []
+    now: list[dict] = []
+    later: list[dict] = []
     for f in entry.get("findings") or []:
         dates = [recs[r]["published"] for r in f.get("records") or []]
         published = min(dates) if dates else None

@@ -80,7 +80,7 @@ class Parameter:
         allowed = self.allowed(values)
         if allowed is not None:
             return ", ".join(map(str, allowed))
-        if self.low is not None:
+        if self.low is not None and self.high is not None:  # a [range: ...] sets both
             return f"{self.type} from {_num(self.low)} to {_num(self.high)}"
         return f"any {self.type} ({TYPE_HINTS[self.type]})"
 
@@ -268,7 +268,7 @@ def resolve(declared: dict[str, Parameter], given: dict[str, Any], notebook: str
     full = {name: values.get(name, p.default) for name, p in declared.items()}
     for name, p in declared.items():
         value = full[name]
-        if p.low is not None and not (p.low <= value <= p.high):
+        if p.low is not None and p.high is not None and not (p.low <= value <= p.high):
             raise ParameterError(
                 f"{name}={shorten(value)} is out of range for {notebook}; allowed: {_num(p.low)} to {_num(p.high)}."
             )

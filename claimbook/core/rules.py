@@ -122,9 +122,10 @@ def rate_rank(claimed: int, ranks: Mapping[Any, int | None], reference: Any) -> 
         return ACCURATE
     if any(r == claimed for r in ranks.values()):
         return MIXED
-    if ranks[reference] is None:
+    found = ranks[reference]
+    if found is None:
         return UNVERIFIABLE
-    if abs(ranks[reference] - claimed) == 1:
+    if abs(found - claimed) == 1:
         return MOSTLY_INACCURATE
     return INACCURATE
 
@@ -221,13 +222,15 @@ def rate_compound(parts: Mapping[str, str]) -> str:
     unknown = [p for p, label in parts.items() if label not in SCALE]
     if unknown:
         raise VerdictError(f"part(s) {', '.join(unknown)} have no valid label.")
-    ratings = [SCALE[label] for label in parts.values() if SCALE[label] is not None]
+    ratings = [r for label in parts.values() if (r := SCALE[label]) is not None]
     if not ratings:
         return UNVERIFIABLE
     mean = sum(ratings) / len(ratings)
     rating = math.ceil(mean - 0.5)  # nearest; a half goes down, to the less favourable label
     if len(ratings) < len(parts):
-        rating = min(rating, SCALE[MOSTLY_ACCURATE])
+        cap = SCALE[MOSTLY_ACCURATE]
+        assert cap is not None  # a rated label
+        rating = min(rating, cap)
     return _BY_RATING[rating]
 
 
