@@ -286,7 +286,7 @@ def _share_text(x: float) -> str:
     return f"{x:.1f}%"
 
 
-def share_found(pre_tariff_year: int, share_of: str, edition: int) -> dict:
+def share_found(pre_tariff_year: int, share_of: str, edition: int | None) -> dict:
     """Russia's share of the chosen whole in the chosen year: for apparent consumption, derived from the Russian
     tonnage and that edition's apparent consumption (empty when the edition lacks the year); for imports, the
     published share of the best tier (the largest among equals)."""

@@ -209,7 +209,7 @@ def check_soaring_inflation(claim: dict, measure: str = "latest_annual", soaring
     when = _date(latest["date"]) if pd.notna(latest["date"]) else str(int(latest["year"]))
     was = None if before is None else float(before["value"])
     holds = soaring(float(latest["value"]), was, soaring_pct)
-    if holds is None:
+    if holds is None or before is None or was is None:  # soaring() is None without a reading a year before
         conclusion = (f"The latest {name} published by the claim's date, {_pct(latest['value'])} for {when}, has no "
                       "reading a year earlier to show whether it was rising.")
     else:

@@ -3,7 +3,12 @@ highlighted, units on the axes, and the source printed under the plot as well as
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import matplotlib.pyplot as plt
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # Okabe & Ito (2008) palette, safe for the common colour-vision deficiencies.
 HIGHLIGHT = "#D55E00"  # vermillion: the country under discussion
@@ -17,7 +22,7 @@ VERDICT_COLOURS = {
     "inaccurate": "#D55E00", "unverifiable": "#999999", "not rated": "#DDDDDD",
 }
 
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "figure.figsize": (7.5, 4.2),
     "figure.dpi": 110,
     "savefig.dpi": 110,

@@ -24,7 +24,7 @@ RESERVES = reserves.RESERVES
 
 # What each total-value estimate counts, as the dossier describes it (notes of the rows and the sidecar's
 # known_issues); `composition`: rows giving shares of the value by commodity.
-ESTIMATES = {
+ESTIMATES: dict[str, dict] = {
     "forbes_ukraine_mineral_value": {
         "short": "Forbes Ukraine",
         "measure": "resources and reserves together",
