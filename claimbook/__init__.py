@@ -7,6 +7,7 @@ the figure style (`figures`), the runner (`runner`) and the command line (`cli`)
 
 import functools
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,7 +57,7 @@ def strict_loader(typed: bool = True):
     """
     import yaml
 
-    base = _yaml_base(typed)
+    base: Any = _yaml_base(typed)  # C or Python loader, chosen at run time: Any, so mypy accepts it as a base class
 
     class Loader(base):
         def construct_mapping(self, node, deep=False):

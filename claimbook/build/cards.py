@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -43,6 +44,7 @@ def tolerance_note(v: dict) -> str:
     params = v.get("parameters") or {}
     if claimed is None or found is None:
         return ""
+    rate: Callable[[float, float, float], str]  # rate_number or rate_points (their tolerances are named apart)
     if v.get("rule") == NUMBER.title:
         rate, unit = rate_number, "%"
         distance = abs(claimed - found) / abs(found) * 100 if found else math.inf
@@ -199,7 +201,7 @@ def cards_html(executed: Path, sweep_dir: Path | None = None, corrections: list[
         return ""
     fixes = _corrections_by_claim(corrections or [])
     cards = "".join(_card(cid, v, fixes.get(cid, [])) for cid, v in data["page"].items())
-    counts = {}
+    counts: dict[str, int] = {}
     for v in data["page"].values():
         counts[v["label"]] = counts.get(v["label"], 0) + 1
     summary = ", ".join(f"{n} {label}" for label in SCALE for n in [counts.get(label, 0)] if n)

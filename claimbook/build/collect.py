@@ -66,7 +66,7 @@ def chapter_sweeps(chapter: str, sweep_dir: Path | None = None) -> list[dict]:
     declared = notebook_parameters(chapters[chapter])
     out = []
     for param in declared_sweeps(chapters[chapter]):
-        rows = {}  # by value: the default's copy may be there once per declared parameter
+        rows: dict = {}  # by value: the default's copy may be there once per declared parameter
         for name, meta, verdicts in copies:
             # a copy is named after the parameter it sweeps: a stale copy of a sweep no longer declared (its
             # default copy has the same parameters as this one's) does not count

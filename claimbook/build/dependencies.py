@@ -93,7 +93,8 @@ def imports_of_source(source: str, module: str | None = None,
 
 
 @functools.cache
-def _module_imports(module: str, content: bytes, package_dir: Path) -> tuple[frozenset[str], frozenset]:
+def _module_imports(module: str, content: bytes,
+                    package_dir: Path) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
     modules, names = imports_of_source(content.decode("utf-8", "replace"), module, package_dir)
     return frozenset(modules), frozenset(names)
 
@@ -118,10 +119,10 @@ def own_modules(sources: Iterable[str], package_dir: Path | None = None) -> tupl
         seen.add(module)
         if module in NOT_FOLLOWED:
             continue
-        found, pairs = _module_imports(module, module_file(module, package_dir).read_bytes(), package_dir)
-        todo |= found - seen
+        module_found, module_pairs = _module_imports(module, module_file(module, package_dir).read_bytes(), package_dir)
+        todo |= module_found - seen
         if module != COLLECT:  # it defines the readers: importing its helpers (table, link) reads nothing
-            names |= pairs
+            names |= module_pairs
     return seen, names
 
 

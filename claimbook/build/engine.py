@@ -82,8 +82,9 @@ def _shell(sink: _Sink):
             sink.outputs.append(nbformat.v4.new_output(
                 "error", ename=getattr(etype, "__name__", str(etype)), evalue=str(evalue), traceback=stb))
 
-    Shell.displayhook_class = Hook
-    Shell.display_pub_class = Publisher
+    # traitlets Type traits: mypy reads a class-level assignment as replacing the descriptor, not setting its default
+    Shell.displayhook_class = Hook  # type: ignore[assignment]
+    Shell.display_pub_class = Publisher  # type: ignore[assignment]
     shell = Shell.instance(colors="NoColor")
     shell.enable_matplotlib("inline")
     return shell

@@ -47,7 +47,7 @@ def chapter_inputs(executed: Path) -> list[str]:
     stem = executed.stem.split("_", 1)[-1]
     if (ROOT / "claimbook" / "chapters" / f"{stem}.py").exists():
         inputs.append(f"claimbook/chapters/{stem}.py")
-    datasets = set()
+    datasets: set[str] = set()
     for v in from_notebook(nb).values():
         datasets.update(v.get("datasets") or [])
         if any(s.get("type") == "record" for s in v.get("sources") or []):

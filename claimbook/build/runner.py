@@ -414,7 +414,8 @@ def _execute_all(todo: list[Job], workers: int, out, timeout: float) -> list[str
 
     _prepare()
     ctx = multiprocessing.get_context("fork")
-    pending, running, errors = list(todo), {}, []
+    pending, errors = list(todo), []
+    running: dict[int, tuple] = {}  # sentinel -> (process, pipe, job, deadline)
     while pending or running:
         while pending and len(running) < workers:
             job = pending.pop(0)
