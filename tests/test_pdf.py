@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from claimbook.build import pdf
+from claimbook.build import pdf, pipeline
 
 
 def page_count(data: bytes) -> int:
@@ -17,13 +17,13 @@ def test_the_book_prints_to_one_pdf(built_book):
         pdf.chromium()
     except pdf.ChromiumMissing as exc:
         pytest.skip(str(exc))
-    path = pdf.build(force=True)
+    path = pipeline.pdf(force=True)
     data = path.read_bytes()
     assert path == pdf.PDF and data[:5] == b"%PDF-"
     assert page_count(data) > 5
     assert not list(pdf.PDF_DIR.glob(".*.tmp")), "the temporary PDF was left behind"
     printed = (pdf.PDF_DIR / pdf.STAMP).read_text()
-    assert pdf.build() == path and (pdf.PDF_DIR / pdf.STAMP).read_text() == printed  # unchanged: kept
+    assert pipeline.pdf() == path and (pdf.PDF_DIR / pdf.STAMP).read_text() == printed  # unchanged: kept
 
 
 def test_the_print_page_sits_at_the_top_and_links_within_itself(tmp_path):
