@@ -9,7 +9,7 @@ P      ?=
 # unexpanded text instead.
 unexport NB P
 
-.PHONY: book test pdf run check bench clean setup lab
+.PHONY: book test pdf run check bench clean setup lab lock
 
 book: $(READY)
 	$(PY) -m claimbook build
@@ -65,6 +65,12 @@ $(READY): requirements.txt
 	$(PY) -m uv pip install --quiet --python $(PY) -r requirements.txt
 	$(PY) -c 'import site, sys; open(site.getsitepackages()[0] + "/claimbook-checkout.pth", "w").write(sys.argv[1] + "\n")' "$(CURDIR)"
 	touch $(READY)
+
+# Regenerate the lock requirements.txt from pyproject.toml (its dependencies and the test extra), for Linux and
+# the oldest Python the project supports. uv keeps every version already in the lock unless a change in
+# pyproject.toml forces it to move; to upgrade one package, add --upgrade-package NAME to this command.
+lock: $(READY)
+	$(PY) -m uv pip compile --quiet pyproject.toml --extra test --python-version 3.11 --python-platform linux -o requirements.txt
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache
