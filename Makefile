@@ -54,16 +54,18 @@ check: $(READY)
 
 setup: $(READY)
 
-# (Re)install when the venv is missing or older than the lock file. pip installs one package, uv (an exact
-# release from PyPI, into the venv), which installs the lock in seconds where pip takes over a minute; the
-# machine still needs only Python, pip, git and make. The .pth file puts this checkout on the venv's path,
-# so notebooks, kernels and tests import claimbook without an install step of its own.
+# (Re)install when the venv is missing or older than the lock or pyproject.toml. pip installs one package, uv
+# (an exact release from PyPI, into the venv), which installs the lock in seconds where pip takes over a
+# minute, then claimbook itself: editable (the venv imports it from this checkout, so notebooks, kernels and
+# tests see every edit) and without dependencies (the lock has them all), built by the lock's setuptools. The
+# machine still needs only Python, pip, git and make.
 UV_VERSION := 0.13.8
-$(READY): requirements.txt
+$(READY): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(PY) -m uv pip install --quiet --python $(PY) -r requirements.txt
-	$(PY) -c 'import site, sys; open(site.getsitepackages()[0] + "/claimbook-checkout.pth", "w").write(sys.argv[1] + "\n")' "$(CURDIR)"
+	$(PY) -m uv pip install --quiet --python $(PY) --build-constraints requirements.txt --no-deps -e .
+	rm -f $(VENV)/lib/python*/site-packages/claimbook-checkout.pth  # how an older Makefile put the checkout on the path
 	touch $(READY)
 
 # Regenerate the lock requirements.txt from pyproject.toml (its dependencies and the test extra), for Linux and
@@ -73,5 +75,5 @@ lock: $(READY)
 	$(PY) -m uv pip compile --quiet pyproject.toml --extra test --python-version 3.11 --python-platform linux -o requirements.txt
 
 clean:
-	rm -rf _build .pytest_cache .ruff_cache
+	rm -rf _build .pytest_cache .ruff_cache build claimbook.egg-info
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

@@ -18,7 +18,8 @@ Every figure of issue 18, each with its peer measured in the same invocation, pr
      incremental build;
    - for reference: that chapter executed alone by papermill;
 5. a fresh clone to a built book, installation included (`git clone`, then `make book`, which creates the
-   venv, installs uv with pip and the lock with uv); uv's and pip's download caches are those of the machine.
+   venv, installs uv with pip, the lock with uv and the package, editable); uv's and pip's download caches
+   are those of the machine.
 
 The book is returned to its defaults at the end.
 """
@@ -156,7 +157,7 @@ def peer_rerun(work: Path, edition: int) -> tuple[float, float]:
 
 
 def fresh_clone(work: Path) -> float:
-    """git clone, then make book in the clone: venv, pip installs uv, uv installs the lock, the cold build."""
+    """git clone, then make book in the clone: venv, pip installs uv, uv the lock and the package, the cold build."""
     clone = work / "clone"
     shutil.rmtree(clone, ignore_errors=True)
     env = {k: v for k, v in os.environ.items()
