@@ -314,6 +314,8 @@ def test_a_run_killed_with_sigkill_leaves_no_worker_and_the_next_build_publishes
     workers = _children(proc.pid)
     proc.kill()
     proc.wait(timeout=30)
+    proc.stdout.close()  # not read to the end: closed here rather than by the garbage collector (ResourceWarning)
+    proc.stderr.close()
     deadline = time.monotonic() + 20
     while _alive(workers) and time.monotonic() < deadline:
         time.sleep(0.2)
