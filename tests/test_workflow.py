@@ -140,7 +140,7 @@ def test_a_weekly_rebuild_from_scratch_checks_verdict_changes(workflow):
 
 def test_caches_are_keyed_by_the_lock_and_the_inputs(workflow):
     caches = {s["with"]["path"].split()[0]: s["with"]["key"] for s in uses(workflow, "actions/cache")}
-    assert "hashFiles('requirements.txt')" in caches["~/.cache/pip"]
+    assert "hashFiles('requirements.txt')" in caches["~/.cache/uv"]  # the installer's cache, not pip's
     key = caches["_build/executed"]
     assert "hashFiles('requirements.txt')" in key
     inputs = re.search(r"hashFiles\(([^)]*)\)\s*}}$", key).group(1)
