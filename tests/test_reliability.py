@@ -19,6 +19,7 @@ from conftest import EXECUTED, HTML, run_cli, tree_digest
 
 from claimbook import ROOT
 from claimbook.build import collect
+from claimbook.core import html as html_helpers
 from claimbook.core import register
 from claimbook.core.rules import Verdict
 
@@ -181,7 +182,7 @@ def test_verdict_and_table_text_is_escaped_in_html():
     # conclusion, rule, source title, finding
     assert "<script>" not in page and "<img" not in page and page.count(html.escape(MARKUP)) == 4
     assert "?a=&lt;b&gt;" in page
-    assert "<script>" not in collect.link(MARKUP, "RES-01") and "<script>" not in collect.table([MARKUP], []).markup
+    assert "<script>" not in html_helpers.link(MARKUP, "RES-01") and "<script>" not in html_helpers.table([MARKUP], []).markup
 
 
 def test_the_built_book_contains_no_unescaped_quote_markup(built_book):

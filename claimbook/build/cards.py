@@ -19,16 +19,10 @@ from pathlib import Path
 
 import nbformat
 
+from claimbook.core.html import evidence_badge
 from claimbook.core.rules import NUMBER, POINTS, SCALE, badge, from_notebook, rate_number, rate_points
 
 esc = html.escape
-
-
-def evidence_badge(strength: str | None) -> str:
-    """The evidence strength as the verdict boxes show it (a dashed pill, written out)."""
-    if not strength:
-        return ""
-    return f'<span class="evidence-badge">evidence: {esc(strength)}</span>'
 
 
 def _number(x) -> float | None:

@@ -6,7 +6,6 @@ than the chapters it summarises.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import nbformat
@@ -120,34 +119,3 @@ def claims_with_verdicts(executed_dir: Path | None = None):
         })
     return pd.DataFrame(rows)
 
-
-def link(chapter: str, claim_id: str) -> str:
-    """An HTML link from one executed chapter page to a claim's section in another (same folder)."""
-    if not chapter:
-        return html.escape(claim_id)
-    return f'<a href="{html.escape(chapter)}.html#{claim_id.lower()}">{html.escape(claim_id)}</a>'
-
-
-class HTML:
-    """Ready-made, already escaped HTML for display() in a notebook."""
-
-    def __init__(self, markup: str):
-        self.markup = markup
-
-    def _repr_html_(self) -> str:
-        return self.markup
-
-    def __repr__(self) -> str:
-        """The text without tags: what a plain-text viewer shows (and no memory address, which would make
-        two executions of the same notebook differ)."""
-        import re
-
-        return html.unescape(re.sub(r"<[^>]+>", " ", self.markup)).strip()
-
-
-def table(headers: list[str], rows: list[list[str]], caption: str = "") -> HTML:
-    """An HTML table; cells are trusted markup built by the caller with html.escape."""
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return HTML(f'<table class="claimbook-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')

@@ -121,7 +121,7 @@ def own_modules(sources: Iterable[str], package_dir: Path | None = None) -> tupl
             continue
         module_found, module_pairs = _module_imports(module, module_file(module, package_dir).read_bytes(), package_dir)
         todo |= module_found - seen
-        if module != COLLECT:  # it defines the readers: importing its helpers (table, link) reads nothing
+        if module != COLLECT:  # it defines the readers: importing only its other helpers (flips) reads nothing
             names |= module_pairs
     return seen, names
 
