@@ -19,8 +19,8 @@ from pathlib import Path
 
 import nbformat
 
-from claimbook.core.html import evidence_badge
-from claimbook.core.rules import NUMBER, POINTS, SCALE, badge, from_notebook, rate_number, rate_points
+from claimbook.core.html import badge, evidence_badge
+from claimbook.core.rules import NUMBER, POINTS, SCALE, from_notebook, rate_number, rate_points
 
 esc = html.escape
 

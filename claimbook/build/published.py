@@ -252,7 +252,7 @@ def _label(entry: dict | None, key: str) -> str:
 
 def changes_html(published: dict, built: dict[str, dict], link=None) -> str:
     """The "What changed" page body: a sentence, then a table of the changed claims."""
-    from claimbook.core.rules import badge
+    from claimbook.core.html import badge
 
     esc = html.escape
     changes = diff(published["verdicts"], built)
@@ -298,7 +298,7 @@ def changes_text(published: dict, built: dict[str, dict]) -> str:
 
 
 def corrections_html(corrections: list[dict], link=None) -> str:
-    from claimbook.core.rules import badge
+    from claimbook.core.html import badge
 
     esc = html.escape
     if not corrections:

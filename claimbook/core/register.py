@@ -225,20 +225,11 @@ class ClaimQuote:
         self.claim = claim(claim_id)
 
     def _repr_html_(self) -> str:
-        import html
+        from claimbook.core.html import render
 
-        c = self.claim
-        arts = articles()
-        quotes = "".join(
-            f"<blockquote><p>“{html.escape(str(a['quote']))}”</p>"
-            f"<p class=\"claim-source\">— {html.escape(_article_label(a['article'], arts))}</p></blockquote>"
-            for a in c["appearances"]
-        )
-        return (
-            f'<div class="claimbook-claim" id="claim-{html.escape(c["id"])}">'
-            f"<p><strong>{html.escape(c['id'])}</strong> ({html.escape(c['kind'])}, made by "
-            f"{html.escape(_who(c))}, judged as of {c['as_of']}): {html.escape(c['statement'])}</p>{quotes}</div>"
-        )
+        quotes = [{"quote": str(a["quote"]), "source": _article_label(a["article"], articles())}
+                  for a in self.claim["appearances"]]
+        return render("claim.html.j2", c=self.claim, who=_who(self.claim), quotes=quotes)
 
     def __repr__(self) -> str:
         return f"{self.claim['id']}: {self.claim['statement']}"

@@ -9,7 +9,6 @@ yes and cases that must say no; notebooks call them and never type a label.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -17,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from claimbook import ClaimbookError
+from claimbook.core.html import render
 
 ACCURATE = "accurate"
 MOSTLY_ACCURATE = "mostly accurate"
@@ -484,48 +484,10 @@ class Verdict:
         return verdict_html(self.to_dict())
 
 
-def badge(label: str) -> str:
-    """The label as a coloured badge that also reads as text (for print and without colour)."""
-    return f'<span class="verdict-badge verdict-{label.replace(" ", "-")}">{html.escape(label)}</span>'
-
-
-def _source_html(s: dict) -> str:
-    esc = html.escape
-    link = f'<a href="{esc(s["url"])}">{esc(s["title"])}</a>' if s.get("url") else esc(s["title"])
-    return f"<li>{esc(str(s['published']))}, {esc(s['publisher'])}: {link} ({esc(s['tier'])})</li>"
-
-
 def verdict_html(d: dict) -> str:
     """The verdict box, from a verdict's dict (so the summaries render exactly what the chapter recorded)."""
-    esc = html.escape
-    parts = [
-        f'<div class="claimbook-verdict verdict-{d["label"].replace(" ", "-")}" id="verdict-{esc(d["claim_id"])}">',
-        f'<p class="verdict-label"><strong>Verdict on {esc(d["claim_id"])}:</strong> {badge(d["label"])} '
-        f'<span class="evidence-badge">evidence: {esc(d["evidence"])}</span></p>',
-        f"<p>{esc(d['conclusion'])}</p>",
-    ]
-    if d.get("content"):
-        parts.append(f'<p class="verdict-content"><strong>Is what was said true?</strong> '
-                     f'{badge(d["content"]["label"])} {esc(d["content"]["conclusion"])}</p>')
-    shown = [f for f in d.get("findings", []) if not f.get("since_then")]
-    if shown:
-        items = "".join(
-            f"<li>{'holds' if f.get('holds') else 'does not hold' if f.get('holds') is False else 'context'}: "
-            f"{esc(f['part'])}. {esc(f['shows'])}</li>" for f in shown)
-        parts.append(f'<p class="verdict-meta">What the record shows, part by part:</p><ul>{items}</ul>')
-    if d.get("since_then"):
-        items = "".join(f"<li>{esc(t)}</li>" for t in d["since_then"])
-        parts.append(f'<p class="verdict-meta">Since then (published after the claim; does not change the '
-                     f"label):</p><ul>{items}</ul>")
-    if d.get("sensitivity"):
-        parts.append(f'<p class="verdict-meta">{esc(d["sensitivity"])}</p>')
-    if d.get("searched"):
-        parts.append(f'<p class="verdict-meta">Searched for: {esc(d["searched"])}</p>')
-    if d.get("sources"):
-        parts.append('<p class="verdict-meta">Sources:</p><ul class="verdict-sources">'
-                     + "".join(_source_html(s) for s in d["sources"]) + "</ul>")
-    parts.append(f'<p class="verdict-meta">Rule: {esc(d["rule"])}.</p></div>')
-    return "".join(parts)
+    findings = [f for f in d.get("findings", []) if not f.get("since_then")]
+    return render("verdict.html.j2", d=d, findings=findings)
 
 
 def not_rated(claim: dict, conclusion: str, datasets: list[str] | None = None) -> Verdict:
