@@ -11,18 +11,14 @@ Everything here is read from executed notebooks and the corrections log; the Sph
 
 from __future__ import annotations
 
-import html
-import json
 import math
 from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 
-from claimbook.core.html import badge, evidence_badge
+from claimbook.core.html import macro, render
 from claimbook.core.rules import NUMBER, POINTS, SCALE, from_notebook, rate_number, rate_points
-
-esc = html.escape
 
 
 def _number(x) -> float | None:
@@ -118,90 +114,20 @@ def _corrections_by_claim(corrections: list[dict]) -> dict[str, list[dict]]:
 
 def correction_html(c: dict) -> str:
     """One correction as a note (on the card and in the claim's section)."""
-    if c["old_label"] != c["new_label"]:
-        what = f"the verdict was {badge(c['old_label'])} and is now {badge(c['new_label'])}"
-    else:
-        what = f"the verdict stays {badge(c['new_label'])}; its wording or evidence was corrected"
-    return (f'<p class="claimbook-correction"><strong>Correction, {esc(str(c["date"]))}:</strong> {what}. '
-            f'{esc(c["reason"])} <a href="../../book/corrections.html">All corrections</a>.</p>')
-
-
-def _card(cid: str, v: dict, corrections: list[dict]) -> str:
-    label = v["label"]
-    note = f'<p class="card-note">{esc(v["note"])}</p>' if v["note"] else '<p class="card-note"></p>'
-    fixes = "".join(correction_html(c) for c in corrections)
-    return (f'<div class="claimbook-card verdict-{label.replace(" ", "-")}" id="card-{esc(cid)}" '
-            f'data-claim="{esc(cid)}">'
-            f'<p class="card-head"><a class="card-link" href="#{esc(cid.lower())}">{esc(cid)}</a> '
-            f'<span class="card-label">{badge(label)}</span> '
-            f'<span class="card-evidence">{evidence_badge(v["evidence"]) if label != "not rated" else ""}</span>'
-            f'<span class="card-differs" hidden></span></p>'
-            f'<p class="card-conclusion">{esc(v["conclusion"])}</p>{note}{fixes}</div>')
-
-
-def _control(params: list[dict]) -> str:
-    if not params:
-        return ""
-    selects = []
-    for p in params:
-        options = "".join(
-            f'<option value="{esc(v)}"{" selected" if v == p["current"] else ""}>'
-            f'{esc(v)}{" (default)" if v == p["default"] else ""}</option>' for v in p["values"])
-        selects.append(f'<label class="switch-param"><span class="switch-name">{esc(p["help"])} '
-                       f'(<code>{esc(p["name"])}</code>)</span> <select data-param="{esc(p["name"])}">'
-                       f'{options}</select></label>')
-    extra = (" One choice at a time: changing one puts the other back to its default, as the build computed "
-             "each value with the others at their defaults." if len(params) > 1 else "")
-    return ('<form class="claimbook-switch" hidden><p class="switch-intro"><strong>Try another data choice.'
-            '</strong> Every value below was computed when the book was built; switching shows its verdicts '
-            'here and in the sections below, and highlights those that differ from the default.' + extra
-            + '</p>' + "".join(selects) + '<button type="button" class="switch-reset">Back to the default</button>'
-            '<p class="switch-status" aria-live="polite"></p></form>')
-
-
-def _alternatives_table(data: dict) -> str:
-    """Every claim's label under every swept value (printed; folded on screen)."""
-    if not data["parameters"]:
-        return ""
-    cols = [(p, v) for p in data["parameters"] for v in p["values"]]
-    head = "".join(f'<th>{esc(p["name"])}={esc(v)}{" (default)" if v == p["default"] else ""}</th>'
-                   for p, v in cols)
-    rows = []
-    for cid in data["page"]:
-        cells = []
-        for p, value in cols:
-            v = data["alternatives"].get(f'{p["name"]}={value}', {}).get(cid)
-            cells.append(f"<td>{badge(v['label']) if v else 'no data'}</td>")
-        rows.append(f'<tr><td><a href="#{esc(cid.lower())}">{esc(cid)}</a></td>{"".join(cells)}</tr>')
-    table = ('<div class="table-wrapper"><table class="claimbook-table claimbook-alternatives-table">'
-             '<caption>Verdicts under every value computed for this chapter (the other parameters at their '
-             f'defaults)</caption><thead><tr><th>claim</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
-             '</table></div>')
-    # Folded on screen; a closed <details> does not print, so paper gets its own copy.
-    return ('<details class="claimbook-alternatives"><summary>The verdicts under every data choice (table)'
-            f'</summary>{table}</details><div class="claimbook-print-only">{table}</div>')
-
-
-def data_script(data: dict) -> str:
-    """The data as JSON in a script element; '<' is escaped, so no text can close the element."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
-    return f'<script type="application/json" class="claimbook-switch-data">{text}</script>'
+    return macro("correction", c)
 
 
 def cards_html(executed: Path, sweep_dir: Path | None = None, corrections: list[dict] | None = None) -> str:
-    """The block that opens a chapter page ("" for a page without verdicts)."""
+    """The block that opens a chapter page (templates/cards.html.j2; "" for a page without verdicts)."""
     data = chapter_data(executed, sweep_dir)
     if not data["page"]:
         return ""
-    fixes = _corrections_by_claim(corrections or [])
-    cards = "".join(_card(cid, v, fixes.get(cid, [])) for cid, v in data["page"].items())
     counts: dict[str, int] = {}
     for v in data["page"].values():
         counts[v["label"]] = counts.get(v["label"], 0) + 1
     summary = ", ".join(f"{n} {label}" for label in SCALE for n in [counts.get(label, 0)] if n)
-    return (f'<div class="claimbook-cards" id="verdicts-{esc(data["chapter"])}" data-chapter="{esc(data["chapter"])}">'
-            f'<p class="cards-intro"><strong>The verdicts first.</strong> {len(data["page"])} claims: {esc(summary)}. '
-            'Each card gives the label, how strong the evidence is and the one-sentence conclusion; the claim '
-            'id leads to the section that checks it.</p>'
-            + _control(data["parameters"]) + f'<div class="claimbook-card-list">{cards}</div>'
-            + _alternatives_table(data) + data_script(data) + "</div>")
+    columns = [(p, value) for p in data["parameters"] for value in p["values"]]
+    alternatives = {cid: [data["alternatives"].get(f'{p["name"]}={value}', {}).get(cid) for p, value in columns]
+                    for cid in data["page"]}
+    return render("cards.html.j2", data=data, summary=summary, corrections=_corrections_by_claim(corrections or []),
+                  columns=columns, alternatives=alternatives)
