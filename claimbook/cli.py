@@ -163,8 +163,7 @@ def cmd_diff(args) -> int:
     built = published.read_built()
     print(published.changes_text(pub, built))
     page = published.BUILT.parent / "what-changed.html"
-    page.write_text("<!doctype html><meta charset='utf-8'><title>What changed</title><h1>What changed</h1>"
-                    + published.changes_html(pub, built) + "\n", encoding="utf-8")
+    page.write_text(published.changes_page(pub, built), encoding="utf-8")
     print(f"claimbook: written {page.relative_to(ROOT)} (the book's page 'What changed' shows the same)")
     problems = published.gate(pub["verdicts"], built, published.read_corrections())
     for p in problems:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,37 +249,32 @@ def _label(entry: dict | None, key: str) -> str:
     return str(entry.get(key) or "")
 
 
+def _changes(published: dict, built: dict[str, dict], link=None) -> dict:
+    """What the page "What changed" shows (templates/changes.html.j2). link(change) -> a claim's link (HTML
+    from the claim_link macro); the bare id without it."""
+    from claimbook.core.html import fragment
+
+    changes = diff(published["verdicts"], built)
+    rows = [{"claim": fragment(link(c)) if link else c.claim_id,
+             "label": (_label(c.old, "label"), _label(c.new, "label")),
+             "texts": [(_label(c.old, key), _label(c.new, key)) for key in COMPARED if key != "label"],
+             "moved_by": c.moved_by} for c in changes]
+    return {"edition": str(published.get("edition", "?")), "rows": rows, "scale": list(SCALE),
+            "n_labels": sum(c.label_changed for c in changes)}
+
+
 def changes_html(published: dict, built: dict[str, dict], link=None) -> str:
     """The "What changed" page body: a sentence, then a table of the changed claims."""
-    from claimbook.core.html import badge
+    from claimbook.core.html import render
 
-    esc = html.escape
-    changes = diff(published["verdicts"], built)
-    edition = esc(str(published.get("edition", "?")))
-    if not changes:
-        return (f"<p>No verdict, evidence strength or conclusion differs from the published edition of "
-                f"{edition}.</p>")
-    rows = []
-    for c in changes:
-        cid = link(c) if link else esc(c.claim_id)
-        cells = [cid]
-        for key in COMPARED:
-            old, new = _label(c.old, key), _label(c.new, key)
-            if key == "label":
-                show = lambda x: badge(x) if x in SCALE else esc(x)  # noqa: E731
-                cells.append(f"{show(old)} &rarr; {show(new)}" if old != new else f"{show(new)} (unchanged)")
-            elif old != new:
-                cells.append(f"<del>{esc(old)}</del><br><ins>{esc(new)}</ins>")
-            else:
-                cells.append("unchanged")
-        cells.append("<br>".join(esc(m) for m in c.moved_by))
-        rows.append("<tr>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
-    n_labels = sum(c.label_changed for c in changes)
-    return (f"<p>Against the published edition of {edition}, {len(changes)} claim(s) changed, {n_labels} of them "
-            "in their label.</p><div class='table-wrapper'><table class='claimbook-table claimbook-changes'>"
-            "<caption>What changed since the published edition</caption><thead><tr><th>claim</th><th>label</th>"
-            "<th>evidence</th><th>conclusion (old, new)</th><th>what moved it</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table></div>")
+    return render("changes.html.j2", **_changes(published, built, link))
+
+
+def changes_page(published: dict, built: dict[str, dict]) -> str:
+    """The same as a page of its own (what `python -m claimbook diff` writes)."""
+    from claimbook.core.html import render
+
+    return render("what_changed.html.j2", **_changes(published, built)) + "\n"
 
 
 def changes_text(published: dict, built: dict[str, dict]) -> str:
@@ -298,18 +292,10 @@ def changes_text(published: dict, built: dict[str, dict]) -> str:
 
 
 def corrections_html(corrections: list[dict], link=None) -> str:
-    from claimbook.core.html import badge
+    """The "Corrections" page body, newest first. link(claim id) -> a claim's link (HTML from the claim_link
+    macro); the bare id without it."""
+    from claimbook.core.html import fragment, render
 
-    esc = html.escape
-    if not corrections:
-        return ("<p>No corrections so far. When a verdict is corrected, the correction is listed here with its "
-                "date and reason, noted on the claim's card and section, and dated in the ClaimReview export.</p>")
-    rows = []
-    for c in sorted(corrections, key=lambda e: e["date"], reverse=True):
-        rows.append(f"<tr><td>{esc(c['date'])}</td><td>{link(c['claim']) if link else esc(c['claim'])}</td>"
-                    f"<td>{badge(c['old_label'])}</td><td>{badge(c['new_label'])}</td>"
-                    f"<td>{'yes' if c['rating_changed'] else 'no'}</td><td>{esc(str(c['reason']))}</td></tr>")
-    return ("<div class='table-wrapper'><table class='claimbook-table claimbook-corrections'><caption>Corrections, "
-            "newest first</caption><thead><tr><th>date</th><th>claim</th><th>old label</th><th>new label</th>"
-            "<th>rating changed</th><th>reason</th></tr></thead><tbody>" + "".join(rows)
-            + "</tbody></table></div>")
+    rows = [{**c, "claim": fragment(link(c["claim"])) if link else c["claim"]}
+            for c in sorted(corrections, key=lambda e: e["date"], reverse=True)]
+    return render("corrections.html.j2", rows=rows)
