@@ -18,13 +18,13 @@
 
 from __future__ import annotations
 
-import html
 import json
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 EXECUTED_PREFIX = "_build/executed/"
+EXECUTED_FOLDER = "../" + EXECUTED_PREFIX  # the chapters, from a page of book/
 
 
 def _follow_glue(app, env, added, changed, removed):
@@ -34,11 +34,11 @@ def _follow_glue(app, env, added, changed, removed):
 
 
 def json_ld(reviews: list[dict]) -> str:
-    """A <script> element carrying the reviews; every '<', '>' and '&' is escaped (\\u003c...) so no text can
-    close the element or open a comment in it."""
-    text = json.dumps(reviews, ensure_ascii=False, sort_keys=True)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f'<script type="application/ld+json">{text}</script>\n'
+    """A script element carrying the reviews; every '<', '>', '&' and "'" is escaped (\\u003c...) so no text
+    can close the element or open a comment in it."""
+    from claimbook.core.html import render
+
+    return render("json_ld.html.j2", reviews=reviews) + "\n"
 
 
 def _embed_claim_reviews(app, pagename, templatename, context, doctree):
@@ -156,6 +156,7 @@ def _verdicts_first(app, doctree):
     from claimbook import ROOT
     from claimbook.build import pagedates
     from claimbook.build.cards import cards_html, correction_html
+    from claimbook.core.html import macro
 
     docname = app.env.docname
     first = doctree.next_node(nodes.section)
@@ -179,17 +180,17 @@ def _verdicts_first(app, doctree):
         cards = ""
     when = pagedates.sentence([str(p) for p in inputs])
     if when:
-        added.append(_raw(f'<p class="claimbook-last-changed">{html.escape(when)}</p>'))
+        added.append(_raw(macro("paragraph", when, "claimbook-last-changed")))
     if cards:
         added.append(_raw(cards))
     _insert_after_title(first, *added)
 
 
 def _chapter_link(chapter: str | None, claim_id: str) -> str:
-    if not chapter:
-        return html.escape(claim_id)
-    return (f'<a href="../_build/executed/{html.escape(chapter)}.html#{html.escape(claim_id.lower())}">'
-            f"{html.escape(claim_id)}</a>")
+    """A link from a page of book/ to a claim's section in its chapter (the bare id without a chapter)."""
+    from claimbook.core.html import macro
+
+    return macro("claim_link", claim_id, chapter, EXECUTED_FOLDER)
 
 
 class _RawDirective(SphinxDirective):
@@ -205,12 +206,13 @@ class _RawDirective(SphinxDirective):
 class ChangesDirective(_RawDirective):
     def markup(self) -> str:
         from claimbook.build.published import PublishedError, changes_html, read_built, read_published
+        from claimbook.core.html import macro
 
         try:
             built = read_built()
             published = read_published()
         except PublishedError as exc:
-            return f"<p>{html.escape(str(exc))}</p>"
+            return macro("paragraph", str(exc))
         chapters = {cid: v.get("chapter") for cid, v in {**published["verdicts"], **built}.items()}
         return changes_html(published, built, link=lambda c: _chapter_link(chapters.get(c.claim_id), c.claim_id))
 
@@ -228,26 +230,19 @@ class CorrectionsDirective(_RawDirective):
 class ExecutionReportDirective(_RawDirective):
     def markup(self) -> str:
         from claimbook.build.runreport import read
+        from claimbook.core.html import render
 
         report = read()
         rows = []
         for name, e in report.get("notebooks", {}).items():
-            changed = ", ".join(f"{k}={v}" for k, v in sorted((e.get("non_default") or {}).items())) or "defaults"
-            params = html.escape(", ".join(f"{k}={v}" for k, v in sorted((e.get("parameters") or {}).items())))
-            took = f"{e['seconds']:.1f} s" if "seconds" in e else ""
-            rows.append(
-                f"<tr><td><code>{html.escape(name)}</code></td><td>{html.escape(e.get('kind', ''))}</td>"
-                f"<td>{html.escape(e.get('status', ''))}</td><td>{html.escape(e.get('at', 'before this report'))}"
-                f"</td><td>{took}</td><td>{html.escape(changed)}<details><summary>all</summary>{params or 'none'}"
-                f"</details></td><td><code>{html.escape(str(e.get('inputs_hash', ''))[:12])}</code></td></tr>")
-        if not rows:
-            return "<p>No run report yet: run <code>python -m claimbook build</code>.</p>"
-        return (f"<p>The last run started the work at {html.escape(report.get('run_at', '?'))} (UTC); "
-                f"{len(rows)} notebooks and swept copies make up this book.</p><div class='table-wrapper'>"
-                "<table class='claimbook-table claimbook-execution'><caption>Every executed notebook and swept copy"
-                "</caption><thead><tr><th>executed copy</th><th>kind</th><th>in the last run</th>"
-                "<th>last executed (UTC)</th><th>took</th><th>parameters (changed from the defaults)</th>"
-                "<th>inputs hash</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+            rows.append({
+                "name": name, "kind": e.get("kind", ""), "status": e.get("status", ""),
+                "at": e.get("at", "before this report"), "took": f"{e['seconds']:.1f} s" if "seconds" in e else "",
+                "changed": ", ".join(f"{k}={v}" for k, v in sorted((e.get("non_default") or {}).items())) or "defaults",
+                "parameters": ", ".join(f"{k}={v}" for k, v in sorted((e.get("parameters") or {}).items())),
+                "inputs_hash": str(e.get("inputs_hash", ""))[:12],
+            })
+        return render("execution_report.html.j2", run_at=report.get("run_at", "?"), rows=rows)
 
 
 def setup(app):
