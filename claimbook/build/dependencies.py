@@ -23,6 +23,8 @@ EXECUTION_MODULES = ("__init__", "build/__init__", "build/engine", "build/runner
 NOT_FOLLOWED = ("build/runner",)
 # The module whose readers of the executed chapters make a notebook a reader of them.
 COLLECT = "build/collect"
+# Files besides its source that a module's output is made from: core/html renders the templates.
+MODULE_DATA = {"core/html": ("templates", "*.html.j2")}
 FOLDERS = ("EXECUTED_DIR", "SWEEP_DIR")
 
 
@@ -34,6 +36,13 @@ def all_modules(package_dir: Path | None = None) -> list[str]:
 
 def module_file(module: str, package_dir: Path | None = None) -> Path:
     return (package_dir or PACKAGE_DIR) / f"{module}.py"
+
+
+def module_files(module: str, package_dir: Path | None = None) -> list[Path]:
+    """A module's source and the files it renders (MODULE_DATA): what a notebook that uses it depends on."""
+    root = package_dir or PACKAGE_DIR
+    folder, pattern = MODULE_DATA.get(module, (None, None))
+    return [module_file(module, root), *(sorted((root / folder).glob(pattern)) if folder else [])]
 
 
 def _resolve(parts: list[str], package_dir: Path) -> str | None:

@@ -148,8 +148,8 @@ def _uses(path: Path, module: str) -> bool:
 
 
 def _code_digest(path: Path) -> str:
-    """The notebook's package modules, each with its content."""
-    return files_digest(dependencies.module_file(m, workspace.PACKAGE_DIR) for m in package_modules(path))
+    """The notebook's package modules, each with its content (and the templates, for core/html)."""
+    return files_digest(f for m in package_modules(path) for f in dependencies.module_files(m, workspace.PACKAGE_DIR))
 
 
 def notebook_source_digest(path: Path) -> str:
@@ -645,7 +645,8 @@ def _plan_key(sweeps: bool) -> str:
     from claimbook.build.provenance import git_revision
 
     files = [*sorted(all_notebooks().values()), *(p for g in INPUT_GLOBS for p in sorted(ROOT.glob(g))),
-             *(dependencies.module_file(m, workspace.PACKAGE_DIR) for m in dependencies.all_modules(workspace.PACKAGE_DIR))]
+             *(f for m in dependencies.all_modules(workspace.PACKAGE_DIR)
+               for f in dependencies.module_files(m, workspace.PACKAGE_DIR))]
     return hashlib.sha256(f"plan 1 {sweeps} {git_revision()} {files_digest(files)}".encode()).hexdigest()
 
 
