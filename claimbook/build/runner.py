@@ -320,11 +320,12 @@ def check_inputs() -> None:
 
 
 def warm_up() -> None:
-    """Import what the chapters import and parse the register and every dataset, once, before forking."""
+    """Import what the chapters import, compile the templates, and parse the register and every dataset,
+    once, before forking."""
     import importlib
 
     from claimbook.build import engine
-    from claimbook.core import data, evidence, register
+    from claimbook.core import data, evidence, html, register
 
     for module in engine.WARM_MODULES:
         importlib.import_module(module)
@@ -335,6 +336,11 @@ def warm_up() -> None:
             importlib.import_module("claimbook." + module.removesuffix("/__init__").replace("/", "."))
         except Exception:  # noqa: BLE001 - a broken module fails, with its own message, in the notebook that imports it
             pass
+    try:
+        for template in sorted(html.TEMPLATES_DIR.glob("*.html.j2")):
+            html.environment().get_template(template.name)
+    except Exception:  # noqa: BLE001 - a broken template fails, with its own message, in the notebook that renders it
+        pass
     try:
         register.claims()
         for name in data.dataset_names():
