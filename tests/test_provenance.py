@@ -38,3 +38,14 @@ def test_the_appendix_lists_every_data_file_and_chapter(built_book):
         assert f"data/{name}.csv" in page
     for row in provenance.chapter_parameters():
         assert row["chapter"] in page
+
+
+def test_the_parameters_table_lists_chapters_and_not_the_summaries_that_run_beside_it(tmp_path, monkeypatch):
+    import nbformat
+
+    for name, summary in (("10_reserves", False), ("03_verdicts", True)):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["claimbook"] = {"parameters": {"edition": 2025}, "non_default": {}, "summary": summary}
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+    monkeypatch.setattr(provenance, "EXECUTED_DIR", tmp_path)
+    assert [row["chapter"] for row in provenance.chapter_parameters()] == ["10_reserves"]

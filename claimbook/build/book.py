@@ -23,7 +23,8 @@ STAGING_DIR = BUILD_DIR / "jb"
 STAMP = ".claimbook-build"
 BOOK_INPUTS = ("_config.yml", "_toc.yml", "book/**/*", "_build/executed/*.ipynb", "_build/verdicts.json",
                "_build/verdicts.csv", "_build/claimreview.jsonld",
-               "claimbook/templates/*.html.j2")  # the cards, the generated pages and every page's date line
+               "claimbook/templates/*.html.j2",  # the cards, the generated pages and every page's date line
+               "claimbook/build/*.py")  # the Sphinx extension and what it renders with (cards, published, ...)
 
 
 class BookError(ClaimbookError):

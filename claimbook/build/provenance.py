@@ -60,10 +60,13 @@ def data_checksums() -> list[dict]:
 
 
 def chapter_parameters() -> list[dict]:
-    """Each executed chapter with the parameters it ran with and those that differ from its defaults."""
+    """Each executed chapter with the parameters it ran with and those that differ from its defaults. The
+    summaries are left out: they run beside this appendix, so whether their copies exist yet is a race."""
     rows = []
     for path in sorted(EXECUTED_DIR.glob("*.ipynb")):
         meta = nbformat.read(path, as_version=4).metadata.get("claimbook", {})
+        if meta.get("summary"):
+            continue
         rows.append({"chapter": path.stem, "parameters": meta.get("parameters", {}),
                      "non_default": meta.get("non_default", {})})
     return rows

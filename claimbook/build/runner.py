@@ -277,6 +277,7 @@ def _finish(job: Job, nb) -> None:
         "notebook": job.path.name,
         "parameters": job.params,
         "non_default": job.non_default,
+        "summary": job.summary,  # the reproducibility appendix lists the chapters, not the other summaries
     }
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
