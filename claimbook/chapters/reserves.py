@@ -318,3 +318,84 @@ def check_larger_than(claim: dict, country: str, other: str, edition: int, min_r
                         [RESERVES])
     verdict.sensitivity = v.VAGUE["significantly"].sensitivity(ratio, threshold=min_ratio)
     return verdict
+
+
+# --- the figures ------------------------------------------------------------------------------------------------
+
+def ranking_figure(country: str, edition: int, top_n: int):
+    """Horizontal bars of the `top_n` largest holders in one edition, largest at the top, `country` highlighted,
+    each bar labelled with its rank and figure."""
+    from claimbook.chapters import figures
+
+    shown = ranking(edition).head(top_n).iloc[::-1]
+    fig, ax = figures.new(
+        f"Rare-earth reserves by country, USGS MCS {edition}",
+        f"USGS Mineral Commodity Summaries {edition}, Rare Earths (dataset usgs_ree_reserves)",
+        size=(7.5, 0.32 * len(shown) + 1.4),
+    )
+    ax.barh(shown["country"], shown["reserves_t"], color=figures.colours(shown["country"], country))
+    figures.tonnes_axis(ax.xaxis, "Reserves, million t REO")
+    ax.grid(axis="y", visible=False)
+    for y, (value, rank) in enumerate(zip(shown["reserves_t"], shown["rank"])):
+        ax.text(value, y, f"  #{rank}  {value / 1e6:,.1f}" if value >= 5e4 else f"  #{rank}  {value:,.0f} t",
+                va="center", fontsize=8)
+    ax.set_xlim(0, shown["reserves_t"].max() * 1.18)
+    return figures.done(fig)
+
+
+def history_figure(country: str, edition: int):
+    """The country's figure in every edition located, filled where read from the USGS table, hollow where
+    from a secondary report, its rank beside each complete edition; the edition used dashed."""
+    from claimbook.chapters import figures
+
+    hist = history(country)
+    ranks = ranks_by_edition(country)
+    fig, ax = figures.new(
+        f"{country}: rare-earth reserves by USGS edition",
+        "USGS Mineral Commodity Summaries, editions as located (dataset usgs_ree_reserves)",
+    )
+    primary = hist[hist["source_tier"] == "primary"]
+    secondary = hist[hist["source_tier"] != "primary"]
+    ax.plot(hist["edition"], hist["reserves_t"], color=figures.BASE, linewidth=1, zorder=1)
+    ax.scatter(primary["edition"], primary["reserves_t"], color=figures.HIGHLIGHT, zorder=2, label="USGS table (primary)")
+    ax.scatter(secondary["edition"], secondary["reserves_t"], facecolor="white", edgecolor=figures.HIGHLIGHT,
+               zorder=2, label="secondary report of it")
+    for ed, value in zip(hist["edition"], hist["reserves_t"]):
+        rank = ranks.get(int(ed))
+        ax.annotate(f"{value / 1e6:,.1f}" + (f" (#{rank})" if rank else ""), (ed, value),
+                    textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+    ax.axvline(edition, color=figures.ACCENT, linestyle="--", linewidth=1, label=f"edition used: MCS {edition}")
+    figures.tonnes_axis(ax.yaxis, "Reserves, million t REO")
+    ax.set_xlabel("Edition of the Mineral Commodity Summaries")
+    ax.set_ylim(0, hist["reserves_t"].max() * 1.25)
+    ax.legend(loc="upper left")
+    return figures.done(fig)
+
+
+def revisions_text(country: str) -> str:
+    """'MCS 2023 to MCS 2024: 10.0 to 3.8 million t; ...' between consecutive editions located ("none")."""
+    hist = history(country)
+    revisions = [(int(a.edition), int(b.edition), a.reserves_t, b.reserves_t)
+                 for a, b in zip(hist.itertuples(), hist.iloc[1:].itertuples()) if a.reserves_t != b.reserves_t]
+    return "; ".join(f"MCS {a} to MCS {b}: {x / 1e6:,.1f} to {y / 1e6:,.1f} million t"
+                     for a, b, x, y in revisions) or "none"
+
+
+def national_figure(country: str, edition: int):
+    """The USGS figure (highlighted) beside each national figure Russian officials published, one bar each."""
+    import textwrap
+
+    from claimbook.chapters import figures
+
+    national = national_figures(country)
+    fig, ax = figures.new(
+        f"{country}: USGS reserves and national figures",
+        "USGS MCS (usgs_ree_reserves); Russian officials as reported (russia_ree_national_figures)",
+    )
+    labels = [f"USGS MCS {edition}"] + [textwrap.fill(f"{p} ({a})", 34) for p, a in zip(national["publisher"], national["as_of"])]
+    values = [figure(country, edition)["reserves_t"]] + list(national["value_t"])
+    ax.barh(labels[::-1], values[::-1], color=[figures.BASE] * len(national) + [figures.HIGHLIGHT])
+    figures.tonnes_axis(ax.xaxis, "Million t (USGS: REO; national: basis not stated)")
+    ax.grid(axis="y", visible=False)
+    ax.tick_params(axis="y", labelsize=8)
+    return figures.done(fig)
