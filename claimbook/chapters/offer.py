@@ -91,3 +91,50 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
     """Whole calendar months from one day to a later one (24 February to 23 March is 0, to 24 March is 1)."""
     months = (later.year - earlier.year) * 12 + later.month - earlier.month
     return months - (later.day < earlier.day)
+
+
+# --- the figure ---------------------------------------------------------------------------------------------------
+
+def timeline_figure(days_before: int, days_after: int, judged_late: dt.date):
+    """One row per dated record in the window: the day of the event (filled; orange primary, blue secondary)
+    and, where later, the day it was published (hollow), the offer dashed and `judged_late` dotted when the
+    window reaches it."""
+    import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
+
+    from claimbook.chapters import figures
+
+    events = timeline(days_before, days_after)
+    first, last = window(days_before, days_after)
+    offer_day = offer_date()
+    fig, ax = figures.new(
+        "Dated records around Putin's offer",
+        "dated public records (data/public_records.csv); their publishers are named in the caption",
+        size=(9, 0.38 * max(len(events), 1) + 1.8),
+    )
+    y = list(range(len(events)))[::-1]
+    for yy, ev in zip(y, events.itertuples()):
+        colour = figures.HIGHLIGHT if ev.tier == "primary" else figures.ACCENT
+        if ev.published != ev.event_date:
+            ax.plot([pd.Timestamp(ev.event_date), pd.Timestamp(ev.published)], [yy, yy], color=figures.BASE, linewidth=1)
+            ax.scatter(pd.Timestamp(ev.published), yy, facecolor="white", edgecolor=colour, s=30, zorder=3)
+        ax.scatter(pd.Timestamp(ev.event_date), yy, color=colour, s=45, zorder=4)
+    ax.axvline(pd.Timestamp(offer_day), color=figures.HIGHLIGHT, linestyle="--", linewidth=1)
+    handles = [Line2D([], [], marker="o", linestyle="", color=figures.HIGHLIGHT, label="primary record"),
+               Line2D([], [], marker="o", linestyle="", color=figures.ACCENT, label="secondary report"),
+               Line2D([], [], color=figures.HIGHLIGHT, linestyle="--", label="the offer")]
+    if first <= judged_late <= last:
+        ax.axvline(pd.Timestamp(judged_late), color="#333333", linestyle=":", linewidth=1)
+        handles.append(Line2D([], [], color="#333333", linestyle=":", label="date the 'recent overtures' claim is judged"))
+    ax.set_yticks(y, list(events["label"]), fontsize=8)
+    ax.set_ylim(-0.7, len(events) - 0.3)
+    ax.set_xlim(pd.Timestamp(first) - pd.Timedelta(days=1), pd.Timestamp(last) + pd.Timedelta(days=1))
+    span = (last - first).days
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=0, interval=max(1, span // 42)) if span <= 120
+                               else mdates.MonthLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y" if span <= 120 else "%b\n%Y"))
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel("Date of the event (filled) and of the record's publication, where later (hollow)")
+    ax.grid(axis="y", visible=False)
+    ax.legend(handles=handles, loc="upper right", fontsize=8)
+    return figures.done(fig)
