@@ -225,7 +225,7 @@ def test_every_claim_of_the_chapter_is_computed_or_judged_from_records():
     assert statistical == {"PRD-01", "PRD-02", "PRD-04"}
     source = NOTEBOOK.read_text()
     for cid in ids - statistical:
-        assert f'show(judge(\\"{cid}\\"))' in source, cid
+        assert f'page.verdict(\\"{cid}\\")' in source, cid  # judged from its records
 
 
 def test_synthetic_table_shares_and_ranks(monkeypatch):

@@ -402,3 +402,120 @@ def reserves_edition_for(edition: int) -> int:
     complete, otherwise the nearest complete one (the later on a tie)."""
     eds = reserves.complete_editions()
     return edition if edition in eds else min(eds, key=lambda e: (abs(e - edition), -e))
+
+
+# --- the figures ------------------------------------------------------------------------------------------------
+
+def production_figure(country: str):
+    """Mine production by country and year on a log scale, each year from the newest edition: one grey line
+    per producer (named when it ends at 10,000 t or more), the world dashed, `country` highlighted with its
+    primary (filled) and secondary (hollow) points."""
+    from claimbook.chapters import figures
+
+    series = latest_series()
+    hist = history(country)
+    fig, ax = figures.new(
+        "Rare-earth mine production by country",
+        "USGS Mineral Commodity Summaries, Rare Earths, each year from the newest edition (dataset usgs_ree_mine_production)",
+        size=(7.5, 4.6),
+    )
+    last = series["year"].max()
+    for name, grp in series[(series["entity"] != "other") & (series["production_t_reo"] > 0)].groupby("country"):
+        if name == country:
+            continue
+        is_world = name == "World"
+        ax.plot(grp["year"], grp["production_t_reo"], color=figures.ACCENT if is_world else figures.BASE,
+                linestyle="--" if is_world else "-", linewidth=1.4 if is_world else 0.9, zorder=1)
+        end = grp[grp["year"] == grp["year"].max()].iloc[0]
+        if is_world or end["production_t_reo"] >= 10_000:
+            ax.annotate(name, (end["year"], end["production_t_reo"]), xytext=(4, 0), textcoords="offset points",
+                        va="center", fontsize=8, color=figures.ACCENT if is_world else "#555555")
+    own = hist[hist["production_t_reo"] > 0]
+    ax.plot(own["year"], own["production_t_reo"], color=figures.HIGHLIGHT, linewidth=2.2, zorder=3)
+    primary = own[own["source_tier"] == "primary"]
+    other = own[own["source_tier"] != "primary"]
+    ax.scatter(primary["year"], primary["production_t_reo"], color=figures.HIGHLIGHT, zorder=4, s=22,
+               label=f"{country}, USGS (primary)")
+    if len(other):
+        ax.scatter(other["year"], other["production_t_reo"], facecolor="white", edgecolor=figures.HIGHLIGHT, zorder=4,
+                   s=26, label=f"{country}, secondary report")
+    end = own.iloc[-1]
+    ax.annotate(country, (end["year"], end["production_t_reo"]), xytext=(4, 0), textcoords="offset points",
+                va="center", fontsize=9, color=figures.HIGHLIGHT, fontweight="bold")
+    ax.set_yscale("log")
+    ax.set_ylabel("Mine production, t REO (log scale)")
+    ax.set_xlabel("Production year")
+    ax.set_xlim(min(series["year"].min(), own["year"].min()) - 0.3, last + 1.6)
+    ax.legend(loc="lower left", fontsize=8)
+    return figures.done(fig)
+
+
+def older_text(country: str) -> str:
+    """The country's figures outside the complete tables, with source and tier, as one sentence ("none")."""
+    hist = history(country)
+    older = hist[~hist["table_complete"].fillna(False).astype(bool)]
+    return "; ".join(f"{int(r.year)}: {r.production_t_reo:,.0f} t ({r.source_edition}, {r.source_tier})"
+                     for r in older.itertuples()) or "none"
+
+
+def share_figure(country: str, edition: int, claimed_pct: float, tolerance_pp: float):
+    """The country's share of world output by year, one line per edition (the edition used highlighted), with
+    the claimed share and its tolerance as a band."""
+    from claimbook.chapters import figures
+
+    by_edition = shares(country)
+    fig, ax = figures.new(
+        f"{country}: share of world rare-earth mine output, by USGS edition",
+        "USGS Mineral Commodity Summaries, Rare Earths, world tables (dataset usgs_ree_mine_production)",
+    )
+    ax.axhspan(claimed_pct - tolerance_pp, claimed_pct + tolerance_pp, color=figures.SECONDARY, alpha=0.15,
+               label=f"claimed about {claimed_pct:g}%, ± {tolerance_pp:g} points")
+    ax.axhline(claimed_pct, color=figures.SECONDARY, linewidth=1)
+    for ed, grp in by_edition.groupby("edition"):
+        chosen = ed == edition
+        colour = figures.HIGHLIGHT if chosen else figures.BASE
+        ax.plot(grp["year"], grp["share_pct"], color=colour, marker="o", linewidth=2 if chosen else 1,
+                zorder=3 if chosen else 2, label=f"MCS {ed} (edition used)" if chosen else None)
+        end = grp.iloc[-1]
+        ax.annotate(f"MCS {ed}", (end["year"], end["share_pct"]), xytext=(5, 4 if ed % 2 else -9),
+                    textcoords="offset points", fontsize=7, color=colour)
+    ax.set_ylabel("Share of world mine output, %")
+    ax.set_xlabel("Production year")
+    ax.set_xticks(sorted(by_edition["year"].unique()))
+    top = max(by_edition["share_pct"].max(), claimed_pct + tolerance_pp)
+    ax.set_ylim(0, top * 1.2)
+    ax.set_xlim(by_edition["year"].min() - 0.4, by_edition["year"].max() + 0.8)
+    ax.legend(loc="lower left", fontsize=8)
+    return figures.done(fig)
+
+
+def holders_figure(country: str, edition: int, year: int, top_n: int):
+    """Paired bars for the `top_n` largest reserve holders of an edition: share of world reserves (blue) and of
+    world mine output in `year` (orange), `country`'s row highlighted."""
+    from claimbook.chapters import figures
+
+    pairs = holders(edition, year).head(top_n).iloc[::-1]
+    fig, ax = figures.new(
+        f"Share of world reserves and of world mine output, USGS MCS {edition}",
+        f"USGS MCS {edition}, Rare Earths (datasets usgs_ree_reserves, usgs_ree_mine_production)",
+        size=(7.5, 0.42 * len(pairs) + 1.5),
+    )
+    ys = range(len(pairs))
+    ax.barh([y + 0.2 for y in ys], pairs["reserves_share_pct"], height=0.38, color=figures.ACCENT,
+            label="share of world reserves (countries listed)")
+    ax.barh([y - 0.2 for y in ys], pairs["share_pct"], height=0.38, color=figures.SECONDARY,
+            label=f"share of world mine output, {year}")
+    ax.set_yticks(list(ys), pairs["country"])
+    for y, (r, p) in enumerate(zip(pairs["reserves_share_pct"], pairs["share_pct"])):
+        ax.text(r, y + 0.2, f" {r:.1f}", va="center", fontsize=7)
+        ax.text(p, y - 0.2, f" {p:.2f}" if p < 1 else f" {p:.1f}", va="center", fontsize=7)
+    ax.set_xlim(0, max(pairs["reserves_share_pct"].max(), pairs["share_pct"].max()) * 1.12)
+    for y, name in zip(ys, pairs["country"]):
+        if name == country:
+            ax.axhspan(y - 0.5, y + 0.5, color=figures.HIGHLIGHT, alpha=0.12, zorder=0)
+            ax.get_yticklabels()[y].set_color(figures.HIGHLIGHT)
+            ax.get_yticklabels()[y].set_fontweight("bold")
+    ax.set_xlabel("Share of world total, %")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right", fontsize=8)
+    return figures.done(fig)
