@@ -242,3 +242,87 @@ def check_dominance(claim: dict, stage: str, dominant_pct: float, tolerance_pp: 
     verdict = check_share(claim, stage, dominant_pct, tolerance_pp, reading)
     verdict.sensitivity = v.VAGUE["dominates"].sensitivity(verdict.found)
     return verdict
+
+
+# ---------------------------------------------------------------- the figures
+
+def then_and_latest(as_of: dt.date) -> tuple[dict, dict]:
+    """For each stage, the figure published by `as_of` and the latest one on record (None where none)."""
+    series = {s: china_series(s).to_dict("records") for s in STAGES}
+    return ({s: as_published(series[s], as_of)[0] for s in STAGES},
+            {s: as_published(series[s], dt.date.max)[0] for s in STAGES})
+
+
+def stages_figure(stage: str, as_of: dt.date):
+    """Two bars per stage: China's share as published by `as_of` and the latest published later (hatched),
+    the stage read as 'processing' highlighted; a stage without a (later) figure says so in place of its bar."""
+    from matplotlib.patches import Patch
+
+    from claimbook.chapters import figures as style
+
+    then, latest = then_and_latest(as_of)
+    fig, ax = style.new(
+        f"China's share of each stage of the rare-earth supply chain, as published by {as_of:%d %B %Y} and later",
+        "USGS Mineral Commodity Summaries, world mine production (computed); IEA via SEAISI and Rare Earth Exchanges",
+    )
+    positions, labels = [], []
+    for i, s in enumerate(STAGES):
+        for j, r in enumerate((then[s], latest[s])):
+            x = i * 3 + j
+            positions.append(x)
+            labels.append("by the\nclaims' date" if j == 0 else "published\nlater")
+            if r is None or (j == 1 and then[s] is not None and r["figure_id"] == then[s]["figure_id"]):
+                ax.text(x, 3, "none" if r is None else "no later\nfigure", ha="center", fontsize=8, color="#555555")
+                continue
+            ax.bar(x, r["share_pct"], color=style.HIGHLIGHT if s == stage else style.BASE, edgecolor="white",
+                   hatch="//" if j == 1 else None)
+            ax.text(x, r["share_pct"] + 1.5, f"{r['share_pct']:.0f}%\n({int(r['year'])})", ha="center", fontsize=8)
+        ax.text(i * 3 + 0.5, -0.17, STAGE_NAMES[s].capitalize(), transform=ax.get_xaxis_transform(),
+                ha="center", fontsize=9)
+    ax.set_xticks(positions, labels, fontsize=7.5)
+    ax.set_ylim(0, 115)
+    ax.set_ylabel("China's share of world total, %")
+    ax.grid(axis="x", visible=False)
+    ax.legend(handles=[Patch(facecolor=style.BASE, label=f"published by {as_of:%d %B %Y}"),
+                       Patch(facecolor=style.BASE, hatch="//", edgecolor="white", label="published later"),
+                       Patch(facecolor=style.HIGHLIGHT, label=f"stage read as 'processing': {stage}")],
+              loc="upper left", fontsize=8)
+    return style.done(fig)
+
+
+def years_figure(stage: str):
+    """China's share by year: the USGS mining line (latest edition for each year), the IEA's squares per stage
+    and its 2030 projections hollow in a shaded band; the stage read as 'processing' in the highlight colour."""
+    from claimbook.chapters import figures as style
+
+    usgs = (pd.DataFrame(china_series("mining").to_dict("records")).sort_values(["year", "published"])
+            .groupby("year").last().reset_index())
+    fig, ax = style.new(
+        "China's share of world rare-earth mining, refining and magnets, by year",
+        "USGS Mineral Commodity Summaries (computed); IEA via SEAISI and Rare Earth Exchanges",
+    )
+    colour = {"mining": style.BASE, "refining": style.HIGHLIGHT, "magnets": style.ACCENT}
+    if stage != "refining":
+        colour[stage], colour["refining"] = style.HIGHLIGHT, colour[stage]
+    ax.plot(usgs["year"], usgs["share_pct"], color=colour["mining"], marker="o", label="mining (USGS, latest edition)")
+    for s in STAGES:
+        iea = iea_shares(s, projections=True)
+        obs, proj = iea[~iea["projection"].astype(bool)], iea[iea["projection"].astype(bool)]
+        ax.scatter(obs["year"], obs["share_pct"], color=colour[s], marker="s", zorder=3, label=f"{s} (IEA)")
+        if len(proj) and len(obs):
+            p = proj.iloc[0]
+            same = obs[obs["published"] == p["published"]]  # the base year of the same outlook
+            last = (same if len(same) else obs).iloc[-1]
+            ax.plot([last["year"], p["year"]], [last["share_pct"], p["share_pct"]], color=colour[s], linestyle=":",
+                    linewidth=1)
+            ax.scatter(proj["year"], proj["share_pct"], facecolor="white", edgecolor=colour[s], marker="s", zorder=3)
+            ax.annotate(f"IEA projection {p['share_pct']:.0f}%", (p["year"], p["share_pct"]),
+                        textcoords="offset points", xytext=(-6, -14), ha="right", fontsize=8)
+    ax.axvspan(2025.5, 2030.5, color="#eeeeee", zorder=0)
+    ax.text(2028, 103, "projections (IEA), not data", ha="center", fontsize=8, color="#555555")
+    ax.set_ylim(40, 108)
+    ax.set_xlim(2019.5, 2030.5)
+    ax.set_ylabel("China's share of world total, %")
+    ax.set_xlabel("Year the share describes")
+    ax.legend(loc="lower left", fontsize=8)
+    return style.done(fig)
