@@ -407,3 +407,147 @@ def check_decline(claim: dict, decline_ratio: float) -> v.Verdict:
                         {"before_t": before, "after_t": after, "ratio": round(ratio, 2)}, v.COMPARISON, [IMPORTS])
     verdict.sensitivity = v.VAGUE["reduced"].sensitivity(round(ratio, 2))
     return verdict
+
+
+# --- the figures ------------------------------------------------------------------------------------------------
+
+PROPORTION_ORDER = ("US primary aluminium production", "US imports (crude and semi-manufactures)",
+                    "US apparent consumption", "world primary aluminium output", "Russia's primary aluminium output")
+
+
+def _edition_colours() -> dict[int, str]:
+    from claimbook.chapters import figures
+
+    return {2023: "#009E73", 2024: "#56B4E9", 2026: figures.ACCENT}
+
+
+def proportion_figure(offer_t: float, year: int, edition: int):
+    """One bar per whole that the offered tonnage is a share of (offer_in_proportion), Russia's in the
+    highlight colour, the world's grey, the US wholes blue; the whole itself (100%) dotted."""
+    from claimbook.chapters import figures
+
+    prop = offer_in_proportion(offer_t, year, edition).set_index("whole")
+    shown = prop.loc[[w for w in PROPORTION_ORDER if w in prop.index]]
+    fig, ax = figures.new(
+        f"{offer_t / 1e6:,.1f} million t a year as a share of ..., {year}",
+        "USGS Mineral Commodity Summaries, Aluminum (datasets aluminium_smelter_production, aluminium_us_salient)",
+        size=(7.5, 3.6),
+    )
+    labels = [f"{w}, {year}\n({r.value_kt:,.0f} kt, MCS {r.edition}{', estimated' if r.estimated else ''})"
+              for w, r in shown.iterrows()]
+    colours = [figures.HIGHLIGHT if w.startswith("Russia") else figures.BASE if w.startswith("world") else figures.ACCENT
+               for w in shown.index]
+    ax.barh(labels, shown["share_pct"], color=colours)
+    ax.axvline(100, color="#333333", linewidth=0.8, linestyle=":")
+    ax.text(100, len(shown) - 0.5, " = the whole", fontsize=8, va="center")
+    for y, value in enumerate(shown["share_pct"]):
+        ax.text(value, y, f"  {value:,.1f}%", va="center", fontsize=8)
+    ax.set_xlim(0, max(shown["share_pct"].max(), 100) * 1.15)
+    ax.set_xlabel("Offered tonnage as % of the whole")
+    ax.grid(axis="y", visible=False)
+    ax.tick_params(axis="y", labelsize=8)
+    return figures.done(fig)
+
+
+def _decimal_year(ts) -> float:
+    return ts.year + (ts.day_of_year - 1) / 365.25
+
+
+def measure_marks() -> list[tuple[float, str, str]]:
+    """The measures against Russian aluminium marked on the share figure: (decimal year, event, event id)."""
+    marks = []
+    for _, r in events().iterrows():
+        if "effective" in r["event"] or r["event"].startswith("Proclamation 9704") or "ban" in r["event"]:
+            when = r["effective_date"] if pd.notna(r["effective_date"]) else r["date"]
+            if pd.isna(when):
+                when = pd.Timestamp(str(r["date_text"]) + "-01")
+            marks.append((_decimal_year(when), r["event"], r["event_id"]))
+    return marks
+
+
+def shares_figure(claimed: float):
+    """Two panels by year: left, Russia's share of US imports as published, a marker per denominator (hollow:
+    weak source); right, its derived share of US apparent consumption, one colour per USGS edition. The claimed
+    share dashed, the measures against Russian aluminium dotted."""
+    import matplotlib.lines as mlines
+
+    from claimbook.chapters import figures
+
+    imp = import_shares()
+    cons_shares = consumption_shares()
+    marks = measure_marks()
+    fig, (left, right) = figures.new(
+        "Russia in US aluminium supply: share of imports and share of the market",
+        "aluminium_us_imports_from_russia (as published); aluminium_us_salient (USGS MCS, by edition); "
+        "aluminium_policy_events",
+        size=(10, 4.6), ncols=2,
+    )
+    groups = {"US imports of unwrought aluminum and alloys": "o", "total US aluminum imports": "s"}
+    for denom, g in imp.groupby("denominator"):
+        marker = groups.get(denom, "^" if not g["derived"].any() else "D")
+        x = g["year"] + 0.5
+        filled = g["source_tier"] != "weak"
+        left.scatter(x[filled], g.loc[filled, "russia_share_pct"], marker=marker, color=figures.HIGHLIGHT, zorder=3)
+        left.scatter(x[~filled], g.loc[~filled, "russia_share_pct"], marker=marker, facecolor="white",
+                     edgecolor=figures.HIGHLIGHT, zorder=3)
+    handles = [mlines.Line2D([], [], marker=m, linestyle="", color=figures.HIGHLIGHT, label=lab) for lab, m in [
+        ("of unwrought aluminium & alloy imports", "o"), ("of all aluminium imports", "s"),
+        ("of all product imports, 1st half", "^"), ("of unwrought imports, derived", "D")]]
+    handles.append(mlines.Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
+                                 markeredgecolor=figures.HIGHLIGHT, label="hollow: weak source"))
+    left.set_title("Share of US imports (as published)", loc="left", fontsize=10)
+    edition_colours = _edition_colours()
+    offsets = {2023: -0.15, 2024: 0.0, 2026: 0.15}
+    for ed, g in cons_shares.groupby("edition"):
+        filled = g["source_tier"] != "weak"
+        x = g["year"] + 0.5 + offsets.get(ed, 0)
+        col = edition_colours.get(ed, figures.BASE)
+        right.scatter(x[filled], g.loc[filled, "share_pct"], color=col, zorder=3, label=f"with MCS {ed}")
+        right.scatter(x[~filled], g.loc[~filled, "share_pct"], facecolor="white", edgecolor=col, zorder=3)
+    right.scatter([], [], facecolor="white", edgecolor=figures.BASE, label="hollow: weak source for the tonnage")
+    right.set_title("Share of US apparent consumption (derived)", loc="left", fontsize=10)
+    for ax in (left, right):
+        ax.axhline(claimed, color="#333333", linestyle="--", linewidth=0.8)
+        ax.text(2019.2, claimed + 0.3, f"claimed: about {claimed:g}%", fontsize=8)
+        for x, _, _ in marks:
+            ax.axvline(x, color=figures.BASE, linestyle=":", linewidth=1)
+        ax.set_xlim(2017, 2025)
+        ax.set_xticks(range(2017, 2026), [""] * 9)  # gridlines at the turn of each year
+        ax.set_xticks([y + 0.5 for y in range(2017, 2025)], [str(y) for y in range(2017, 2025)], minor=True, fontsize=8)
+        ax.tick_params(axis="x", which="minor", length=0)
+        ax.set_ylim(0, claimed * 1.25)
+        ax.set_ylabel("Russia's share, %")
+        ax.set_xlabel("Year (dotted lines: measures against Russian aluminium)")
+    short = {"proclamation_9704": "Proclamation 9704", "tariff_200pct_russian_origin_effective": "200% tariff",
+             "us_ban_new_russian_aluminum_copper_nickel": "import ban"}
+    for x, _, eid in marks:
+        if eid in short:
+            left.text(x, claimed * 1.24, short[eid] + " ", fontsize=6.5, rotation=90, va="top", ha="right",
+                      color="#555555")
+    left.legend(handles=handles, loc="center right", fontsize=7)
+    right.legend(loc="center right", fontsize=7)
+    return figures.done(fig)
+
+
+def consumption_figure():
+    """US apparent consumption by year, one line per USGS edition (never joined across editions), the
+    edition's estimates hollow."""
+    from claimbook.chapters import figures
+
+    cons = salient_series("apparent_consumption")
+    edition_colours = _edition_colours()
+    fig, ax = figures.new(
+        "US apparent consumption of aluminium, as each USGS edition gives it",
+        "USGS Mineral Commodity Summaries 2023, 2024, 2026, Aluminum (dataset aluminium_us_salient)",
+    )
+    for ed, g in cons.groupby("edition"):
+        col = edition_colours.get(ed, figures.BASE)
+        ax.plot(g["year"], g["value"] * 1000, color=col, linewidth=1.2, label=f"MCS {ed}")
+        est = g["estimated"].astype(bool)
+        ax.scatter(g.loc[~est, "year"], g.loc[~est, "value"] * 1000, color=col, zorder=3)
+        ax.scatter(g.loc[est, "year"], g.loc[est, "value"] * 1000, facecolor="white", edgecolor=col, zorder=3)
+    figures.tonnes_axis(ax.yaxis, "Apparent consumption, million t")
+    ax.set_xlabel("Year (hollow: estimated in that edition)")
+    ax.set_ylim(0, cons["value"].max() * 1000 * 1.15)
+    ax.legend(loc="lower right")
+    return figures.done(fig)
