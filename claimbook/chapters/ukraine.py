@@ -233,3 +233,93 @@ def check_vast_pair(claim: dict, edition: int, top_n: int) -> v.Verdict:
     # threshold.
     verdict.sensitivity = v.VAGUE["vast"].sensitivity(ranks["Russia"], higher_holds=False, threshold=top_n)
     return verdict
+
+
+# --- the figures ------------------------------------------------------------------------------------------------
+
+def estimates_figure():
+    """One bar per published estimate of Ukraine's mineral wealth, smallest first, labelled with what it counts
+    and its price basis, Forbes Ukraine's (the one the claims cite) highlighted, and SecDev's value under
+    Russian control as its own bar."""
+    from claimbook.chapters import figures
+
+    estimates = estimate_table()
+    under_control = row(UNDER_RUSSIAN_CONTROL)
+    labels = [f"{r.estimate}\n{r.measure}, {r.prices}" for r in estimates.itertuples()]
+    values = list(estimates["usd_trillion"])
+    colours = [figures.HIGHLIGHT if fid == "forbes_ukraine_mineral_value" else figures.BASE for fid in estimates["figure_id"]]
+    labels.append(f"SecDev: part under Russian control\n{under_control['as_of']}, lower bound")
+    values.append(float(under_control["value"]))
+    colours.append(figures.ACCENT)
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    fig, ax = figures.new(
+        "Estimates of the value of Ukraine's mineral wealth",
+        "Forbes Ukraine (via UBN); V. Mykhailov (via 112.ua); SecDev (via the Washington Post) - dataset ukraine_minerals",
+        size=(7.5, 3.6),
+    )
+    ax.barh([labels[i] for i in order], [values[i] for i in order], color=[colours[i] for i in order])
+    for y, i in enumerate(order):
+        ax.text(values[i], y, f"  ${values[i]:,.1f} tn", va="center", fontsize=8)
+    ax.set_xlabel("USD trillion (each at its own date and price basis)")
+    ax.set_xlim(0, max(values) * 1.2)
+    ax.grid(axis="y", visible=False)
+    ax.tick_params(axis="y", labelsize=8)
+    return figures.done(fig)
+
+
+def shares_figure(much_pct: float):
+    """Forbes' share of value in the three eastern oblasts, then SecDev's share of each resource under Russian
+    control (rare earths and other critical minerals highlighted), with the share read as 'much' dashed."""
+    import textwrap
+
+    from claimbook.chapters import figures
+
+    three = row("forbes_ukraine_share_three_oblasts")
+    fig, ax = figures.new(
+        "Shares of Ukraine's resources held by Russia",
+        "SecDev via the Washington Post; Forbes Ukraine via UBN - dataset ukraine_minerals",
+        size=(7.5, 3.8),
+    )
+    names = [f"Forbes: value in Donetsk, Luhansk,\nDnipropetrovsk (> {three['share_pct']:g}%, Feb 2023)"]
+    shares = [float(three["share_pct"])]
+    cols = [figures.SECONDARY]
+    for r in control_shares().itertuples():
+        names.append("SecDev, under Russian control:\n" + textwrap.fill(f"{r.resource} ({r.as_of})", 34))
+        shares.append(float(r.share_pct))
+        cols.append(figures.HIGHLIGHT if r.figure_id == REE_UNDER_CONTROL else figures.BASE)
+    ax.barh(names[::-1], shares[::-1], color=cols[::-1])
+    ax.axvline(much_pct, color=figures.ACCENT, linestyle="--", linewidth=1.2, label=f"'much': {much_pct:g}%")
+    ax.set_xlabel("% of the resource or its value")
+    ax.set_xlim(0, 100)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right", fontsize=7)
+    return figures.done(fig)
+
+
+def occupied_figure():
+    """The reported share of Ukraine's territory held by Russia at each date located, the tracker named beside
+    each point, the weak source hollow."""
+    from claimbook.chapters import figures
+
+    national = national_occupied()
+    fig, ax = figures.new(
+        "Share of Ukraine's territory held by Russia, as reported",
+        "DeepState, ISW, Guardian analysis of ISW data, europesays (weak) - as reported; dataset ukraine_minerals",
+        size=(7.5, 3.4),
+    )
+    dates = national["when"]
+    solid = national["source_tier"] != "weak"
+    ax.scatter(dates[solid], national.loc[solid, "share_pct"], color=figures.BASE, zorder=2, label="secondary report")
+    ax.scatter(dates[~solid], national.loc[~solid, "share_pct"], facecolor="white", edgecolor=figures.BASE, zorder=2,
+               label="weak source")
+    for d, r in zip(dates, national.itertuples()):
+        ax.annotate(f"{r.share_pct:g}%\n{r.publisher.split(' via ')[0].split(' analysis')[0]}", (d, r.share_pct),
+                    textcoords="offset points", xytext=(0, 8) if r.source_tier != "weak" else (0, -26), ha="center",
+                    fontsize=7)
+    ax.set_ylim(0, 30)
+    ax.set_ylabel("% of Ukraine's territory")
+    ax.set_xlabel("Date of the figure")
+    ax.set_xlim(dates.min() - pd.Timedelta(days=120), dates.max() + pd.Timedelta(days=120))
+    ax.legend(loc="lower right", fontsize=8)
+    return figures.done(fig)
