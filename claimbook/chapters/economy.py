@@ -335,3 +335,102 @@ def check_china_purchases(claim: dict) -> v.Verdict:
                       f"{'the largest part' if leads else 'not the main part'}.")
     verdict = v.Verdict(claim["id"], label, conclusion, "gas the largest of the purchases", figures, v.FINDINGS, [CHINA])
     return verdict
+
+
+# --- the figures ------------------------------------------------------------------------------------------------
+
+def day(d, basis="") -> str:
+    """A publication date as established: '7 Feb 2025', the month alone ('Feb 2025') where the basis says only
+    the month is known, 'date unknown' where there is none."""
+    if pd.isna(d):
+        return "date unknown"
+    return f"{d:%b %Y}" if "end of the month" in (basis if isinstance(basis, str) else "") else f"{d.day} {d:%b %Y}"
+
+
+def gdp_figure(as_of):
+    """Real GDP growth per year as published by `as_of` (hatched bars, each with its publication date) and the
+    figures for the same years reported later (diamonds)."""
+    from claimbook.chapters import figures
+
+    gdp = gdp_growth(as_of)
+    later = published_after(readings(GDP), as_of)
+    fig, ax = figures.new(f"Russia: real GDP growth as published by {as_of:%d %b %Y}",
+                          "Rosstat via news reports (dataset russia_macro)")
+    ax.bar(gdp["year"], gdp["value"], color="white", edgecolor=figures.HIGHLIGHT, hatch="////", width=0.6,
+           label="figure published by the claim's date (secondary)")
+    for r in gdp.itertuples():
+        ax.annotate(f"{r.value:+.1f}\n({day(r.published)})", (r.year, r.value), textcoords="offset points",
+                    xytext=(0, 4 if r.value >= 0 else -22), ha="center", fontsize=8)
+    ax.scatter(later["year"] + 0.3, later["value"], marker="D", facecolor="white", edgecolor=figures.ACCENT, zorder=3,
+               label="reported later")
+    for r in later.itertuples():
+        ax.annotate(f"{r.value:+.1f}\n({day(r.published)})", (r.year + 0.3, r.value), textcoords="offset points",
+                    xytext=(6, -4), fontsize=8, color=figures.ACCENT, ha="left")
+    ax.set_xlim(gdp["year"].min() - 0.6, gdp["year"].max() + 1.1)
+    ax.axhline(0, color="#333333", linewidth=0.8)
+    ax.set_xticks(list(gdp["year"]))
+    ax.set_ylim(min(gdp["value"].min(), 0) - 2, max(gdp["value"].max(), later["value"].max()) + 2)
+    ax.set_ylabel("Real GDP growth, % on the year before")
+    ax.set_xlabel("Year")
+    ax.legend(fontsize=8, loc="lower right")
+    return figures.done(fig)
+
+
+def inflation_figure(as_of, soaring_pct: float):
+    """December-on-December inflation as bars at the end of each year, the 12-month rate at weekly readings as
+    points, the key-rate decisions as steps; the 'soaring' threshold dashed and the claim's date dotted."""
+    import matplotlib.dates as mdates
+
+    from claimbook.chapters import figures
+
+    dec = readings("cpi_inflation_dec_dec")
+    yoy = readings("cpi_inflation_yoy")
+    rate = key_rate()
+    fig, ax = figures.new("Russia: inflation and the key rate, as published by early 2025",
+                          "Rosstat, Ministry of Economic Development and Bank of Russia via news reports (dataset russia_macro)")
+    x_dec = pd.to_datetime(dec["year"].astype(str) + "-12-31")
+    ax.bar(x_dec, dec["value"], width=120, color="white", edgecolor=figures.HIGHLIGHT, hatch="////",
+           label="December on December (Rosstat; secondary)")
+    for x, r in zip(x_dec, dec.itertuples()):
+        ax.annotate(f"{r.value:g}", (x, r.value), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8)
+    ax.scatter(yoy["date"], yoy["value"], color=figures.ACCENT, zorder=3, label="12-month rate at a weekly reading")
+    for r in yoy.itertuples():
+        ax.annotate(f"{r.value:g} ({r.date:%d %b %Y})", (r.date, r.value), textcoords="offset points", xytext=(0, 6),
+                    ha="center", fontsize=8, color=figures.ACCENT)
+    ax.step(rate["date"], rate["value"], where="post", color=figures.BASE, marker="s", label="key rate decisions located")
+    ax.axhline(soaring_pct, color=figures.BASE, linestyle="--", linewidth=1)
+    ax.annotate(f"'soaring' threshold, {soaring_pct:g}%", (x_dec.min(), soaring_pct), textcoords="offset points",
+                xytext=(-40, 3), fontsize=8, color="#555555")
+    ax.axvline(as_of, color="#333333", linestyle=":", linewidth=1)
+    ax.annotate("claim's date", (as_of, 1), fontsize=8, rotation=90, ha="right", color="#333333")
+    ax.set_ylim(0, max(dec["value"].max(), rate["value"].max()) * 1.2)
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.set_ylabel("Percent")
+    ax.set_xlabel("Date (a December bar stands at the end of its year)")
+    ax.legend(fontsize=8, loc="upper left")
+    return figures.done(fig)
+
+
+CHINA_FLOW_NAMES = {"crude_oil": "crude oil", "lng": "LNG", "pipeline_gas_power_of_siberia": "pipeline gas"}
+
+
+def china_figure(as_of):
+    """China's 2024 imports from Russia by value as published by `as_of`, one bar per flow (gas highlighted),
+    each labelled with its value and publication date."""
+    from claimbook.chapters import figures
+
+    cn = china(as_of)
+    values = cn[(cn["unit"] == "USD bn") & (cn["year"] == 2024) & (cn["flow"] != "all_goods")]
+    fig, ax = figures.new("China's 2024 imports from Russia by value, as published by early 2025",
+                          "China customs via Reuters, Russia's Pivot to Asia, SMI.today (dataset china_energy_imports_from_russia)")
+    labels = [CHINA_FLOW_NAMES[f] + (" (Jan-Sep)" if p != "year" else "") for f, p in zip(values["flow"], values["period"])]
+    colours = [figures.BASE if f == "crude_oil" else figures.HIGHLIGHT for f in values["flow"]]
+    ax.barh(labels, values["value"], color="white", edgecolor=colours, hatch="////")
+    for i, r in enumerate(values.itertuples()):
+        ax.annotate(f"${r.value:g}bn ({day(r.published, r.published_basis)})", (r.value, i), textcoords="offset points",
+                    xytext=(4, -3), fontsize=8)
+    ax.set_xlim(0, values["value"].max() * 1.35)
+    ax.set_xlabel("Billion US dollars")
+    ax.invert_yaxis()
+    return figures.done(fig)
