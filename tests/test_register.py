@@ -87,3 +87,38 @@ def test_an_unknown_kind_and_an_unknown_article_are_reported(seeds):
     problems = _edit(seeds, bad)
     assert any("kind 'rumour'; allowed: numeric" in p for p in problems)
     assert any("cites article '999_nothing'" in p for p in problems)
+
+
+def _edit_register(seeds, change):
+    """The problems of a fresh copy of the register after `change` (to its whole mapping)."""
+    path = shutil.copy(register.SEEDS_DIR / "claims.yaml", seeds / "claims.yaml")
+    raw = yaml.safe_load(path.read_text())
+    change(raw)
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False))
+    return register.validate(seeds_dir=seeds)
+
+
+def test_areas_and_their_id_prefixes_are_declared_in_the_register_not_in_the_code(seeds):
+    def new_area(raw):
+        raw["areas"]["metals"] = "MET"
+        raw["claims"][0].update(area="metals", id="MET-01")
+    problems = _edit_register(seeds, new_area)
+    assert not any("area" in p or "MET-01" in p for p in problems), problems
+
+    def wrong_prefix(raw):
+        raw["claims"][0]["id"] = "RSV-01"
+    assert "claims.yaml: RSV-01 should be named RES-NN for area reserves." in _edit_register(seeds, wrong_prefix)
+
+    def undeclared(raw):
+        del raw["areas"]["reserves"]
+    assert any("RES-01 has area" in p and "allowed: offer, production," in p for p in _edit_register(seeds, undeclared))
+
+    def shared_prefix(raw):
+        raw["areas"]["metals"] = "RES"
+    assert any("the prefix RES is declared for two areas" in p for p in _edit_register(seeds, shared_prefix))
+
+    def bad_prefix(raw):
+        raw["areas"]["metals"] = "met"
+    assert any("area 'metals' needs a lower-case name and a prefix of three capital letters" in p
+               for p in _edit_register(seeds, bad_prefix))
+    assert any("declares no areas" in p for p in _edit_register(seeds, lambda raw: raw.pop("areas")))

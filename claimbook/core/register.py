@@ -19,8 +19,9 @@ SEEDS_DIR = ROOT / "seeds"
 # The articles themselves live outside the project (only short quotes may enter it).
 ARTICLES_DIR = Path(os.environ.get("CLAIMBOOK_ARTICLES", ROOT.parent / "shared" / "seeds"))
 
-AREAS = {"reserves": "RES", "offer": "OFR", "production": "PRD", "processing": "PRC", "aluminium": "ALU",
-         "ukraine": "UKR", "economy": "ECO"}
+# Each claim area and the prefix of its claim ids are declared in claims.yaml (`areas`), beside its claims, so a
+# new area is added there and nowhere in the code.
+AREA_PREFIX = re.compile(r"[A-Z]{3}")
 KINDS = ("numeric", "ranking", "comparison", "event", "attribution", "opinion", "prediction")
 UNRATED_KINDS = ("opinion", "prediction")
 QUALIFIERS = ("about", "exactly", "at least", "more than", "at most", "less than", "up to", "range")
@@ -84,6 +85,17 @@ def validate(seeds_dir: Path | None = None, articles_dir: Path | None = None,
         if articles_dir.is_dir() and not (articles_dir / f"{aid}.txt").exists():
             problems.append(f"sources.yaml: article {aid} has no file {aid}.txt in {articles_dir}.")
 
+    areas = register.get("areas")
+    if not isinstance(areas, dict) or not areas:
+        problems.append("claims.yaml declares no areas under 'areas' (each area's name and its id prefix, as reserves: RES).")
+        areas = {}
+    for area, prefix in areas.items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", str(area)) or not AREA_PREFIX.fullmatch(str(prefix)):
+            problems.append(f"claims.yaml: area {shorten(area)} needs a lower-case name and a prefix of three capital "
+                            f"letters (as reserves: RES), not {shorten(prefix)}.")
+    prefixes = [str(p) for p in areas.values()]
+    for prefix in sorted({p for p in prefixes if prefixes.count(p) > 1}):
+        problems.append(f"claims.yaml: the prefix {prefix} is declared for two areas; each area has its own.")
     existing = set(all_notebooks(notebook_dir))
     planned = set(register.get("planned_notebooks") or [])
     for name in sorted(planned & existing):
@@ -115,10 +127,10 @@ def validate(seeds_dir: Path | None = None, articles_dir: Path | None = None,
             problems.append(f"claims.yaml: the id {cid} is used twice; ids must be unique.")
         seen.add(cid)
         area = c.get("area")
-        if area not in AREAS:
-            problems.append(f"claims.yaml: {label} has area {shorten(area)}; allowed: {', '.join(AREAS)}.")
-        elif cid and not re.fullmatch(rf"{AREAS[area]}-\d{{2}}", str(cid)):
-            problems.append(f"claims.yaml: {label} should be named {AREAS[area]}-NN for area {area}.")
+        if area not in areas:
+            problems.append(f"claims.yaml: {label} has area {shorten(area)}; allowed: {', '.join(areas)}.")
+        elif cid and not re.fullmatch(rf"{re.escape(str(areas[area]))}-\d{{2}}", str(cid)):
+            problems.append(f"claims.yaml: {label} should be named {areas[area]}-NN for area {area}.")
         nb = c.get("notebook")
         if nb and nb not in existing | planned:
             problems.append(
