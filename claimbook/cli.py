@@ -180,6 +180,23 @@ def cmd_publish(args) -> int:
     return 0
 
 
+def cmd_new_chapter(args) -> int:
+    from claimbook.build import scaffold
+
+    written = scaffold.new_chapter(args.name, args.number, args.title)
+    for path in written:
+        print(f"  {'listed in' if path.name == '_toc.yml' else 'written'} {path.relative_to(ROOT)}")
+    print(f"claimbook: chapter {args.name} created. Next: its area, claims and evidence in seeds/ (CONTRIBUTING.md), "
+          f"then `python -m claimbook check` and `make book`.")
+    return 0
+
+
+def _chapter_number(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or len(text) > 2:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a chapter number (one or two digits, as 70)")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m claimbook", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
@@ -232,6 +249,15 @@ def parser() -> argparse.ArgumentParser:
     publish = sub.add_parser("publish", help="make the last build's verdicts the published edition, once every "
                                              "changed label has a correction in seeds/corrections.yaml")
     publish.set_defaults(func=cmd_publish)
+
+    new_help = ("write a new chapter from the templates (notebooks/NN_NAME.ipynb, claimbook/chapters/NAME.py, "
+                "tests/test_NAME.py) and list it in _toc.yml")
+    new = sub.add_parser("new-chapter", help=new_help, description=new_help + "; see CONTRIBUTING.md")
+    new.add_argument("name", metavar="NAME", help="the chapter's short name, as its claims name it (notebook: NAME)")
+    new.add_argument("--number", type=_chapter_number, default=None, metavar="NN",
+                     help="its place in the book (default: the next multiple of ten after the last chapter)")
+    new.add_argument("--title", default=None, help="the page's title (default: the name)")
+    new.set_defaults(func=cmd_new_chapter)
     return ap
 
 
