@@ -37,11 +37,12 @@ def show_claims(claim_ids: Iterable[str]) -> None:
         display(ClaimQuote(claim_id))
 
 
-def verdict(claim_id: str, result: v.Verdict | None = None) -> v.Verdict:
+def verdict(claim_id: str, result: v.Verdict | None = None) -> None:
     """A verdict section's body: the claim as quoted, then its verdict, recorded for the summaries and exports.
 
-    `result` is the verdict a chapter computed from statistics; without it the claim is judged from its
-    dated records (`judge`). Returns the verdict (completed with its records), for a check that builds on it.
+    `result` is the verdict a chapter computed from statistics (it is completed with its records in place, so a
+    check that builds on it can take it afterwards); without it the claim is judged from its dated records
+    (`judge`). Returns nothing: as the last line of a cell, a returned verdict would be shown a second time.
     """
     from IPython.display import display
 
@@ -54,7 +55,6 @@ def verdict(claim_id: str, result: v.Verdict | None = None) -> v.Verdict:
     elif result.claim_id != claim_id:
         raise v.VerdictError(f"the verdict shown under {claim_id} is the verdict on {result.claim_id}.")
     v.show(result)
-    return result
 
 
 def rules(*parts: Iterable[str] | v.Rule) -> None:
