@@ -41,8 +41,8 @@ def module_file(module: str, package_dir: Path | None = None) -> Path:
 def module_files(module: str, package_dir: Path | None = None) -> list[Path]:
     """A module's source and the files it renders (MODULE_DATA): what a notebook that uses it depends on."""
     root = package_dir or PACKAGE_DIR
-    folder, pattern = MODULE_DATA.get(module, (None, None))
-    return [module_file(module, root), *(sorted((root / folder).glob(pattern)) if folder else [])]
+    data = MODULE_DATA.get(module)
+    return [module_file(module, root), *(sorted((root / data[0]).glob(data[1])) if data else [])]
 
 
 def _resolve(parts: list[str], package_dir: Path) -> str | None:

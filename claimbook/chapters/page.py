@@ -46,7 +46,7 @@ def verdict(claim_id: str, result: v.Verdict | None = None) -> None:
     """
     from IPython.display import display
 
-    from claimbook.core.evidence import judge
+    from claimbook.core.evidence import complete, judge
     from claimbook.core.register import ClaimQuote
 
     display(ClaimQuote(claim_id))
@@ -54,7 +54,11 @@ def verdict(claim_id: str, result: v.Verdict | None = None) -> None:
         result = judge(claim_id)
     elif result.claim_id != claim_id:
         raise v.VerdictError(f"the verdict shown under {claim_id} is the verdict on {result.claim_id}.")
-    v.show(result)
+    result = complete(result)  # its sources, evidence strength and "since then" from the records
+    display(result)
+    # recorded as JSON in the executed notebook, where the summaries and exports read it (rules.from_notebook)
+    display({v.GLUE_MIME: result.to_dict()}, raw=True,
+            metadata={"scrapbook": {"name": f"verdict-{claim_id}", "mime_prefix": v.GLUE_PREFIX}})
 
 
 def rules(*parts: Iterable[str] | v.Rule) -> None:

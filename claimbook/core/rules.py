@@ -501,19 +501,6 @@ GLUE_PREFIX = "application/papermill.record/"
 GLUE_MIME = GLUE_PREFIX + "application/vnd.claimbook.verdict+json"
 
 
-def show(verdict: Verdict) -> None:
-    """Complete the verdict with its records (seeds/evidence.yaml), display it for the reader and record it in
-    the notebook for the summary and exports."""
-    from IPython.display import display
-
-    from claimbook.core.evidence import complete
-
-    verdict = complete(verdict)
-    display(verdict)
-    display({GLUE_MIME: verdict.to_dict()}, raw=True,
-            metadata={"scrapbook": {"name": f"verdict-{verdict.claim_id}", "mime_prefix": GLUE_PREFIX}})
-
-
 def from_notebook(nb) -> dict[str, dict]:
     """The verdicts recorded in an executed notebook, by claim id."""
     found: dict[str, dict] = {}
