@@ -85,7 +85,7 @@ def _shell(sink: _Sink):
     # traitlets Type traits: mypy reads a class-level assignment as replacing the descriptor, not setting its default
     Shell.displayhook_class = Hook  # type: ignore[assignment]
     Shell.display_pub_class = Publisher  # type: ignore[assignment]
-    shell = Shell.instance(colors="NoColor")
+    shell = Shell.instance(colors="nocolor")  # IPython 9 spells it in lower case (warns otherwise)
     shell.enable_matplotlib("inline")
     return shell
 
