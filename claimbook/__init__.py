@@ -6,10 +6,14 @@ the figure style (`figures`), the runner (`runner`) and the command line (`cli`)
 """
 
 import functools
+import os
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+# The project root: the checkout this package sits in, or the folder CLAIMBOOK_ROOT names (read once, at
+# import). Every project path (data/, seeds/, notebooks/, book/, _config.yml, _toc.yml, requirements.txt,
+# _build/) is derived from it, so the tests can point the package at a copy of the project and damage that.
+ROOT = Path(os.environ.get("CLAIMBOOK_ROOT") or Path(__file__).resolve().parent.parent).resolve()
 
 
 class ClaimbookError(Exception):

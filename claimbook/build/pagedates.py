@@ -13,6 +13,7 @@ from pathlib import Path
 
 from claimbook import ROOT
 
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the package's own files, wherever the project root is
 REGISTER = ("seeds/claims.yaml", "seeds/evidence.yaml", "seeds/corrections.yaml")
 
 
@@ -45,7 +46,7 @@ def chapter_inputs(executed: Path) -> list[str]:
     source = f"notebooks/{meta.get('notebook', executed.name)}"
     inputs = [source]
     stem = executed.stem.split("_", 1)[-1]
-    if (ROOT / "claimbook" / "chapters" / f"{stem}.py").exists():
+    if (PACKAGE_DIR / "chapters" / f"{stem}.py").exists():
         inputs.append(f"claimbook/chapters/{stem}.py")
     datasets: set[str] = set()
     for v in from_notebook(nb).values():
