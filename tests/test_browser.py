@@ -23,6 +23,8 @@ from claimbook.build.linkcheck import html_pages, parse
 from claimbook.core.notebooks import all_notebooks
 from claimbook.core.register import claims
 
+pytestmark = pytest.mark.browser
+
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 EXECUTED_PAGES = "_build/executed"
 

@@ -1,17 +1,16 @@
 """Issue #19: what a hostile or careless user, or a second process, does must never publish a wrong or
 half-built book.
 
-Each CLI case runs in a copy of the checkout (tests/conftest.py make_sandbox), damages it, and checks the
-exit status, the one sentence on stderr, and that the HTML book, the executed chapters and the exports are
-byte-identical afterwards. The real data/ and seeds/ are never touched.
+Each CLI case runs in a project copy (tests/conftest.py make_project: the inputs and the built book in a
+temporary folder, the package pointed at it with CLAIMBOOK_ROOT), damages it, and checks the exit status, the
+one sentence on stderr, and that the HTML book, the executed chapters and the exports are byte-identical
+afterwards. The checkout's data/, seeds/ and notebooks/ are never touched.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -19,41 +18,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import EXPORTS, make_sandbox, published_state, sandbox_cli, sandbox_env
-
-from claimbook import ROOT
+from conftest import EXPORTS, project_cli, project_command, project_env, published_state
 
 ERROR = re.compile(r"^claimbook: error: .+[.)]$")
 MAX_MESSAGE = 600  # characters: a message never echoes a long value in full
 
 
 @pytest.fixture(scope="module")
-def box(built_book, tmp_path_factory):
-    sandbox = make_sandbox(tmp_path_factory.mktemp("sandbox") / "repo")
-    # settle it: the copy is not a git checkout, so the appendix that names the revision runs once here
-    proc = sandbox_cli(sandbox, "build")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return sandbox
-
-
-@pytest.fixture
-def damage(box):
-    """Damage files of the sandbox; they are put back from the checkout after the test."""
-    touched: list[str] = []
-
-    def apply(rel: str, change):
-        touched.append(rel)
-        path = box / rel
-        change(path)
-
-    yield apply
-    for rel in touched:
-        target, source = box / rel, ROOT / rel
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        elif target.exists() or target.is_symlink():
-            target.unlink()
-        shutil.copy2(source, target)
+def box(project):
+    """This module's project copy (conftest's `project`; `damage` puts back what a test damaged)."""
+    return project
 
 
 def one_sentence(proc) -> str:
@@ -161,12 +135,13 @@ FILE_CASES = [
 ]
 
 
+@pytest.mark.damaging
 @pytest.mark.parametrize("case, rel, change, command, status, fragment", FILE_CASES, ids=[c[0] for c in FILE_CASES])
 def test_a_damaged_input_ends_in_one_sentence_and_the_book_stays(box, damage, case, rel, change, command, status,
                                                                  fragment):
     before = published_state(box)
     damage(rel, change)
-    proc = sandbox_cli(box, *command)
+    proc = project_cli(box, *command)
     assert proc.returncode == status, proc.stdout + proc.stderr
     assert fragment in one_sentence(proc)
     assert published_state(box) == before
@@ -215,7 +190,7 @@ def test_a_bad_parameter_ends_in_one_sentence_and_the_book_stays(box, tmp_path, 
         else:
             argv.append(a)
     start = time.monotonic()
-    proc = sandbox_cli(box, "run", *argv, "--build", timeout=120)
+    proc = project_cli(box, "run", *argv, "--build", timeout=120)
     assert time.monotonic() - start < 60, "an error message took too long to build"
     assert proc.returncode == status, proc.stdout + proc.stderr
     assert fragment in one_sentence(proc)
@@ -225,31 +200,32 @@ def test_a_bad_parameter_ends_in_one_sentence_and_the_book_stays(box, tmp_path, 
 # -- the quote check without the articles --------------------------------------------------------------------
 
 def test_check_says_when_the_quote_check_could_not_run(box):
-    proc = sandbox_cli(box, "check", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles")})
+    proc = project_cli(box, "check", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles")})
     assert proc.returncode == 0 and "the quote check could not run (the articles are not in" in proc.stdout
-    proc = sandbox_cli(box, "check")
+    proc = project_cli(box, "check")
     assert proc.returncode == 0 and "every quote occurs in its article" in proc.stdout
 
 
 def test_check_fails_in_ci_when_the_quote_check_could_not_run(box):
-    proc = sandbox_cli(box, "check", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles"), "CI": "true"})
+    proc = project_cli(box, "check", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles"), "CI": "true"})
     assert proc.returncode == 1 and "the quote check could not run" in proc.stdout and "CI requires it" in proc.stdout
 
 
 def test_the_build_says_when_the_quote_check_could_not_run_and_ci_fails(box):
     before = published_state(box)
-    proc = sandbox_cli(box, "build", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles")})
+    proc = project_cli(box, "build", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles")})
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip() == ("claimbook: warning: the quote check could not run (the articles are not in "
                                    "no-articles); quotes in seeds/claims.yaml are unchecked.")
-    proc = sandbox_cli(box, "build", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles"), "CI": "true"})
+    proc = project_cli(box, "build", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles"), "CI": "true"})
     assert proc.returncode == 2 and "the quote check could not run" in one_sentence(proc)
     assert published_state(box) == before
 
 
+@pytest.mark.damaging
 def test_a_made_up_quote_fails_check_when_the_articles_are_there(box, damage):
     damage("seeds/claims.yaml", _replace(b"quote: ", b"quote: Entirely made up words, "))
-    proc = sandbox_cli(box, "check")
+    proc = project_cli(box, "check")
     assert proc.returncode == 1 and "quote does not occur in article" in proc.stdout
 
 
@@ -258,13 +234,14 @@ def test_a_made_up_quote_fails_check_when_the_articles_are_there(box, damage):
 BUSY = "another claimbook build, run or pdf is running in this checkout"
 
 
+@pytest.mark.reliability
 @pytest.mark.parametrize("round_", range(3))
 def test_two_builds_started_together_never_publish_a_partial_book(box, round_):
     before = published_state(box)
     if round_ == 0:  # one round where the book is really rebuilt and swapped in
         (box / "_build" / "html" / ".claimbook-build").unlink()
-    env = sandbox_env(box)
-    procs = [subprocess.Popen([sys.executable, "-m", "claimbook", "build"], cwd=box, env=env, text=True,
+    env = project_env(box)
+    procs = [subprocess.Popen(project_command("build"), cwd=box, env=env, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
     results = [(p.wait(timeout=600), *p.communicate()) for p in procs]
     codes = sorted(r[0] for r in results)
@@ -301,12 +278,13 @@ def _alive(pids: list[int]) -> list[int]:
     return alive
 
 
+@pytest.mark.reliability
 @pytest.mark.parametrize("delay", [0.5, 3.0])
 def test_a_run_killed_with_sigkill_leaves_no_worker_and_the_next_build_publishes_a_whole_build(box, delay):
     before = published_state(box)
-    env = sandbox_env(box)
-    proc = subprocess.Popen([sys.executable, "-m", "claimbook", "run", "reserves", "-p", "edition=2024", "--force",
-                             "--build"], cwd=box, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = project_env(box)
+    proc = subprocess.Popen(project_command("run", "reserves", "-p", "edition=2024", "--force", "--build"), cwd=box,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for line in proc.stdout:
         if "running" in line:
             break
@@ -320,7 +298,7 @@ def test_a_run_killed_with_sigkill_leaves_no_worker_and_the_next_build_publishes
     while _alive(workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _alive(workers) == [], "workers outlived their killed parent"
-    nxt = sandbox_cli(box, "build")
+    nxt = project_cli(box, "build")
     assert nxt.returncode == 0, nxt.stderr
     nb = nbformat.read(box / "_build" / "executed" / "10_reserves.ipynb", as_version=4)
     assert nb.metadata["claimbook"]["non_default"] == {}, "the next build published the killed run's parameters"
@@ -328,21 +306,65 @@ def test_a_run_killed_with_sigkill_leaves_no_worker_and_the_next_build_publishes
     assert not (box / "_build" / "journal").exists()
 
 
-def test_a_reader_that_goes_away_does_not_stop_a_run_halfway(box):
-    """`run ... --build | head -1`: the run and the rebuild go on to the end, so pages and exports agree."""
-    env = sandbox_env(box)
+# -- a rerun with other parameters, and back ------------------------------------------------------------------
+
+MAKE = ["make", "--no-print-directory", "-o", ".venv/.ready", f"PY={sys.executable}"]  # the venv taken as set up
+
+
+@pytest.mark.slow
+def test_a_rerun_keeps_every_export_in_step_with_every_page_and_the_defaults_return(box):
+    """The README's rerun example and its way back, in one project copy (three tests before, which reran the
+    same chapter with the same edition and back, each rebuilding the book twice):
+
+    1. `make run NB=reserves P="edition=2024"` after a build: the chapter is rerun (it reuses the swept copy),
+       its verdict flips, the page says it was rerun, and every export agrees with every page;
+    2. `make book` keeps the rerun's parameters rather than silently undoing it, and everything still agrees;
+    3. back to the defaults with `run reserves --build | head -1`: a reader that goes away after the first line
+       does not stop the run halfway, so the run and the rebuild go on to the end and pages and exports agree.
+    """
+    env = project_env(box)
+    build = box / "_build"
+    chapter = build / "executed" / "10_reserves.ipynb"
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "claimbook", "run", "reserves", "-p", "edition=2024",
-                                 "--build"], cwd=box, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        proc.stdout.readline()
-        proc.stdout.close()
-        _, err = proc.communicate(timeout=600)
-        assert proc.returncode == 0 and b"Traceback" not in err, err.decode()
-        assert_exports_agree_with_pages(box)
-        nb = nbformat.read(box / "_build" / "executed" / "10_reserves.ipynb", as_version=4)
-        assert nb.metadata["claimbook"]["non_default"] == {"edition": 2024}
-    finally:
-        assert sandbox_cli(box, "run", "reserves", "--build").returncode == 0
+        _rerun_and_back(box, env, build, chapter)
+    finally:  # whatever failed, the copy is left at the defaults for the module's other tests
+        if nbformat.read(chapter, as_version=4).metadata["claimbook"]["non_default"]:
+            project_cli(box, "run", "reserves", "--build")
+
+
+def _rerun_and_back(box, env, build, chapter):
+    from claimbook.core.rules import from_notebook
+
+    proc = subprocess.run([*MAKE, "run", "NB=reserves", "P=edition=2024"], cwd=box, capture_output=True, text=True,
+                          env=env, timeout=900)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "copied from" in proc.stdout or "running" in proc.stdout
+    nb = nbformat.read(chapter, as_version=4)
+    assert nb.metadata["claimbook"]["non_default"] == {"edition": 2024}
+    assert from_notebook(nb)["RES-01"]["label"] == "inaccurate"  # MCS 2024 said 10 Mt
+    res01 = {r["claim_id"]: r for r in json.loads((build / "verdicts.json").read_text())}["RES-01"]
+    assert res01["label"] == "inaccurate" and res01["parameters"]["edition"] == 2024
+    page = (build / "html" / "_build" / "executed" / "10_reserves.html").read_text()
+    assert "Rerun with other parameters" in page and "edition=2024" in page
+    assert_exports_agree_with_pages(box)
+
+    again = subprocess.run([*MAKE, "book"], cwd=box, capture_output=True, text=True, env=env, timeout=900)
+    assert again.returncode == 0, again.stderr
+    assert "reused" in again.stdout
+    assert nbformat.read(chapter, as_version=4).metadata["claimbook"]["non_default"] == {"edition": 2024}
+    assert_exports_agree_with_pages(box)
+
+    back = subprocess.Popen(project_command("run", "reserves", "--build"), cwd=box, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    back.stdout.readline()
+    back.stdout.close()
+    _, err = back.communicate(timeout=600)
+    assert back.returncode == 0 and b"Traceback" not in err, err.decode()
+    nb = nbformat.read(chapter, as_version=4)
+    assert nb.metadata["claimbook"]["non_default"] == {}
+    assert from_notebook(nb)["RES-01"]["label"] == "accurate"
+    assert_exports_agree_with_pages(box)
+    assert (build / "html" / "index.html").exists()
 
 
 # -- the downloads agree with the pages -----------------------------------------------------------------------
@@ -382,30 +404,3 @@ def assert_exports_agree_with_pages(root: Path) -> None:
     for name in EXPORTS:
         copies = list((build / "html" / "_downloads").glob(f"*/{name}"))
         assert copies and all(c.read_bytes() == (build / name).read_bytes() for c in copies), name
-
-
-def test_the_readme_rerun_example_keeps_every_export_in_step_with_every_page(built_book):
-    """`make run NB=reserves P="edition=2024"` after a build (it reuses a swept copy instead of executing):
-    every export agrees with every page, and again after returning to the defaults."""
-    from conftest import HTML
-
-    make = ["make", "--no-print-directory", "-o", ".venv/.ready", f"PY={sys.executable}"]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    try:
-        proc = subprocess.run([*make, "run", "NB=reserves", "P=edition=2024"], cwd=ROOT, capture_output=True,
-                              text=True, env=env, timeout=900)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "copied from" in proc.stdout or "running" in proc.stdout
-        assert json.loads((ROOT / "_build" / "verdicts.json").read_text())[0]["claim_id"]
-        res01 = {r["claim_id"]: r for r in json.loads((ROOT / "_build" / "verdicts.json").read_text())}["RES-01"]
-        assert res01["label"] == "inaccurate" and res01["parameters"]["edition"] == 2024
-        assert_exports_agree_with_pages(ROOT)
-        again = subprocess.run([*make, "book"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=900)
-        assert again.returncode == 0, again.stderr
-        assert_exports_agree_with_pages(ROOT)
-    finally:
-        proc = subprocess.run([sys.executable, "-m", "claimbook", "run", "reserves", "--build"], cwd=ROOT,
-                              capture_output=True, text=True, env=env, timeout=900)
-    assert proc.returncode == 0, proc.stderr
-    assert_exports_agree_with_pages(ROOT)
-    assert (HTML / "index.html").exists()

@@ -13,7 +13,7 @@ import re
 
 import nbformat
 import pytest
-from conftest import EXECUTED, run_cli
+from conftest import make_project, project_cli, run_cli
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -81,19 +81,19 @@ def test_check_parameters_accepts_the_defaults_and_gives_resolves_sentences():
         check_parameters("reserves", {k: v for k, v in defaults.items() if k != "edition"})
 
 
-def test_a_chapter_edited_by_hand_in_a_kernel_gives_the_verdicts_of_make_run():
+@pytest.mark.slow
+def test_a_chapter_edited_by_hand_in_a_kernel_gives_the_verdicts_of_make_run(built_book, tmp_path):
     """Reserves with another edition and tolerance: the kernel's verdicts equal the runner's, field for field,
-    and differ from the defaults' (so the edit reached the verdicts)."""
+    and differ from the defaults' (so the edit reached the verdicts). The runner reruns a project copy (no
+    rerun of the checkout's book to put back afterwards)."""
     values = {"edition": "2024", "tolerance_pct": "30.0"}
     by_hand = from_notebook(run_in_kernel(edited("reserves", values)))
-    try:
-        proc = run_cli("run", "reserves", "-p", " ".join(f"{k}={v}" for k, v in values.items()))
-        assert proc.returncode == 0, proc.stderr
-        runner = from_notebook(nbformat.read(EXECUTED / find("reserves").name, as_version=4))
-    finally:
-        restored = run_cli("run", "reserves")  # back to the defaults, as the rest of the suite expects
-    assert restored.returncode == 0, restored.stderr
-    defaults = from_notebook(nbformat.read(EXECUTED / find("reserves").name, as_version=4))
+    project = make_project(tmp_path / "root")
+    executed = project / "_build" / "executed" / find("reserves").name
+    defaults = from_notebook(nbformat.read(executed, as_version=4))
+    proc = project_cli(project, "run", "reserves", "-p", " ".join(f"{k}={v}" for k, v in values.items()))
+    assert proc.returncode == 0, proc.stderr
+    runner = from_notebook(nbformat.read(executed, as_version=4))
     assert by_hand and set(by_hand) == set(runner) == set(defaults)
     assert by_hand == runner
     assert any(by_hand[c]["label"] != defaults[c]["label"] for c in by_hand), "the edit changed no verdict"

