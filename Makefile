@@ -14,8 +14,11 @@ unexport NB P
 book: $(READY)
 	$(PY) -m claimbook build
 
+# Every test, on both cores (pytest-xdist: a module, or a notebook, is one unit of work on one worker; the
+# order is tests/conftest.py's). The quick loop, without the built book, Chromium or the killed builds:
+#   .venv/bin/python -m pytest -m "not book and not browser and not reliability"
 test: $(READY)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder
 
 # The whole book as one PDF (_build/pdf/claimbook.pdf), printed by Debian's Chromium (apt-installed as root).
 pdf: $(READY)
