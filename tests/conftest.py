@@ -319,18 +319,37 @@ BOOK_FIXTURES = {"built_book", "project"}
 # `make test` runs `pytest -n 2 --dist loadscope --no-loadscope-reorder`: each module (each notebook, for nbval)
 # is one unit of work on one worker, so its module fixtures are made once and a notebook's cells share a kernel;
 # units are handed out in this order. The longest modules go first, each starting on its own (their first test
-# is the long one), and the many short ones fill in around them.
+# is the long one), and the many short ones fill in around them. Before the book is built (a fresh clone), the
+# modules that do not need it come right after the first: one worker builds the book, the other runs those.
 LONGEST_FIRST = ("test_determinism.py", "test_containment.py", "test_browser.py", "test_hostile.py", "test_pdf.py",
                  "test_lab.py", "test_reliability.py")
 
 
 def pytest_collection_modifyitems(config, items):
+    needs_book: dict[str, bool] = {}
     for item in items:
         if BOOK_FIXTURES & set(getattr(item, "fixturenames", ())) or _is_notebook(item):
             item.add_marker(pytest.mark.book)
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+        module = _module(item)
+        needs_book[module] = needs_book.get(module, False) or item.get_closest_marker("book") is not None
+    cold = not (HTML / "index.html").exists()
+    rank = {name: i + 1 for i, name in enumerate(LONGEST_FIRST[1:])}
+    rank[LONGEST_FIRST[0]] = 0
+
+    def key(item):
+        module = _module(item)
+        if module in rank:
+            return rank[module] + (len(LONGEST_FIRST) if cold and rank[module] else 0)
+        if cold and not needs_book[module]:
+            return 1
+        return 2 * len(LONGEST_FIRST)
+
     order = {id(item): i for i, item in enumerate(items)}
-    items.sort(key=lambda item: (rank.get(Path(str(item.fspath)).name, len(rank)), order[id(item)]))
+    items.sort(key=lambda item: (key(item), order[id(item)]))
+
+
+def _module(item) -> str:
+    return Path(str(item.fspath)).name
 
 
 def _is_notebook(item) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -90,6 +91,33 @@ def browser():
         b.close()
 
 
+QUIET = 0.25  # seconds: after `load`, the page has settled once no request is in flight or starts for this long
+
+
+def _watch_network(page) -> set:
+    """The requests the page has in flight (kept up to date by the page's events)."""
+    inflight: set = set()
+    page.on("request", lambda r: inflight.add(r))
+    page.on("requestfinished", lambda r: inflight.discard(r))
+    page.on("requestfailed", lambda r: inflight.discard(r))
+    return inflight
+
+
+def _settle(page, inflight: set, timeout: float = 30.0) -> None:
+    """Wait until the network is quiet: nothing in flight, and nothing started, for QUIET seconds. Playwright's
+    "networkidle" waits a fixed 500 ms on every page; the one request after `load` (the favicon, ~50 ms after)
+    is caught by this shorter window as well."""
+    deadline = time.monotonic() + timeout
+    quiet_since, seen = time.monotonic(), set(inflight)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(25)  # lets the page's events arrive
+        if inflight or inflight != seen:
+            quiet_since, seen = time.monotonic(), set(inflight)
+        elif time.monotonic() - quiet_since >= QUIET:
+            return
+    raise AssertionError(f"the network never went quiet: {sorted(r.url for r in inflight)[:5]}")
+
+
 def _is_redirect(path: Path) -> bool:
     return 'http-equiv="refresh"' in path.read_text(encoding="utf-8", errors="replace").lower()
 
@@ -99,6 +127,7 @@ def visits(browser, server, built_book) -> dict[str, Visit]:
     """Every page of the book opened once, with what the reader's browser saw."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    inflight = _watch_network(page)
     current: list[Visit] = []
     page.on("console", lambda m: m.type == "error" and current[-1].errors.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: current[-1].errors.append(f"uncaught: {e}"))
@@ -116,7 +145,7 @@ def visits(browser, server, built_book) -> dict[str, Visit]:
             page.wait_for_url(lambda u, url=url: u != url, timeout=10_000)
         else:
             page.goto(url, wait_until="load")
-        page.wait_for_load_state("networkidle")
+        _settle(page, inflight)
         visit.final_url = page.url
         seen = page.evaluate(INSPECT)
         visit.images, visit.links, visit.verdicts, visit.tables = (
@@ -281,6 +310,7 @@ def test_every_page_says_when_its_content_last_changed(built_book):
 def test_every_page_fits_a_390_pixel_screen_without_errors(browser, server, built_book):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
+    inflight = _watch_network(page)
     problems = []
     current = [""]
     page.on("console", lambda m: m.type == "error" and problems.append(f"{current[0]}: console: {m.text}"))
@@ -291,7 +321,7 @@ def test_every_page_fits_a_390_pixel_screen_without_errors(browser, server, buil
         page.goto(f"{server}/{rel}", wait_until="load")
         if _is_redirect(path):
             page.wait_for_url(lambda u, rel=rel: not u.endswith(rel), timeout=10_000)
-        page.wait_for_load_state("networkidle")
+        _settle(page, inflight)
         if rel == f"{EXECUTED_PAGES}/10_reserves.html":
             STAGE_SCREENS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(STAGE_SCREENS / "10_reserves-390px.png"))
