@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import make_sandbox, sandbox_cli, sandbox_env
+from conftest import make_project, project_cli, project_env
 
 from claimbook import ROOT
 from claimbook.build import scaffold
@@ -134,8 +134,17 @@ def _digests(root: Path) -> dict[str, str]:
             for p in root.rglob("*") if p.is_file() and not set(p.relative_to(root).parts) & set(skip)}
 
 
+def _env(box: Path) -> dict:
+    """The project copy's own package first: the new chapter's module exists only there."""
+    return {**project_env(box), "PYTHONPATH": str(box)}
+
+
+def sandbox_cli(box: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    return project_cli(box, *args, env={"PYTHONPATH": str(box)}, timeout=timeout)
+
+
 def test_a_chapter_added_by_the_checklist_is_found_run_and_listed_touching_two_places(built_book, tmp_path):
-    box = make_sandbox(tmp_path / "repo")
+    box = make_project(tmp_path / "repo")
     before = _digests(box)
     # the register: the area, the claim and its evidence (CONTRIBUTING.md, "Adding a chapter")
     claims = box / "seeds" / "claims.yaml"
@@ -180,5 +189,5 @@ def test_a_chapter_added_by_the_checklist_is_found_run_and_listed_touching_two_p
     assert 'href="70_sample.html"' in (pages / "60_economy.html").read_text()  # next page, in the toc's order
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_sample.py",
                            "notebooks/70_sample.ipynb"], cwd=box, capture_output=True, text=True,
-                          env=sandbox_env(box), timeout=600)
+                          env=_env(box), timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:]

@@ -15,10 +15,14 @@ from claimbook.core.register import ClaimQuote, claims
 
 @pytest.fixture
 def shown(monkeypatch):
-    """What the page displayed and recorded, in order: ("display", object) and ("show", verdict)."""
+    """What the page displayed, in order: ("display", object), or ("record", data) for what it recorded as raw
+    JSON in the notebook for the summaries and exports."""
     out = []
-    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: out.extend(("display", o) for o in objs))
-    monkeypatch.setattr(v, "show", lambda verdict: out.append(("show", verdict)))
+
+    def display(*objs, raw=False, **kw):
+        out.extend(("record" if raw else "display", o) for o in objs)
+
+    monkeypatch.setattr(IPython.display, "display", display)
     return out
 
 
@@ -38,15 +42,17 @@ def test_show_claims_quotes_each_claim_in_order(shown):
 def test_a_verdict_is_the_quote_then_the_verdict_judged_from_the_records(shown):
     # nothing returned: the last line of a cell would show a returned verdict a second time
     assert page.verdict("RES-06") is None
-    assert [kind for kind, _ in shown] == ["display", "show"]
+    assert [kind for kind, _ in shown] == ["display", "display", "record"]
     assert shown[0][1].claim["id"] == "RES-06" and shown[1][1].claim_id == "RES-06"
+    # recorded under the claim's name, as the summaries read it back (rules.from_notebook)
+    assert shown[2][1] == {v.GLUE_MIME: shown[1][1].to_dict()} and shown[1][1].sources
 
 
 def test_a_computed_verdict_is_shown_as_given(shown):
     claim = page.claims_of("reserves")["RES-01"]
     computed = reserves.check_amount(claim, "Russia", 2025, 10.0)
     page.verdict("RES-01", computed)
-    assert shown[1] == ("show", computed)
+    assert shown[1] == ("display", computed) and computed.sources  # completed with its records in place
     with pytest.raises(v.VerdictError, match="under RES-02 is the verdict on RES-01"):
         page.verdict("RES-02", computed)
 
