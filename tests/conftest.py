@@ -147,6 +147,32 @@ _CONFIG: dict = {}
 
 def pytest_configure(config):
     _CONFIG["config"] = config
+    try:
+        import nbval.kernel
+    except ImportError:
+        return
+    nbval.kernel.KernelManager = ipc_kernel_manager  # the kernels nbval starts for the notebooks
+
+
+def ipc_kernel_manager(**kwargs):
+    """A Jupyter kernel manager whose kernel listens on Unix sockets in the temporary folder, not on TCP ports.
+
+    A TCP port is picked for a kernel some time before the kernel binds it; with two workers (and Chromium's
+    connections) another process can take it first, and the kernel dies at start ("Kernel died before replying
+    to kernel_info")."""
+    import tempfile
+    import uuid
+
+    from jupyter_client.manager import KernelManager
+
+    if "kernels" not in _CONFIG:  # this process's folder of sockets, removed at the end of the run
+        _CONFIG["kernels"] = tempfile.mkdtemp(prefix="claimbook-kernels-")
+    return KernelManager(transport="ipc", ip=os.path.join(_CONFIG["kernels"], uuid.uuid4().hex[:12]), **kwargs)
+
+
+def pytest_unconfigure(config):
+    if "kernels" in _CONFIG:
+        shutil.rmtree(_CONFIG.pop("kernels"), ignore_errors=True)
 
 
 def book_marker() -> Path | None:

@@ -13,7 +13,7 @@ import re
 
 import nbformat
 import pytest
-from conftest import make_project, project_cli, run_cli
+from conftest import ipc_kernel_manager, make_project, project_cli, run_cli
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -41,7 +41,8 @@ def run_in_kernel(nb) -> nbformat.NotebookNode:
     """Run All in a fresh `python3` kernel whose working directory is notebooks/, as JupyterLab does."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
            "PYTHONWARNINGS": "ignore"}
-    client = NotebookClient(nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    client = NotebookClient(nb, km=ipc_kernel_manager(kernel_name="python3"), kernel_name="python3", timeout=300,
+                            resources={"metadata": {"path": str(ROOT / "notebooks")}})
     client.execute(env=env)
     return nb
 
