@@ -100,7 +100,7 @@ def peer_jupyter_book(work: Path) -> tuple[float, float]:
 
 def cold_jobs():
     """Exactly the notebooks and swept copies the cold build executes (one per distinct inputs)."""
-    from claimbook.build import runner
+    from claimbook.builder import runner
 
     jobs = runner.plan(None, {}, True)
     chapters = [j for j in jobs if not j.summary]

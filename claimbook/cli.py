@@ -43,7 +43,7 @@ def _quote_check_notice() -> None:
 
 
 def cmd_run(args) -> int:
-    from claimbook.build import pipeline
+    from claimbook.builder import pipeline
 
     given, from_text = _given(args)
     sweep = _sweep(args.sweep) if args.sweep else None
@@ -75,7 +75,7 @@ def _say_book(index: Path) -> None:
 
 
 def cmd_build(args) -> int:
-    from claimbook.build import pipeline
+    from claimbook.builder import pipeline
 
     start = time.perf_counter()
     _quote_check_notice()
@@ -85,7 +85,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_pdf(args) -> int:
-    from claimbook.build import pipeline
+    from claimbook.builder import pipeline
 
     start = time.perf_counter()
     _quote_check_notice()
@@ -142,7 +142,7 @@ def cmd_data(args) -> int:
     from claimbook.core import data
 
     if args.rehash:
-        from claimbook.build import workspace
+        from claimbook.builder import workspace
 
         with workspace.session():  # not while a build reads the data
             for name in args.rehash:
@@ -157,7 +157,7 @@ def cmd_data(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from claimbook.build import published
+    from claimbook.builder import published
 
     pub = published.read_published()
     built = published.read_built()
@@ -172,7 +172,7 @@ def cmd_diff(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from claimbook.build import published
+    from claimbook.builder import published
 
     path = published.publish()
     print(f"claimbook: the verdicts of this build are the published edition now ({path.relative_to(ROOT)}); "
@@ -181,7 +181,7 @@ def cmd_publish(args) -> int:
 
 
 def cmd_new_chapter(args) -> int:
-    from claimbook.build import scaffold
+    from claimbook.builder import scaffold
 
     written = scaffold.new_chapter(args.name, args.number, args.title)
     for path in written:

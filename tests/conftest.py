@@ -97,6 +97,9 @@ class CliServer:
         if self.proc.poll() is None:
             self.proc.stdin.close()
             self.proc.wait(timeout=30)
+        for pipe in (self.proc.stdin, self.proc.stdout):  # closed here, not by the garbage collector (a warning)
+            if pipe is not None and not pipe.closed:
+                pipe.close()
 
 
 _SERVERS: dict[Path, CliServer] = {}

@@ -3,7 +3,7 @@
 Every page of _build/html is opened once (module fixture `visits`); the tests then check what a reader
 would notice: errors in the console, images that did not load, links within the book that lead nowhere,
 the verdict table and the verdict boxes. Screenshots of the front page and the reserves chapter are saved
-under _build/screenshots/ for review. Chromium comes from `claimbook.build.pdf.chromium()`, which installs it
+under _build/screenshots/ for review. Chromium comes from `claimbook.builder.pdf.chromium()`, which installs it
 with apt when missing and running as root; the tests are skipped, saying why, only where it cannot.
 """
 
@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from claimbook import ROOT
-from claimbook.build.linkcheck import html_pages, parse
+from claimbook.builder.linkcheck import html_pages, parse
 from claimbook.core.notebooks import all_notebooks
 from claimbook.core.register import claims
 
@@ -77,7 +77,7 @@ def server(built_book):
 
 @pytest.fixture(scope="module")
 def browser():
-    from claimbook.build.pdf import CHROMIUM_ARGS, ChromiumMissing, chromium
+    from claimbook.builder.pdf import CHROMIUM_ARGS, ChromiumMissing, chromium
 
     try:
         executable = chromium()
@@ -233,7 +233,7 @@ NEW_PAGES = ("book/changes.html", "book/corrections.html", "book/execution.html"
 
 def _a_flip(chapter: str):
     """(parameter, value, claim id, label there, label by default) for a claim that flips in the chapter's sweeps."""
-    from claimbook.build.collect import chapter_sweeps
+    from claimbook.builder.collect import chapter_sweeps
 
     for sweep in chapter_sweeps(chapter):
         by_value = dict(sweep["values"])

@@ -8,9 +8,9 @@ import pytest
 from conftest import EXECUTED, HTML, run_cli, tree_digest
 
 from claimbook import ROOT
-from claimbook.build import exports
-from claimbook.build.collect import flips
-from claimbook.build.sphinx_ext import json_ld
+from claimbook.builder import exports
+from claimbook.builder.collect import flips
+from claimbook.builder.sphinx_ext import json_ld
 from claimbook.core.register import claims
 from claimbook.core.rules import SCALE
 
@@ -190,7 +190,7 @@ def test_no_source_published_after_a_claims_date_decides_it(built_book):
 
 
 def test_a_corrected_claim_carries_date_modified_and_an_uncorrected_one_none(monkeypatch):
-    from claimbook.build import published
+    from claimbook.builder import published
 
     log = [{"date": "2026-12-03", "claim": "XYZ-01", "old_label": "accurate", "new_label": "mixed",
             "reason": "A revision.", "rating_changed": True}]
@@ -202,7 +202,7 @@ def test_a_corrected_claim_carries_date_modified_and_an_uncorrected_one_none(mon
 
 
 def test_the_second_sweep_parameter_is_on_the_page_and_not_in_the_matrix(built_book):
-    from claimbook.build.collect import chapter_sweeps
+    from claimbook.builder.collect import chapter_sweeps
 
     sweeps = chapter_sweeps("10_reserves")
     assert [s["parameter"] for s in sweeps] == ["edition", "largest_top_n"]
@@ -221,8 +221,8 @@ def test_a_stale_copy_of_a_sweep_no_longer_declared_does_not_count(tmp_path):
     current sweep's default copy, must not stand in for it."""
     import nbformat
 
-    from claimbook.build.collect import chapter_sweeps
-    from claimbook.build.runner import declared_sweeps
+    from claimbook.builder.collect import chapter_sweeps
+    from claimbook.builder.runner import declared_sweeps
     from claimbook.core import rules as v
     from claimbook.core.notebooks import all_notebooks
     from claimbook.core.params import notebook_parameters

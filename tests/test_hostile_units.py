@@ -14,7 +14,7 @@ import pytest
 from conftest import tree_digest
 
 from claimbook import ClaimbookError, cli, shorten
-from claimbook.build import runner, workspace
+from claimbook.builder import runner, workspace
 from claimbook.core.params import Parameter, ParameterError, convert, resolve
 
 # -- numbers parse one way everywhere --------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def test_nothing_is_written_outside_build(tmp_path):
 def test_json_ld_in_a_page_escapes_every_angle_bracket():
     import json
 
-    from claimbook.build.sphinx_ext import json_ld
+    from claimbook.builder.sphinx_ext import json_ld
 
     text = json_ld([{"claimReviewed": "</script><!-- <img src=x onerror=alert(1)> & more"}])
     body = text.removeprefix('<script type="application/ld+json">').removesuffix("</script>\n")
@@ -109,7 +109,7 @@ def test_json_ld_in_a_page_escapes_every_angle_bracket():
 
 
 def test_the_pdf_page_links_to_no_local_file(tmp_path):
-    from claimbook.build import pdf
+    from claimbook.builder import pdf
 
     built = tmp_path / "singlehtml"
     (built / "_downloads" / "abc").mkdir(parents=True)
@@ -234,7 +234,7 @@ def test_a_read_only_build_folder_ends_in_one_sentence(sandbox_runner, monkeypat
 
 
 def test_a_full_disk_while_swapping_in_the_book_leaves_the_last_good_book(sandbox_runner, monkeypatch):
-    from claimbook.build import book
+    from claimbook.builder import book
 
     _, build = sandbox_runner
     monkeypatch.setattr(book, "BUILD_DIR", build)

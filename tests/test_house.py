@@ -4,14 +4,14 @@ from both; the command line sits on top."""
 
 import pytest
 
-from claimbook.build import dependencies
+from claimbook.builder import dependencies
 
 # Each wing, and the wings it may import from (besides itself and the package's top, claimbook/__init__).
 MAY_IMPORT = {
     "core": set(),
     "chapters": {"core"},
-    "build": {"core", "chapters"},
-    "cli": {"core", "chapters", "build"},
+    "builder": {"core", "chapters"},
+    "cli": {"core", "chapters", "builder"},
 }
 
 
@@ -60,9 +60,9 @@ def test_the_package_imports_form_no_loop():
 
 def test_the_cycle_finder_finds_a_loop_through_a_lazy_import():
     # the loop the runner and the reports once made: the second import sits inside a function
-    sources = {"build/runner": "from claimbook.build import runreport\n",
-               "build/runreport": "def write():\n    from claimbook.build.runner import BUILD_DIR\n"}
-    assert _cycles(_graph(sources)) == [["build/runner", "build/runreport", "build/runner"]]
+    sources = {"builder/runner": "from claimbook.builder import runreport\n",
+               "builder/runreport": "def write():\n    from claimbook.builder.runner import BUILD_DIR\n"}
+    assert _cycles(_graph(sources)) == [["builder/runner", "builder/runreport", "builder/runner"]]
 
 
 def _upward(graph: dict[str, set[str]], wing: str) -> set[tuple[str, str]]:
@@ -78,11 +78,11 @@ def test_each_wing_imports_only_from_the_wings_below_it(wing):
 
 def test_a_chapter_helper_taken_from_the_build_is_an_upward_import():
     # what the chapters once did: a table helper imported from the build's collect module
-    sources = {"chapters/offer": "def show():\n    from claimbook.build.collect import table\n",
-               "build/collect": "from claimbook.core import register\n", "core/register": ""}
+    sources = {"chapters/offer": "def show():\n    from claimbook.builder.collect import table\n",
+               "builder/collect": "from claimbook.core import register\n", "core/register": ""}
     graph = _graph(sources)
-    assert _upward(graph, "chapters") == {("chapters/offer", "build/collect")}
-    assert _upward(graph, "build") == set()
+    assert _upward(graph, "chapters") == {("chapters/offer", "builder/collect")}
+    assert _upward(graph, "builder") == set()
 
 
 def test_the_package_is_three_wings_and_the_command_line():

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from markupsafe import Markup, escape
 
-from claimbook.build import runner, workspace
+from claimbook.builder import runner, workspace
 from claimbook.core import html
 from claimbook.core.notebooks import all_notebooks
 
@@ -150,9 +150,9 @@ ELEMENTS = ("a abbr b blockquote body br button caption code col dd del details 
 TAG = re.compile(r"<(?:/?(?:" + "|".join(ELEMENTS) + r")(?=[\s/>]|$)|!doctype)", re.I)
 # (module, the literal) that may stay, each with its reason
 ALLOWED = {
-    ("build/pdf.py", "<details>"): "rewrites the page Sphinx wrote (unfolds each closed <details> for print); "
+    ("builder/pdf.py", "<details>"): "rewrites the page Sphinx wrote (unfolds each closed <details> for print); "
                                    "it assembles no markup",
-    ("build/pdf.py", "<details open>"): "the same replacement",
+    ("builder/pdf.py", "<details open>"): "the same replacement",
 }
 
 
@@ -202,7 +202,7 @@ def test_no_notebook_takes_its_presentation_helpers_from_the_build():
             if cell.cell_type != "code":
                 continue
             for node in ast.walk(ast.parse("\n".join(ln for ln in cell.source.splitlines() if not ln.startswith("%")))):
-                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("claimbook.build"):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("claimbook.builder"):
                     assert not helpers & {a.name for a in node.names}, (path.name, node.module)
 
 

@@ -18,7 +18,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from claimbook import ROOT
-from claimbook.build.runner import is_summary
+from claimbook.builder.runner import is_summary
 from claimbook.core.notebooks import all_notebooks, find, short_name
 from claimbook.core.params import NotebookParameterError, ParameterError, check_parameters, notebook_parameters
 from claimbook.core.rules import from_notebook

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from claimbook.build.linkcheck import check_tree, html_pages, is_internal, resolve
+from claimbook.builder.linkcheck import check_tree, html_pages, is_internal, resolve
 
 
 def write(path: Path, text: str) -> Path:

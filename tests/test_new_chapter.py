@@ -18,8 +18,8 @@ import pytest
 from conftest import make_project, project_cli, project_env
 
 from claimbook import ROOT
-from claimbook.build import scaffold
-from claimbook.build.runner import is_summary
+from claimbook.builder import scaffold
+from claimbook.builder.runner import is_summary
 from claimbook.core.notebooks import all_notebooks
 
 CHAPTERS = {short: path.stem for short, path in all_notebooks().items() if not is_summary(path)}

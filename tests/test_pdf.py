@@ -6,7 +6,7 @@ import re
 import pytest
 from conftest import checkout_lock
 
-from claimbook.build import pdf, pipeline
+from claimbook.builder import pdf, pipeline
 
 
 def page_count(data: bytes) -> int:

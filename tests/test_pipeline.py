@@ -10,7 +10,7 @@ import pytest
 from conftest import EXECUTED, HTML, project_env, run_cli, tree_digest
 
 from claimbook import ROOT
-from claimbook.build import runner, workspace
+from claimbook.builder import runner, workspace
 from claimbook.core.notebooks import all_notebooks
 from claimbook.core.register import claims
 from claimbook.core.rules import SCALE, from_notebook

@@ -6,7 +6,7 @@ import shutil
 from conftest import HTML
 
 from claimbook import ROOT
-from claimbook.build import provenance
+from claimbook.builder import provenance
 from claimbook.core.data import dataset_names
 
 

@@ -13,8 +13,8 @@ import json
 import pytest
 from conftest import run_cli
 
-from claimbook.build import published
-from claimbook.build.published import (
+from claimbook.builder import published
+from claimbook.builder.published import (
     Change,
     PublishedError,
     diff,

@@ -19,7 +19,7 @@ from conftest import HTML, project_cli, project_command, project_env, tree_diges
 from markupsafe import escape
 
 from claimbook import ROOT
-from claimbook.build import collect
+from claimbook.builder import collect
 from claimbook.core import html as html_helpers
 from claimbook.core import register
 from claimbook.core.rules import Verdict

@@ -14,7 +14,7 @@ from conftest import EXECUTED, checkout_lock
 
 import claimbook
 from claimbook import ROOT
-from claimbook.build import runner, workspace
+from claimbook.builder import runner, workspace
 from claimbook.core.notebooks import all_notebooks
 
 
@@ -43,7 +43,7 @@ def test_the_whole_plan_parses_each_sidecar_once(built_book, monkeypatch):
 
 
 def test_an_unchanged_build_imports_neither_pandas_nor_matplotlib(built_book):
-    code = ("import sys, io\nfrom claimbook.build import pipeline\n"
+    code = ("import sys, io\nfrom claimbook.builder import pipeline\n"
             "pipeline.build(out=io.StringIO())\n"
             "print(sorted(m for m in ('pandas', 'matplotlib', 'pandera', 'papermill') if m in sys.modules))")
     with checkout_lock():
@@ -54,9 +54,9 @@ def test_an_unchanged_build_imports_neither_pandas_nor_matplotlib(built_book):
 def test_a_chapter_hashes_the_modules_it_uses_and_not_the_others(tmp_path, monkeypatch):
     notebooks = all_notebooks()
     reserves = runner.package_modules(notebooks["reserves"])
-    assert {"chapters/reserves", "core/data", "core/rules", "__init__", "build/runner", "build/engine"} <= set(reserves)
-    assert not {"chapters/economy", "chapters/ukraine", "chapters/production", "cli", "build/book",
-                "build/sphinx_ext"} & set(reserves)
+    assert {"chapters/reserves", "core/data", "core/rules", "__init__", "builder/runner", "builder/engine"} <= set(reserves)
+    assert not {"chapters/economy", "chapters/ukraine", "chapters/production", "cli", "builder/book",
+                "builder/sphinx_ext"} & set(reserves)
     assert "chapters/reserves" in runner.package_modules(notebooks["ukraine"])  # ukraine imports reserves too
     before = {n: runner._code_digest(p) for n, p in notebooks.items()}
     package = tmp_path / "claimbook"

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from claimbook import ROOT
-from claimbook.build.exports import CLAIMREVIEW, VERDICTS_CSV, VERDICTS_JSON
+from claimbook.builder.exports import CLAIMREVIEW, VERDICTS_CSV, VERDICTS_JSON
 
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
 

@@ -20,7 +20,7 @@ import time
 import traceback
 
 PRELOAD = ("pandas", "pandera.pandas", "nbformat", "yaml", "jsonschema", "claimbook.cli", "claimbook.core.data",
-           "claimbook.core.register", "claimbook.core.evidence", "claimbook.build.pipeline", "claimbook.build.runner")
+           "claimbook.core.register", "claimbook.core.evidence", "claimbook.builder.pipeline", "claimbook.builder.runner")
 
 
 def child(command: dict) -> None:

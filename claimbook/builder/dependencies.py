@@ -1,7 +1,7 @@
 """Which modules of the package a notebook uses, so that its inputs hash covers exactly those.
 
 A module is named by its path in the package without `.py`: `core/verdicts`, `chapters/reserves`,
-`__init__` (the package itself), `build/__init__`. A notebook's modules are those its cells import,
+`__init__` (the package itself), `builder/__init__`. A notebook's modules are those its cells import,
 followed through the modules' own imports (absolute or relative, lazy imports inside functions too), with
 the packages they pass through; editing one chapter's module therefore reruns only the chapters that use it.
 """
@@ -13,16 +13,16 @@ import functools
 from collections.abc import Iterable
 from pathlib import Path
 
-from claimbook.build.workspace import PACKAGE_DIR
+from claimbook.builder.workspace import PACKAGE_DIR
 
 EVERY = "*"  # a source that cannot be parsed: it may use any module
 # The modules that execute every notebook, part of every notebook's inputs whatever it imports.
-EXECUTION_MODULES = ("__init__", "build/__init__", "build/engine", "build/runner", "build/runreport",
-                     "build/workspace", "core/__init__", "core/notebooks", "core/params")
+EXECUTION_MODULES = ("__init__", "builder/__init__", "builder/engine", "builder/runner", "builder/runreport",
+                     "builder/workspace", "core/__init__", "core/notebooks", "core/params")
 # Not followed: the runner imports the whole package to warm up, which changes no output.
-NOT_FOLLOWED = ("build/runner",)
+NOT_FOLLOWED = ("builder/runner",)
 # The module whose readers of the executed chapters make a notebook a reader of them.
-COLLECT = "build/collect"
+COLLECT = "builder/collect"
 # Files besides its source that a module's output is made from: core/html renders the templates.
 MODULE_DATA = {"core/html": ("templates", "*.html.j2")}
 FOLDERS = ("EXECUTED_DIR", "SWEEP_DIR")
@@ -165,4 +165,4 @@ def reads_executed(sources: Iterable[str], package_dir: Path | None = None) -> b
         return True
     readers = _collect_readers(module_file(COLLECT, package_dir).read_bytes())
     return any((module == COLLECT and name in readers) or (name in FOLDERS)
-               or (module == "build/__init__" and name == "collect") for module, name in names)
+               or (module == "builder/__init__" and name == "collect") for module, name in names)

@@ -173,7 +173,7 @@ The records behind each verdict are listed with it, with their publication dates
 
 def _chapter_numbers(root: Path) -> dict[str, int]:
     """Stem -> number of every chapter that is not a summary."""
-    from claimbook.build.runner import is_summary
+    from claimbook.builder.runner import is_summary
 
     out = {}
     for path in sorted((root / "notebooks").glob("*.ipynb")):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import nbformat
 
-from claimbook.build.runner import declared_sweeps
-from claimbook.build.workspace import EXECUTED_DIR, SWEEP_DIR
+from claimbook.builder.runner import declared_sweeps
+from claimbook.builder.workspace import EXECUTED_DIR, SWEEP_DIR
 from claimbook.core import register
 from claimbook.core.notebooks import all_notebooks
 from claimbook.core.rules import NOT_RATED, from_notebook

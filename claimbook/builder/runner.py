@@ -12,7 +12,7 @@
 - Execution writes to _build/tmp/ and moves into place only on success, so an executed chapter is never
   half-written; a failed run is kept in _build/failed/ for inspection and the last good copy stays.
 - Notebooks run in parallel, up to the number of cores, each in a process forked from this one after
-  the heavy imports and the data are loaded once (claimbook.build.engine explains why). A worker dies with its
+  the heavy imports and the data are loaded once (claimbook.builder.engine explains why). A worker dies with its
   parent (PR_SET_PDEATHSIG) and is stopped after a time limit (`timeout`, default 300 s).
 - One build at a time: `workspace.session()` holds a lock on _build/.lock; a second build, run or pdf says so in one
   sentence and exits with status 2. Every file a session replaces under _build is journalled first
@@ -40,8 +40,8 @@ from typing import Any
 import nbformat
 
 from claimbook import ROOT, ClaimbookError, relpath, say, shorten
-from claimbook.build import dependencies, runreport, workspace
-from claimbook.build.workspace import (
+from claimbook.builder import dependencies, runreport, workspace
+from claimbook.builder.workspace import (
     RunError,
     current_session,
     die_with_parent,
@@ -133,7 +133,7 @@ def _code_sources(path: Path) -> list[str]:
 
 
 def package_modules(path: Path) -> list[str]:
-    """The package modules a notebook uses (claimbook.build.dependencies)."""
+    """The package modules a notebook uses (claimbook.builder.dependencies)."""
     return dependencies.package_modules(_code_sources(path), workspace.PACKAGE_DIR)
 
 
@@ -325,7 +325,7 @@ def warm_up() -> None:
     once, before forking."""
     import importlib
 
-    from claimbook.build import engine
+    from claimbook.builder import engine
     from claimbook.core import data, evidence, html, register
 
     for module in engine.WARM_MODULES:
@@ -357,7 +357,7 @@ def _execute(job: Job) -> tuple[float, str | None, str | None]:
     _build/tmp/ that the parent moves into place)."""
     import papermill as pm
 
-    from claimbook.build.engine import ENGINE_NAME
+    from claimbook.builder.engine import ENGINE_NAME
 
     start = time.perf_counter()
     tmp = inside_build(workspace.TMP_DIR / f"{job.output.stem}.{os.getpid()}.ipynb")
@@ -535,8 +535,8 @@ def _summary_reads(path: Path, shared: str, own: set[str]) -> str:
     extra = shared
     if reads_executed(path):
         extra += _executed_digest(own)
-    if _uses(path, "build/provenance"):
-        from claimbook.build.provenance import git_revision  # the reproducibility appendix names the revision
+    if _uses(path, "builder/provenance"):
+        from claimbook.builder.provenance import git_revision  # the reproducibility appendix names the revision
 
         extra += git_revision()
     return extra
@@ -649,7 +649,7 @@ def _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, swe
 def _plan_key(sweeps: bool) -> str:
     """A digest of every input of a whole build: the notebooks, the data, the register, the lock, the
     package, the revision (the reproducibility appendix names it) and whether the sweeps run."""
-    from claimbook.build.provenance import git_revision
+    from claimbook.builder.provenance import git_revision
 
     files = [*sorted(all_notebooks().values()), *(p for g in INPUT_GLOBS for p in sorted(ROOT.glob(g))),
              *(f for m in dependencies.all_modules(workspace.PACKAGE_DIR)

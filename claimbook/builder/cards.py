@@ -80,7 +80,7 @@ def _slim(v: dict, parameters: dict | None = None) -> dict:
 def chapter_data(executed: Path, sweep_dir: Path | None = None) -> dict:
     """What the page needs: the chapter's verdicts as executed, and per swept parameter the verdicts for each
     value. Values are strings (as the control gives them)."""
-    from claimbook.build.collect import chapter_sweeps
+    from claimbook.builder.collect import chapter_sweeps
     from claimbook.core.notebooks import NOTEBOOK_DIR
     from claimbook.core.params import notebook_parameters
 

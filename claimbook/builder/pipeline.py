@@ -1,7 +1,7 @@
 """The build pipeline, above the runner: execute what is out of date, derive the exports from the
 executed chapters, and assemble the book (or print it as a PDF).
 
-Each step runs inside one session of the build folder (claimbook.build.workspace): one command at a time,
+Each step runs inside one session of the build folder (claimbook.builder.workspace): one command at a time,
 and a command that fails or is interrupted leaves the last good chapters, exports and book as they were.
 The exports (verdicts.json, verdicts.csv, claimreview.jsonld) are written before Sphinx reads the pages
 (the verdicts page offers them for download, each chapter page embeds its ClaimReviews), so the pages and
@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from claimbook import ROOT
-from claimbook.build import book, exports, runner
-from claimbook.build.workspace import BUILD_DIR, EXECUTED_DIR, PACKAGE_DIR, SWEEP_DIR, session, write_whole
+from claimbook.builder import book, exports, runner
+from claimbook.builder.workspace import BUILD_DIR, EXECUTED_DIR, PACKAGE_DIR, SWEEP_DIR, session, write_whole
 
 EXPORTS_STAMP = ".exports-derived-from"
 
@@ -70,7 +70,7 @@ def build(force: bool = False, sweeps: bool = True, timeout: float | None = None
 
 def pdf(force: bool = False, timeout: float | None = None, out=None) -> Path:
     """Everything that is out of date, then the single-page book printed to a PDF; returns its path."""
-    from claimbook.build import pdf as printer  # Chromium and the print page: only this command needs them
+    from claimbook.builder import pdf as printer  # Chromium and the print page: only this command needs them
 
     with session(out):
         runner.run(None, {}, keep_parameters=True, timeout=timeout, out=out)

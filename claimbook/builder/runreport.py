@@ -49,7 +49,7 @@ def write(path: Path | None = None) -> None:
     """Merge this run's notes into the report: a reused notebook keeps its last execution's time."""
     if not _NOTED:
         return
-    from claimbook.build.workspace import write_whole
+    from claimbook.builder.workspace import write_whole
 
     path = path or REPORT
     previous = read(path).get("notebooks", {})

@@ -2,7 +2,7 @@
 
 The build runs in a staging folder (_build/jb, kept for incremental Sphinx builds) with warnings as
 errors; only a successful build replaces _build/html, so a failure leaves the last good book intact. A
-build whose inputs are unchanged is skipped. The pipeline (claimbook.build.pipeline) writes the exports
+build whose inputs are unchanged is skipped. The pipeline (claimbook.builder.pipeline) writes the exports
 before calling `assemble`, so the pages and the downloads never disagree.
 """
 
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from claimbook import ROOT, ClaimbookError, say
-from claimbook.build.workspace import BUILD_DIR, current_session, die_with_parent
+from claimbook.builder.workspace import BUILD_DIR, current_session, die_with_parent
 
 HTML_DIR = BUILD_DIR / "html"
 STAGING_DIR = BUILD_DIR / "jb"
@@ -24,7 +24,7 @@ STAMP = ".claimbook-build"
 BOOK_INPUTS = ("_config.yml", "_toc.yml", "book/**/*", "_build/executed/*.ipynb", "_build/verdicts.json",
                "_build/verdicts.csv", "_build/claimreview.jsonld",
                "claimbook/templates/*.html.j2",  # the cards, the generated pages and every page's date line
-               "claimbook/build/*.py")  # the Sphinx extension and what it renders with (cards, published, ...)
+               "claimbook/builder/*.py")  # the Sphinx extension and what it renders with (cards, published, ...)
 
 
 class BookError(ClaimbookError):

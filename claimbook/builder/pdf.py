@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from claimbook import ROOT, ClaimbookError, relpath, say
-from claimbook.build.workspace import BUILD_DIR, current_session, die_with_parent, write_whole
+from claimbook.builder.workspace import BUILD_DIR, current_session, die_with_parent, write_whole
 
 PDF_DIR = BUILD_DIR / "pdf"
 PDF = PDF_DIR / "claimbook.pdf"
@@ -100,11 +100,11 @@ def _cannot_install() -> str:
 def build(force: bool = False, out=None) -> Path:
     """Build the single-page book and print it to _build/pdf/claimbook.pdf; returns the PDF's path.
 
-    The chapters must have been executed and the exports written (claimbook.build.pipeline.pdf does
+    The chapters must have been executed and the exports written (claimbook.builder.pipeline.pdf does
     both). A PDF whose book inputs are unchanged is kept. The PDF is written to a temporary file and
     renamed, inside the command's session, so a failure never leaves half a PDF.
     """
-    from claimbook.build import book
+    from claimbook.builder import book
 
     out = out or sys.stdout
     digest = book.book_digest()
@@ -151,7 +151,7 @@ def print_page(built: Path, page: Path) -> Path:
     href and stays as text.
     """
     text = page.read_text(encoding="utf-8")
-    from claimbook.build.linkcheck import parse
+    from claimbook.builder.linkcheck import parse
 
     ids = parse(page).ids
     documents = {i.rsplit("/", 1)[-1].removeprefix("document-"): i for i in ids if i.startswith("document-")}

@@ -14,7 +14,7 @@ from importlib import metadata
 import nbformat
 
 from claimbook import ROOT
-from claimbook.build.workspace import EXECUTED_DIR
+from claimbook.builder.workspace import EXECUTED_DIR
 
 # The packages whose versions decide what the book shows (the full lock is requirements.txt).
 KEY_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "papermill", "nbformat", "ipython", "pandas", "pandera", "numpy",

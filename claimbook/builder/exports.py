@@ -7,7 +7,7 @@
   numeric scale ("unverifiable", "not rated") carry no ratingValue, only their alternateName.
 
 The files are written whole or not at all, and with sorted keys, so two builds of the same inputs give
-identical bytes. Their JSON Schemas are in claimbook/build/schemas/.
+identical bytes. Their JSON Schemas are in claimbook/builder/schemas/.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import io
 import json
 from pathlib import Path
 
-from claimbook.build.collect import executed_verdicts, swept_verdicts
-from claimbook.build.workspace import BUILD_DIR, write_whole
+from claimbook.builder.collect import executed_verdicts, swept_verdicts
+from claimbook.builder.workspace import BUILD_DIR, write_whole
 from claimbook.core import register
 from claimbook.core.rules import SCALE
 
@@ -116,7 +116,7 @@ def claim_review(record: dict) -> dict:
         "reviewRating": rating,
         "reviewBody": record["conclusion"],
     }
-    from claimbook.build.published import (
+    from claimbook.builder.published import (
         last_corrected,  # a corrected verdict carries the date of its latest correction
     )
 

@@ -235,7 +235,7 @@ def publish(built: dict[str, dict] | None = None, corrections: list[dict] | None
             raise PublishedError(f"{len(problems)} label(s) changed without a correction: {' '.join(problems)} "
                                  "Record each in seeds/corrections.yaml, then publish again.")
     data = {"edition": str(today or dt.date.today()), "verdicts": built}
-    from claimbook.build.workspace import write_whole
+    from claimbook.builder.workspace import write_whole
 
     write_whole((json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode(), path)
     return path
