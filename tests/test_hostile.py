@@ -38,7 +38,7 @@ def one_sentence(proc) -> str:
     return lines[0]
 
 
-# -- damage to one file of the sandbox: (file, change) -------------------------------------------------------
+# -- damage to one file of the project copy: (file, change) --------------------------------------------------
 
 def _bytes(b: bytes):
     return lambda p: p.write_bytes(b)
@@ -229,6 +229,68 @@ def test_a_made_up_quote_fails_check_when_the_articles_are_there(box, damage):
     assert proc.returncode == 1 and "quote does not occur in article" in proc.stdout
 
 
+# -- a rerun with other parameters, and back ------------------------------------------------------------------
+
+MAKE = ["make", "--no-print-directory", "-o", ".venv/.ready", f"PY={sys.executable}"]  # the venv taken as set up
+
+
+@pytest.mark.slow
+def test_a_rerun_keeps_every_export_in_step_with_every_page_and_the_defaults_return(box):
+    """The README's rerun example and its way back, in one project copy (three tests before, which reran the
+    same chapter with the same edition and back, each rebuilding the book twice). It comes before the builds
+    below, so its first build makes the copy's Sphinx environment (the copy has none) and theirs reuse it:
+
+    1. `make run NB=reserves P="edition=2024"` after a build: the chapter is rerun (it reuses the swept copy),
+       its verdict flips, the page says it was rerun, and every export agrees with every page;
+    2. `make book` keeps the rerun's parameters rather than silently undoing it, and everything still agrees;
+    3. back to the defaults with `run reserves --build | head -1`: a reader that goes away after the first line
+       does not stop the run halfway, so the run and the rebuild go on to the end and pages and exports agree.
+    """
+    env = project_env(box)
+    build = box / "_build"
+    chapter = build / "executed" / "10_reserves.ipynb"
+    try:
+        _rerun_and_back(box, env, build, chapter)
+    finally:  # whatever failed, the copy is left at the defaults for the module's other tests
+        if nbformat.read(chapter, as_version=4).metadata["claimbook"]["non_default"]:
+            project_cli(box, "run", "reserves", "--build")
+
+
+def _rerun_and_back(box, env, build, chapter):
+    from claimbook.core.rules import from_notebook
+
+    proc = subprocess.run([*MAKE, "run", "NB=reserves", "P=edition=2024"], cwd=box, capture_output=True, text=True,
+                          env=env, timeout=900)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "copied from" in proc.stdout or "running" in proc.stdout
+    nb = nbformat.read(chapter, as_version=4)
+    assert nb.metadata["claimbook"]["non_default"] == {"edition": 2024}
+    assert from_notebook(nb)["RES-01"]["label"] == "inaccurate"  # MCS 2024 said 10 Mt
+    res01 = {r["claim_id"]: r for r in json.loads((build / "verdicts.json").read_text())}["RES-01"]
+    assert res01["label"] == "inaccurate" and res01["parameters"]["edition"] == 2024
+    page = (build / "html" / "_build" / "executed" / "10_reserves.html").read_text()
+    assert "Rerun with other parameters" in page and "edition=2024" in page
+    assert_exports_agree_with_pages(box)
+
+    again = subprocess.run([*MAKE, "book"], cwd=box, capture_output=True, text=True, env=env, timeout=900)
+    assert again.returncode == 0, again.stderr
+    assert "reused" in again.stdout
+    assert nbformat.read(chapter, as_version=4).metadata["claimbook"]["non_default"] == {"edition": 2024}
+    assert_exports_agree_with_pages(box)
+
+    back = subprocess.Popen(project_command("run", "reserves", "--build"), cwd=box, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    back.stdout.readline()
+    back.stdout.close()
+    _, err = back.communicate(timeout=600)
+    assert back.returncode == 0 and b"Traceback" not in err, err.decode()
+    nb = nbformat.read(chapter, as_version=4)
+    assert nb.metadata["claimbook"]["non_default"] == {}
+    assert from_notebook(nb)["RES-01"]["label"] == "accurate"
+    assert_exports_agree_with_pages(box)
+    assert (build / "html" / "index.html").exists()
+
+
 # -- one build at a time, and killed builds -------------------------------------------------------------------
 
 BUSY = "another claimbook build, run or pdf is running in this checkout"
@@ -304,67 +366,6 @@ def test_a_run_killed_with_sigkill_leaves_no_worker_and_the_next_build_publishes
     assert nb.metadata["claimbook"]["non_default"] == {}, "the next build published the killed run's parameters"
     assert published_state(box) == before
     assert not (box / "_build" / "journal").exists()
-
-
-# -- a rerun with other parameters, and back ------------------------------------------------------------------
-
-MAKE = ["make", "--no-print-directory", "-o", ".venv/.ready", f"PY={sys.executable}"]  # the venv taken as set up
-
-
-@pytest.mark.slow
-def test_a_rerun_keeps_every_export_in_step_with_every_page_and_the_defaults_return(box):
-    """The README's rerun example and its way back, in one project copy (three tests before, which reran the
-    same chapter with the same edition and back, each rebuilding the book twice):
-
-    1. `make run NB=reserves P="edition=2024"` after a build: the chapter is rerun (it reuses the swept copy),
-       its verdict flips, the page says it was rerun, and every export agrees with every page;
-    2. `make book` keeps the rerun's parameters rather than silently undoing it, and everything still agrees;
-    3. back to the defaults with `run reserves --build | head -1`: a reader that goes away after the first line
-       does not stop the run halfway, so the run and the rebuild go on to the end and pages and exports agree.
-    """
-    env = project_env(box)
-    build = box / "_build"
-    chapter = build / "executed" / "10_reserves.ipynb"
-    try:
-        _rerun_and_back(box, env, build, chapter)
-    finally:  # whatever failed, the copy is left at the defaults for the module's other tests
-        if nbformat.read(chapter, as_version=4).metadata["claimbook"]["non_default"]:
-            project_cli(box, "run", "reserves", "--build")
-
-
-def _rerun_and_back(box, env, build, chapter):
-    from claimbook.core.rules import from_notebook
-
-    proc = subprocess.run([*MAKE, "run", "NB=reserves", "P=edition=2024"], cwd=box, capture_output=True, text=True,
-                          env=env, timeout=900)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "copied from" in proc.stdout or "running" in proc.stdout
-    nb = nbformat.read(chapter, as_version=4)
-    assert nb.metadata["claimbook"]["non_default"] == {"edition": 2024}
-    assert from_notebook(nb)["RES-01"]["label"] == "inaccurate"  # MCS 2024 said 10 Mt
-    res01 = {r["claim_id"]: r for r in json.loads((build / "verdicts.json").read_text())}["RES-01"]
-    assert res01["label"] == "inaccurate" and res01["parameters"]["edition"] == 2024
-    page = (build / "html" / "_build" / "executed" / "10_reserves.html").read_text()
-    assert "Rerun with other parameters" in page and "edition=2024" in page
-    assert_exports_agree_with_pages(box)
-
-    again = subprocess.run([*MAKE, "book"], cwd=box, capture_output=True, text=True, env=env, timeout=900)
-    assert again.returncode == 0, again.stderr
-    assert "reused" in again.stdout
-    assert nbformat.read(chapter, as_version=4).metadata["claimbook"]["non_default"] == {"edition": 2024}
-    assert_exports_agree_with_pages(box)
-
-    back = subprocess.Popen(project_command("run", "reserves", "--build"), cwd=box, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    back.stdout.readline()
-    back.stdout.close()
-    _, err = back.communicate(timeout=600)
-    assert back.returncode == 0 and b"Traceback" not in err, err.decode()
-    nb = nbformat.read(chapter, as_version=4)
-    assert nb.metadata["claimbook"]["non_default"] == {}
-    assert from_notebook(nb)["RES-01"]["label"] == "accurate"
-    assert_exports_agree_with_pages(box)
-    assert (build / "html" / "index.html").exists()
 
 
 # -- the downloads agree with the pages -----------------------------------------------------------------------
