@@ -82,13 +82,31 @@ def peer_config(work: Path, execute: str, chapters: str, include: str) -> list[s
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"] = {"execute_notebooks": execute, "timeout": 300}
     config["sphinx"]["config"]["include_patterns"] = ["book/**", include]
-    config["sphinx"]["config"]["exclude_patterns"] = [".venv", "**/.ipynb_checkpoints", "_build/html*", "_build/jb",
-                                                      "_build/executed", "_build/sweeps"]
+    config["sphinx"]["config"]["exclude_patterns"] = [
+        ".venv",
+        "**/.ipynb_checkpoints",
+        "_build/html*",
+        "_build/jb",
+        "_build/executed",
+        "_build/sweeps",
+    ]
     toc = (ROOT / "_toc.yml").read_text().replace("_build/executed/", chapters)
     (work / f"config-{execute}.yml").write_text(yaml.safe_dump(config))
     (work / f"toc-{execute}.yml").write_text(toc)
-    return [JB, "build", str(ROOT), "--config", str(work / f"config-{execute}.yml"), "--toc",
-            str(work / f"toc-{execute}.yml"), "--path-output", str(work / f"out-{execute}"), "--builder", "html", "-q"]
+    return [
+        JB,
+        "build",
+        str(ROOT),
+        "--config",
+        str(work / f"config-{execute}.yml"),
+        "--toc",
+        str(work / f"toc-{execute}.yml"),
+        "--path-output",
+        str(work / f"out-{execute}"),
+        "--builder",
+        "html",
+        "-q",
+    ]
 
 
 def peer_jupyter_book(work: Path) -> tuple[float, float]:
@@ -104,8 +122,12 @@ def cold_jobs():
 
     jobs = runner.plan(None, {}, True)
     chapters = [j for j in jobs if not j.summary]
-    sweeps = [s for j in chapters for p, values in runner.declared_sweep_values(j.path).items()
-              for s in runner.plan_sweep(j.name, p, values)]
+    sweeps = [
+        s
+        for j in chapters
+        for p, values in runner.declared_sweep_values(j.path).items()
+        for s in runner.plan_sweep(j.name, p, values)
+    ]
     seen, unique = set(), []
     for job in chapters + sweeps:  # the runner copies a swept copy equal to its chapter instead of executing it
         key = (job.path, json.dumps(job.params, sort_keys=True, default=str))
@@ -119,8 +141,9 @@ def papermill(path: Path, output: Path, params: dict) -> None:
     import papermill as pm
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    pm.execute_notebook(str(path), str(output), parameters=params, progress_bar=False, cwd=str(path.parent),
-                        log_output=False)
+    pm.execute_notebook(
+        str(path), str(output), parameters=params, progress_bar=False, cwd=str(path.parent), log_output=False
+    )
 
 
 def peer_papermill(work: Path) -> tuple[float, float, int]:
@@ -160,8 +183,11 @@ def fresh_clone(work: Path) -> float:
     """git clone, then make book in the clone: venv, pip installs uv, uv the lock and the package, the cold build."""
     clone = work / "clone"
     shutil.rmtree(clone, ignore_errors=True)
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHONPATH", "VIRTUAL_ENV", "MAKEOVERRIDES")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHONPATH", "VIRTUAL_ENV", "MAKEOVERRIDES")
+    }
     start = time.perf_counter()
     timed(["git", "clone", "--quiet", str(ROOT), str(clone)], env=env)
     timed(MAKE + ["book"], env=env, cwd=clone)
@@ -213,19 +239,41 @@ def main() -> None:
         ("cold build, `make book` from a clean `_build/` (chapters, swept copies, summaries, Sphinx)", "cold", "s"),
         ("cold build, `build --no-sweeps` (the chapters and summaries only)", "cold, no sweeps", "s"),
         ("`make book` with nothing changed", "unchanged", "s"),
-        (f"`make run NB={CHAPTER} P=\"edition=…\"` (one chapter rerun with a new parameter, plus the rebuild)", "rerun", "s"),
-        ("fresh clone to built book (`git clone`, `make book`: venv, uv, the lock, the cold build)", "fresh clone", "s"),
+        (
+            f'`make run NB={CHAPTER} P="edition=…"` (one chapter rerun with a new parameter, plus the rebuild)',
+            "rerun",
+            "s",
+        ),
+        (
+            "fresh clone to built book (`git clone`, `make book`: venv, uv, the lock, the cold build)",
+            "fresh clone",
+            "s",
+        ),
         ("peak memory of the cold build (resident, whole process tree)", "memory", "MiB"),
-        (f"peer: papermill on the same {int(m['peer notebooks'])} notebooks and swept copies "
-         f"({os.cpu_count()} at once), then jupyter-book", "peer papermill", "s"),
-        ("peer: jupyter-book executing the chapters itself (`execute_notebooks: cache`, empty cache)", "peer executes", "s"),
+        (
+            f"peer: papermill on the same {int(m['peer notebooks'])} notebooks and swept copies "
+            f"({os.cpu_count()} at once), then jupyter-book",
+            "peer papermill",
+            "s",
+        ),
+        (
+            "peer: jupyter-book executing the chapters itself (`execute_notebooks: cache`, empty cache)",
+            "peer executes",
+            "s",
+        ),
         ("peer: the same jupyter-book build again, nothing changed (its cache in place)", "peer unchanged", "s"),
-        ("peer: papermill on the chapter with the new parameter, then jupyter-book's incremental build", "peer rerun", "s"),
+        (
+            "peer: papermill on the chapter with the new parameter, then jupyter-book's incremental build",
+            "peer rerun",
+            "s",
+        ),
         ("reference: the chapter alone in papermill", "chapter alone", "s"),
         ("reference: jupyter-book's incremental build after that rerun", "peer incremental render", "s"),
     ]
-    print(f"Machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, Python "
-          f"{sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}; medians of {args.runs} run(s).\n")
+    print(
+        f"Machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, Python "
+        f"{sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}; medians of {args.runs} run(s).\n"
+    )
     print("| measure | median | runs |\n|---|---|---|")
     for text, key, unit in rows:
         if key in r:
@@ -233,12 +281,27 @@ def main() -> None:
             print(f"| {text} | {m[key]:{fmt}} {unit} | {', '.join(f'{v:{fmt}}' for v in r[key])} |")
     targets = [
         ("unchanged `make book` (s)", m["unchanged"], 1.0),
-        ("unchanged `make book` / jupyter-book's unchanged build with its cache", m["unchanged"] / m["peer unchanged"], 0.3),
+        (
+            "unchanged `make book` / jupyter-book's unchanged build with its cache",
+            m["unchanged"] / m["peer unchanged"],
+            0.3,
+        ),
         ("rerun + rebuild / papermill + jupyter-book incremental", m["rerun"] / m["peer rerun"], 0.5),
-        ("rerun + rebuild / (the chapter alone + the incremental render), 'near'", m["rerun"]
-         / (m["chapter alone"] + m["peer incremental render"]), 1.0),
-        ("cold build with sweeps / papermill on the same notebooks + jupyter-book", m["cold"] / m["peer papermill"], 0.5),
-        ("cold build without sweeps / jupyter-book executing the chapters", m["cold, no sweeps"] / m["peer executes"], 0.4),
+        (
+            "rerun + rebuild / (the chapter alone + the incremental render), 'near'",
+            m["rerun"] / (m["chapter alone"] + m["peer incremental render"]),
+            1.0,
+        ),
+        (
+            "cold build with sweeps / papermill on the same notebooks + jupyter-book",
+            m["cold"] / m["peer papermill"],
+            0.5,
+        ),
+        (
+            "cold build without sweeps / jupyter-book executing the chapters",
+            m["cold, no sweeps"] / m["peer executes"],
+            0.4,
+        ),
         ("fresh clone to built book (s)", m.get("fresh clone", float("nan")), 60.0),
         ("peak memory of the cold build (MiB)", m["memory"], 1024.0),
     ]

@@ -127,8 +127,9 @@ def relpath(path: Path) -> str:
         return str(path)
 
 
-def read_yaml_mapping(path: Path, error: type[ClaimbookError], what: str = "a mapping",
-                      empty_ok: bool = False, typed: bool = True) -> dict:
+def read_yaml_mapping(
+    path: Path, error: type[ClaimbookError], what: str = "a mapping", empty_ok: bool = False, typed: bool = True
+) -> dict:
     """A YAML file that must hold a mapping; any problem is raised as `error` in one sentence.
 
     A key given twice is an error; typed=False reads every value as text (see strict_loader)."""
@@ -140,8 +141,10 @@ def read_yaml_mapping(path: Path, error: type[ClaimbookError], what: str = "a ma
     try:
         data = _parse_yaml(Path(path), text, typed)
     except DuplicateKeyError as exc:
-        raise error(f"{relpath(path)} gives the key {shorten(exc.key)} twice (lines {exc.first} and {exc.again}); "
-                    f"each key may appear once.") from None
+        raise error(
+            f"{relpath(path)} gives the key {shorten(exc.key)} twice (lines {exc.first} and {exc.again}); "
+            f"each key may appear once."
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -36,10 +36,14 @@ def _quote_check_notice() -> None:
     if why is None:
         return
     if register.in_ci():
-        raise register.RegisterError(f"the quote check could not run ({why}) and CI requires it; "
-                                   f"put the articles there or set CLAIMBOOK_ARTICLES.")
-    _say(f"claimbook: warning: the quote check could not run ({why}); quotes in seeds/claims.yaml are unchecked.",
-         err=True)
+        raise register.RegisterError(
+            f"the quote check could not run ({why}) and CI requires it; "
+            f"put the articles there or set CLAIMBOOK_ARTICLES."
+        )
+    _say(
+        f"claimbook: warning: the quote check could not run ({why}); quotes in seeds/claims.yaml are unchecked.",
+        err=True,
+    )
 
 
 def cmd_run(args) -> int:
@@ -49,8 +53,16 @@ def cmd_run(args) -> int:
     sweep = _sweep(args.sweep) if args.sweep else None
     start = time.perf_counter()
     _quote_check_notice()
-    index = pipeline.run(args.notebooks or None, given, then_build=args.build, from_text=from_text,
-                         jobs_limit=args.jobs, force=args.force, sweep=sweep, timeout=args.timeout)
+    index = pipeline.run(
+        args.notebooks or None,
+        given,
+        then_build=args.build,
+        from_text=from_text,
+        jobs_limit=args.jobs,
+        force=args.force,
+        sweep=sweep,
+        timeout=args.timeout,
+    )
     if index is not None:
         _say_book(index)
     _say(f"claimbook: done in {time.perf_counter() - start:.1f} s")
@@ -65,8 +77,9 @@ def _sweep(text: str) -> tuple[str, list[str] | None]:
     name, sep, values = text.partition("=")
     items = [v.strip() for v in values.split(",")] if sep else None
     if items is not None and (not items or any(v == "" for v in items)):
-        raise ParameterError(f"--sweep {shorten(text)} has an empty value; give NAME=V1,V2,... or NAME alone "
-                             "for every allowed value.")
+        raise ParameterError(
+            f"--sweep {shorten(text)} has an empty value; give NAME=V1,V2,... or NAME alone for every allowed value."
+        )
     return name.strip(), items
 
 
@@ -117,8 +130,10 @@ def cmd_check(args) -> int:
     problems += evidence.validate() if not problems else []
     unchecked = register.quote_check_unavailable()
     if unchecked and register.in_ci():
-        problems.append(f"the quote check could not run ({unchecked}) and CI requires it; put the articles there "
-                        f"or set CLAIMBOOK_ARTICLES.")
+        problems.append(
+            f"the quote check could not run ({unchecked}) and CI requires it; put the articles there "
+            f"or set CLAIMBOOK_ARTICLES."
+        )
     for name, path in all_notebooks().items():
         try:
             declared = notebook_parameters(path)
@@ -131,10 +146,15 @@ def cmd_check(args) -> int:
         print(f"claimbook: check found {len(problems)} problem(s).", file=sys.stderr)
         return 1
     n_claims = len(register.claims())
-    quotes = (f"; the quote check could not run ({unchecked}), so the quotes are unchecked" if unchecked
-              else "; every quote occurs in its article")
-    print(f"claimbook: check passed ({n_claims} claims, {len(data.dataset_names())} datasets, "
-          f"{len(all_notebooks())} notebooks{quotes}).")
+    quotes = (
+        f"; the quote check could not run ({unchecked}), so the quotes are unchecked"
+        if unchecked
+        else "; every quote occurs in its article"
+    )
+    print(
+        f"claimbook: check passed ({n_claims} claims, {len(data.dataset_names())} datasets, "
+        f"{len(all_notebooks())} notebooks{quotes})."
+    )
     return 0
 
 
@@ -175,8 +195,7 @@ def cmd_publish(args) -> int:
     from claimbook.builder import published
 
     path = published.publish()
-    print(f"claimbook: the verdicts of this build are the published edition now ({path.relative_to(ROOT)}); "
-          "commit it.")
+    print(f"claimbook: the verdicts of this build are the published edition now ({path.relative_to(ROOT)}); commit it.")
     return 0
 
 
@@ -186,8 +205,10 @@ def cmd_new_chapter(args) -> int:
     written = scaffold.new_chapter(args.name, args.number, args.title)
     for path in written:
         print(f"  {'listed in' if path.name == '_toc.yml' else 'written'} {path.relative_to(ROOT)}")
-    print(f"claimbook: chapter {args.name} created. Next: its area, claims and evidence in seeds/ (CONTRIBUTING.md), "
-          f"then `python -m claimbook check` and `make book`.")
+    print(
+        f"claimbook: chapter {args.name} created. Next: its area, claims and evidence in seeds/ (CONTRIBUTING.md), "
+        f"then `python -m claimbook check` and `make book`."
+    )
     return 0
 
 
@@ -203,31 +224,60 @@ def parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="execute notebooks (all by default) with papermill")
     run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="short name (reserves) or file name")
-    run.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
-                     help="a parameter; repeat, or give several in one quoted string")
+    run.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a parameter; repeat, or give several in one quoted string",
+    )
     run.add_argument("-f", "--file", metavar="PARAMS.yaml", help="parameters from a YAML file of NAME: VALUE lines")
     run.add_argument("-j", "--jobs", type=int, default=None, help="notebooks at once (default: number of cores)")
     run.add_argument("--force", action="store_true", help="execute even when inputs are unchanged")
-    run.add_argument("--sweep", metavar="NAME[=V1,V2]",
-                     help="run the chapter once per value of NAME (every allowed value when none are given) "
-                          "into _build/sweeps/, leaving the chapter itself as it is")
+    run.add_argument(
+        "--sweep",
+        metavar="NAME[=V1,V2]",
+        help="run the chapter once per value of NAME (every allowed value when none are given) "
+        "into _build/sweeps/, leaving the chapter itself as it is",
+    )
     run.add_argument("--build", action="store_true", help="then assemble the book")
-    run.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
-                     help="stop a notebook that runs longer than this (default: 300)")
+    run.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="stop a notebook that runs longer than this (default: 300)",
+    )
     run.set_defaults(func=cmd_run)
 
     build = sub.add_parser("build", help="run what is out of date, then assemble the book")
     build.add_argument("--force", action="store_true", help="execute every chapter again")
-    build.add_argument("--no-sweeps", action="store_true",
-                       help="skip the robustness sweeps (quicker; the verdicts page then shows no matrix)")
-    build.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
-                       help="stop a notebook that runs longer than this (default: 300)")
+    build.add_argument(
+        "--no-sweeps",
+        action="store_true",
+        help="skip the robustness sweeps (quicker; the verdicts page then shows no matrix)",
+    )
+    build.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="stop a notebook that runs longer than this (default: 300)",
+    )
     build.set_defaults(func=cmd_build)
 
-    pdf = sub.add_parser("pdf", help="run what is out of date, then print the whole book to _build/pdf/claimbook.pdf "
-                                      "(with Debian's Chromium, installed with apt when missing and running as root)")
-    pdf.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
-                     help="stop a notebook that runs longer than this (default: 300)")
+    pdf = sub.add_parser(
+        "pdf",
+        help="run what is out of date, then print the whole book to _build/pdf/claimbook.pdf "
+        "(with Debian's Chromium, installed with apt when missing and running as root)",
+    )
+    pdf.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="stop a notebook that runs longer than this (default: 300)",
+    )
     pdf.set_defaults(func=cmd_pdf)
 
     params = sub.add_parser("params", help="list a notebook's parameters")
@@ -241,21 +291,33 @@ def parser() -> argparse.ArgumentParser:
     data.add_argument("--rehash", nargs="+", metavar="NAME", help="record the current sha256 of these datasets")
     data.set_defaults(func=cmd_data)
 
-    diff_help = ("compare the last build's verdicts with the published edition (book/verdicts.published.json); "
-                 "exit 1 if a label changed without a correction in seeds/corrections.yaml")
+    diff_help = (
+        "compare the last build's verdicts with the published edition (book/verdicts.published.json); "
+        "exit 1 if a label changed without a correction in seeds/corrections.yaml"
+    )
     diff = sub.add_parser("diff", help=diff_help, description=diff_help)
     diff.set_defaults(func=cmd_diff)
 
-    publish = sub.add_parser("publish", help="make the last build's verdicts the published edition, once every "
-                                             "changed label has a correction in seeds/corrections.yaml")
+    publish = sub.add_parser(
+        "publish",
+        help="make the last build's verdicts the published edition, once every "
+        "changed label has a correction in seeds/corrections.yaml",
+    )
     publish.set_defaults(func=cmd_publish)
 
-    new_help = ("write a new chapter from the templates (notebooks/NN_NAME.ipynb, claimbook/chapters/NAME.py, "
-                "tests/test_NAME.py) and list it in _toc.yml")
+    new_help = (
+        "write a new chapter from the templates (notebooks/NN_NAME.ipynb, claimbook/chapters/NAME.py, "
+        "tests/test_NAME.py) and list it in _toc.yml"
+    )
     new = sub.add_parser("new-chapter", help=new_help, description=new_help + "; see CONTRIBUTING.md")
     new.add_argument("name", metavar="NAME", help="the chapter's short name, as its claims name it (notebook: NAME)")
-    new.add_argument("--number", type=_chapter_number, default=None, metavar="NN",
-                     help="its place in the book (default: the next multiple of ten after the last chapter)")
+    new.add_argument(
+        "--number",
+        type=_chapter_number,
+        default=None,
+        metavar="NN",
+        help="its place in the book (default: the next multiple of ten after the last chapter)",
+    )
     new.add_argument("--title", default=None, help="the page's title (default: the name)")
     new.set_defaults(func=cmd_new_chapter)
     return ap
@@ -296,5 +358,7 @@ def _os_error(exc: OSError) -> str:
         why = f"permission denied; {what} and _build/ must be writable by you"
     else:
         why = f"{exc.strerror or type(exc).__name__}"
-    return (f"cannot write or read {what} ({why}); nothing was published and the last good book in "
-            f"_build/html is unchanged.")
+    return (
+        f"cannot write or read {what} ({why}); nothing was published and the last good book in "
+        f"_build/html is unchanged."
+    )

@@ -72,8 +72,14 @@ class CliServer:
 
     def __init__(self, env: dict, cwd: Path):
         self.env = env
-        self.proc = subprocess.Popen([sys.executable, "-P", str(SERVER)], cwd=cwd, env=env, text=True,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-P", str(SERVER)],
+            cwd=cwd,
+            env=env,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
         ready = self.proc.stdout.readline()
         assert ready == "ready\n", f"the command server did not start ({ready!r})"
 
@@ -90,8 +96,9 @@ class CliServer:
             answer = json.loads(self.proc.stdout.readline())
             if answer == "timeout":
                 raise subprocess.TimeoutExpired(command, timeout)
-            return subprocess.CompletedProcess(command, answer, out.read_text(errors="replace"),
-                                               err.read_text(errors="replace"))
+            return subprocess.CompletedProcess(
+                command, answer, out.read_text(errors="replace"), err.read_text(errors="replace")
+            )
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -260,8 +267,9 @@ def make_project(dest: Path) -> Path:
         head = _git("rev-parse", "HEAD").stdout.decode().strip()
         _git("clone", "--quiet", "--shared", "--no-checkout", str(ROOT), str(dest), cwd=dest.parent)
         _git("-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", head, cwd=dest)
-        changed = _git("--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all",
-                       "--no-renames").stdout
+        changed = _git(
+            "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"
+        ).stdout
         for entry in filter(None, changed.decode().split("\0")):
             name = entry[3:]
             src, target = ROOT / name, dest / name
@@ -296,8 +304,14 @@ def project_env(box: Path) -> dict:
 
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "CLAIMBOOK_ROOT")}
     path = [str(PACKAGE_PARENT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    env.update({"CLAIMBOOK_ROOT": str(box), "PYTHONPATH": os.pathsep.join(dict.fromkeys(path)),
-                "PYTHONWARNINGS": "ignore", "CLAIMBOOK_ARTICLES": str(register.ARTICLES_DIR)})
+    env.update(
+        {
+            "CLAIMBOOK_ROOT": str(box),
+            "PYTHONPATH": os.pathsep.join(dict.fromkeys(path)),
+            "PYTHONWARNINGS": "ignore",
+            "CLAIMBOOK_ARTICLES": str(register.ARTICLES_DIR),
+        }
+    )
     return env
 
 
@@ -310,8 +324,14 @@ def project_cli(box: Path, *args: str, env: dict | None = None, timeout: int = 6
     """`python -m claimbook ARGS` run in a project copy (its own data, register, notebooks and _build); with
     `env` (variables the package reads when imported, such as CLAIMBOOK_ARTICLES), in a new interpreter."""
     if env or box not in _SERVED:
-        return subprocess.run(project_command(*args), cwd=box, capture_output=True, text=True, timeout=timeout,
-                              env={**project_env(box), **(env or {})})
+        return subprocess.run(
+            project_command(*args),
+            cwd=box,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**project_env(box), **(env or {})},
+        )
     return cli_server(box, project_env(box)).run(args, box, timeout)
 
 
@@ -352,8 +372,11 @@ def damage(project):
 def published_state(box: Path) -> tuple:
     """What a reader sees: the HTML book, the executed chapters and the exports (bytes)."""
     build = box / "_build"
-    return (tree_digest(build / "html"), tree_digest(build / "executed"),
-            tuple(tree_digest(build / name) for name in EXPORTS))
+    return (
+        tree_digest(build / "html"),
+        tree_digest(build / "executed"),
+        tuple(tree_digest(build / name) for name in EXPORTS),
+    )
 
 
 # -- markers, and the order that keeps both pytest-xdist workers busy -------------------------------------------
@@ -365,8 +388,15 @@ BOOK_FIXTURES = {"built_book", "project"}
 # units are handed out in this order. The longest modules go first, each starting on its own (their first test
 # is the long one), and the many short ones fill in around them. Before the book is built (a fresh clone), the
 # modules that do not need it come right after the first: one worker builds the book, the other runs those.
-LONGEST_FIRST = ("test_determinism.py", "test_containment.py", "test_browser.py", "test_hostile.py", "test_pdf.py",
-                 "test_lab.py", "test_reliability.py")
+LONGEST_FIRST = (
+    "test_determinism.py",
+    "test_containment.py",
+    "test_browser.py",
+    "test_hostile.py",
+    "test_pdf.py",
+    "test_lab.py",
+    "test_reliability.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -19,14 +19,17 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "40_aluminium.ipy
 # --- the share rule ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("found, same_other_years, other_whole, label", [
-    (14.6, [], [], v.ACCURATE),                      # the share of the named whole matches
-    (13.0, [], [15.0], v.MOSTLY_ACCURATE),           # 13% off: within twice the tolerance, decided there
-    (2.8, [14.6], [14.6], v.MIXED),                  # holds for the same whole only in another year
-    (2.8, [7.5, 4.4], [14.6], v.MOSTLY_INACCURATE),  # matches only a share of another whole
-    (2.8, [7.5], [8.9, 4.4], v.INACCURATE),          # matches nothing
-    (None, [14.6], [14.6], v.UNVERIFIABLE),
-])
+@pytest.mark.parametrize(
+    "found, same_other_years, other_whole, label",
+    [
+        (14.6, [], [], v.ACCURATE),  # the share of the named whole matches
+        (13.0, [], [15.0], v.MOSTLY_ACCURATE),  # 13% off: within twice the tolerance, decided there
+        (2.8, [14.6], [14.6], v.MIXED),  # holds for the same whole only in another year
+        (2.8, [7.5, 4.4], [14.6], v.MOSTLY_INACCURATE),  # matches only a share of another whole
+        (2.8, [7.5], [8.9, 4.4], v.INACCURATE),  # matches nothing
+        (None, [14.6], [14.6], v.UNVERIFIABLE),
+    ],
+)
 def test_share_rule(found, same_other_years, other_whole, label):
     assert al.SHARE(15, found, 10, same_other_years, other_whole) == label
 
@@ -40,11 +43,11 @@ def test_share_rule_text_is_shown_from_the_object():
 
 
 def test_only_editions_released_by_the_date_are_readable():
-    assert al.editions_by("2025-04-29", 2022) == [2023, 2024]      # MCS 2026 came out in February 2026
+    assert al.editions_by("2025-04-29", 2022) == [2023, 2024]  # MCS 2026 came out in February 2026
     assert al.editions_by("2026-03-31", 2022) == [2023, 2024, 2026]
     assert al.editions_by("2023-06-30", 2022) == [2023]
-    assert al.editions_by("2025-04-29", 2024) == []                # only MCS 2026 reaches 2024
-    assert al.edition_published(1999) == dt.date.max                # an unknown edition is never 'available'
+    assert al.editions_by("2025-04-29", 2024) == []  # only MCS 2026 reaches 2024
+    assert al.edition_published(1999) == dt.date.max  # an unknown edition is never 'available'
 
 
 def test_allowed_values():

@@ -149,7 +149,11 @@ def visits(browser, server, built_book) -> dict[str, Visit]:
         visit.final_url = page.url
         seen = page.evaluate(INSPECT)
         visit.images, visit.links, visit.verdicts, visit.tables = (
-            seen["images"], seen["links"], seen["verdicts"], seen["tables"])
+            seen["images"],
+            seen["links"],
+            seen["verdicts"],
+            seen["tables"],
+        )
         visit.ids = set(seen["ids"])
         if rel == "book/intro.html":
             page.screenshot(path=str(SCREENSHOTS / "front-page.png"), full_page=False)
@@ -161,8 +165,12 @@ def visits(browser, server, built_book) -> dict[str, Visit]:
 
 
 def test_every_page_of_the_book_is_visited(visits):
-    assert {"index.html", "book/intro.html", f"{EXECUTED_PAGES}/03_verdicts.html",
-            f"{EXECUTED_PAGES}/10_reserves.html"} <= set(visits)
+    assert {
+        "index.html",
+        "book/intro.html",
+        f"{EXECUTED_PAGES}/03_verdicts.html",
+        f"{EXECUTED_PAGES}/10_reserves.html",
+    } <= set(visits)
     assert visits["index.html"].final_url.endswith("/book/intro.html")
 
 
@@ -172,8 +180,12 @@ def test_no_console_errors(visits):
 
 
 def test_every_image_has_loaded(visits):
-    broken = [f"{v.page}: {img['src']}" for v in visits.values() for img in v.images
-              if not (img["complete"] and img["width"] > 0 and img["height"] > 0)]
+    broken = [
+        f"{v.page}: {img['src']}"
+        for v in visits.values()
+        for img in v.images
+        if not (img["complete"] and img["width"] > 0 and img["height"] > 0)
+    ]
     assert not broken, "images that did not load:\n" + "\n".join(broken)
     assert sum(len(v.images) for v in visits.values()) >= 10
 
@@ -270,7 +282,9 @@ def test_switching_the_data_choice_flips_the_verdict_that_flips_in_the_matrix(br
     assert box.locator(".verdict-label .verdict-badge").inner_text() == label
     assert "verdict-differs" in box.get_attribute("class") and f"{param} = {value}" in box.inner_text()
     if chapter == "10_reserves":
-        page.locator(f"#verdicts-{chapter}").screenshot(path=str(STAGE_SCREENS / f"{chapter}-after-{param}-{value}.png"))
+        page.locator(f"#verdicts-{chapter}").screenshot(
+            path=str(STAGE_SCREENS / f"{chapter}-after-{param}-{value}.png")
+        )
     page.click(f"#verdicts-{chapter} .switch-reset")
     assert card.locator(".verdict-badge").inner_text() == default_label
     assert "card-differs" not in card.get_attribute("class") and "verdict-differs" not in box.get_attribute("class")

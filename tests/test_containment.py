@@ -27,8 +27,13 @@ WATCHED = ("data", "seeds", "notebooks", "book")
 
 def checkout_state() -> tuple:
     """`git status` (tracked changes and untracked files, ignored ones aside) and one hash per input folder."""
-    status = subprocess.run(["git", "--no-optional-locks", "status", "--porcelain=v1", "--untracked-files=all"],
-                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    status = subprocess.run(
+        ["git", "--no-optional-locks", "status", "--porcelain=v1", "--untracked-files=all"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return status, {name: tree_digest(ROOT / name) for name in WATCHED}
 
 
@@ -38,10 +43,22 @@ def damaging_tests(files: list[str], basetemp) -> subprocess.Popen:
     env["PYTHONUNBUFFERED"] = "1"  # progress as it happens, to kill it midway
     if book_marker() is not None:
         env[BOOK_MARKER] = str(book_marker())  # this run has built the book: the inner one need not check it
-    command = [sys.executable, "-m", "pytest", "-m", "damaging", "-p", "no:cacheprovider", "-v", "--basetemp",
-               str(basetemp), *files]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-m",
+        "damaging",
+        "-p",
+        "no:cacheprovider",
+        "-v",
+        "--basetemp",
+        str(basetemp),
+        *files,
+    ]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
 
 
 def test_the_damaging_tests_leave_the_checkout_as_it_was_finished_or_killed(built_book, request, tmp_path):

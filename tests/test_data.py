@@ -45,10 +45,13 @@ def test_world_reserves_are_not_below_the_sum_of_the_countries_listed_unless_rec
     assert checked == 4
 
 
-@pytest.mark.parametrize("name, share_columns", [
-    (n, [c for c, spec in data.describe(n).columns.items() if "share" in c and spec["type"] == "float"])
-    for n in NAMES
-])
+@pytest.mark.parametrize(
+    "name, share_columns",
+    [
+        (n, [c for c, spec in data.describe(n).columns.items() if "share" in c and spec["type"] == "float"])
+        for n in NAMES
+    ],
+)
 def test_shares_lie_between_0_and_100(name, share_columns):
     # checked on the data itself, not only through the sidecar's bounds (which a sidecar edit could drop)
     df = data.load(name)
@@ -57,11 +60,14 @@ def test_shares_lie_between_0_and_100(name, share_columns):
         assert ((values >= 0) & (values <= 100)).all(), f"{name}.{col}"
 
 
-@pytest.mark.parametrize("name, value", [
-    ("usgs_ree_mine_production", "production_t_reo"),
-    ("aluminium_smelter_production", "primary_aluminium_kt"),
-    ("aluminium_smelter_production", "capacity_kt"),
-])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("usgs_ree_mine_production", "production_t_reo"),
+        ("aluminium_smelter_production", "primary_aluminium_kt"),
+        ("aluminium_smelter_production", "capacity_kt"),
+    ],
+)
 def test_world_totals_are_not_below_the_sum_of_the_countries_beyond_rounding(name, value):
     df = data.load(name)
     df = df[df["table_complete"] & df[value].notna()]
@@ -126,7 +132,9 @@ def test_a_mistyped_value_is_named_with_its_line(copy):
     lines = path.read_text().splitlines()
     lines[1] = lines[1].replace("44000000", "44 million")
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(data.DataError, match=r"'44 million' in column 'reserves_t' \(line 2\), which is not of type float"):
+    with pytest.raises(
+        data.DataError, match=r"'44 million' in column 'reserves_t' \(line 2\), which is not of type float"
+    ):
         _load(copy)
 
 

@@ -14,12 +14,19 @@ from conftest import make_project, project_command, project_env
 
 
 def _snapshot(build):
-    files = sorted([*(build / "executed").glob("*.ipynb"), *(build / "sweeps").glob("*/*.ipynb"),
-                    build / "verdicts.json", build / "verdicts.csv", build / "claimreview.jsonld"])
+    files = sorted(
+        [
+            *(build / "executed").glob("*.ipynb"),
+            *(build / "sweeps").glob("*/*.ipynb"),
+            build / "verdicts.json",
+            build / "verdicts.csv",
+            build / "claimreview.jsonld",
+        ]
+    )
     return {p.relative_to(build).as_posix(): p.read_bytes() for p in files}
 
 
-SITECUSTOMIZE = '''
+SITECUSTOMIZE = """
 import os, socket, sys
 _log = os.environ["CLAIMBOOK_NET_LOG"]
 def _hook(event, args):
@@ -29,7 +36,7 @@ def _hook(event, args):
         with open(_log, "a") as f:
             f.write(f"{os.getpid()} {event} {args[1:]!r}\\n")
 sys.addaudithook(_hook)
-'''
+"""
 
 
 def _offline_prefix() -> list[str]:
@@ -57,8 +64,14 @@ def test_two_executions_give_identical_files_offline_with_no_network_attempt(bui
     prefix = _offline_prefix()
     shutil.rmtree(project / "_build" / "jb", ignore_errors=True)  # the Sphinx build from scratch, too
     (project / "_build" / "html" / ".claimbook-build").unlink(missing_ok=True)
-    proc = subprocess.run([*prefix, *project_command("build", "--force")], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [*prefix, *project_command("build", "--force")],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     attempts = log.read_text() if log.exists() else ""
     assert attempts == "", f"network attempts during the build:\n{attempts}"
@@ -75,6 +88,8 @@ def test_the_audit_hook_would_catch_a_network_attempt(tmp_path):
     (tmp_path / "sitecustomize.py").write_text(SITECUSTOMIZE)
     log = tmp_path / "net.log"
     env = {**os.environ, "PYTHONPATH": str(tmp_path), "CLAIMBOOK_NET_LOG": str(log)}
-    code = "import socket\ntry:\n    socket.create_connection(('192.0.2.1', 80), timeout=0.2)\nexcept OSError:\n    pass"
+    code = (
+        "import socket\ntry:\n    socket.create_connection(('192.0.2.1', 80), timeout=0.2)\nexcept OSError:\n    pass"
+    )
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
     assert "socket.connect" in log.read_text()

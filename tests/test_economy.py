@@ -23,13 +23,20 @@ def rows(*items) -> pd.DataFrame:
     out = []
     for it in items:
         period, value, published, *rest = it
-        out.append({"year": period, "value": value, "vintage": "x",
-                    "published": pd.NaT if published is None else pd.Timestamp(published),
-                    "date": pd.Timestamp(rest[0]) if rest else pd.NaT})
+        out.append(
+            {
+                "year": period,
+                "value": value,
+                "vintage": "x",
+                "published": pd.NaT if published is None else pd.Timestamp(published),
+                "date": pd.Timestamp(rest[0]) if rest else pd.NaT,
+            }
+        )
     return pd.DataFrame(out)
 
 
 # --- parameters ----------------------------------------------------------------------------------------------
+
 
 def test_the_parameter_defaults_are_the_books_thresholds_and_the_measures_the_module_knows():
     from claimbook.core.notebooks import find
@@ -49,18 +56,22 @@ def test_an_unknown_inflation_measure_is_refused():
 
 # --- the rules on synthetic inputs ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("holds, label", [(True, v.ACCURATE), (False, v.INACCURATE), (None, v.UNVERIFIABLE)])
 def test_the_latest_reading_decides(holds, label):
     assert economy.LATEST(holds) == label
 
 
-@pytest.mark.parametrize("value, previous, threshold, expected", [
-    (10.0, 7.6, 8.0, True),     # high and rising
-    (10.0, 11.9, 8.0, False),   # high but falling
-    (7.5, 4.0, 8.0, False),     # rising but below the threshold
-    (8.0, 7.9, 8.0, True),      # at the threshold counts
-    (9.0, None, 8.0, None),     # no reading a year before
-])
+@pytest.mark.parametrize(
+    "value, previous, threshold, expected",
+    [
+        (10.0, 7.6, 8.0, True),  # high and rising
+        (10.0, 11.9, 8.0, False),  # high but falling
+        (7.5, 4.0, 8.0, False),  # rising but below the threshold
+        (8.0, 7.9, 8.0, True),  # at the threshold counts
+        (9.0, None, 8.0, None),  # no reading a year before
+    ],
+)
 def test_soaring_needs_the_threshold_and_a_rise(value, previous, threshold, expected):
     assert economy.soaring(value, previous, threshold) is expected
 
@@ -119,6 +130,7 @@ def test_the_soaring_verdict_says_which_threshold_would_flip_it():
 
 # --- the checks on the real data, on dates when the answer differs -------------------------------------------
 
+
 def test_gdp_was_shrinking_on_the_2022_figures_and_not_on_the_2024_ones():
     early = economy.check_shrinking_gdp(dated("ECO-01", "2023-06-01"))
     now = economy.check_shrinking_gdp(claim("ECO-01"))
@@ -173,8 +185,13 @@ def test_no_value_published_by_an_earlier_date_leaves_gas_open():
 
 def test_conclusions_are_plain_sentences():
     c2, c3 = economy.check_soaring_inflation(claim("ECO-02")), economy.check_fdi_fall(claim("ECO-03"))
-    for verdict in (economy.check_shrinking_gdp(claim("ECO-01")), c2, c3,
-                    economy.check_weakening(claim("ECO-04"), c2, c3), economy.check_china_purchases(claim("ECO-05"))):
+    for verdict in (
+        economy.check_shrinking_gdp(claim("ECO-01")),
+        c2,
+        c3,
+        economy.check_weakening(claim("ECO-04"), c2, c3),
+        economy.check_china_purchases(claim("ECO-05")),
+    ):
         assert len(verdict.conclusion.split()) <= v.MAX_CONCLUSION_WORDS, verdict.conclusion
         assert not IDENTIFIER.search(verdict.conclusion), verdict.conclusion
         assert all(not IDENTIFIER.search(s) for s in verdict.since_then)

@@ -24,36 +24,46 @@ MARCH_1 = D(2025, 3, 1)
 
 
 def _claim(kind="event", as_of=MARCH_1, appearances=1):
-    return {"id": "TST-01", "kind": kind, "as_of": as_of, "statement": "Something happened.",
-            "appearances": [{"article": f"a{i}", "quote": "q"} for i in range(appearances)]}
+    return {
+        "id": "TST-01",
+        "kind": kind,
+        "as_of": as_of,
+        "statement": "Something happened.",
+        "appearances": [{"article": f"a{i}", "quote": "q"} for i in range(appearances)],
+    }
 
 
 def _finding(role, holds, records, shows="The record shows it."):
     return {"part": role, "role": role, "holds": holds, "records": records, "shows": shows}
 
 
-RECS = _records(transcript=(D(2025, 2, 24), "primary", "Kremlin"),
-                wire=(D(2025, 2, 25), "secondary", "Reuters"),
-                paper=(D(2025, 2, 26), "secondary", "AFP"),
-                later=(D(2025, 10, 23), "secondary", "IEA"))
+RECS = _records(
+    transcript=(D(2025, 2, 24), "primary", "Kremlin"),
+    wire=(D(2025, 2, 25), "secondary", "Reuters"),
+    paper=(D(2025, 2, 26), "secondary", "AFP"),
+    later=(D(2025, 10, 23), "secondary", "IEA"),
+)
 
 
-@pytest.mark.parametrize("parts,label", [
-    ([("core", True)], v.ACCURATE),
-    ([("core", True), ("detail", True)], v.ACCURATE),
-    ([("core", True), ("detail", False), ("detail", True)], v.MOSTLY_ACCURATE),
-    ([("core", True), ("detail", False)], v.MOSTLY_ACCURATE),  # one wrong detail
-    ([("core", True), ("detail", False), ("detail", False), ("detail", True)], v.MIXED),
-    ([("core", True), ("detail", False), ("detail", False), ("detail", True), ("detail", True)], v.MOSTLY_ACCURATE),
-    ([("core", True), ("core", False)], v.MIXED),
-    ([("core", False), ("detail", True)], v.MOSTLY_INACCURATE),
-    ([("core", False)], v.INACCURATE),
-    ([("detail", True)], v.UNVERIFIABLE),
-    ([], v.UNVERIFIABLE),
-    ([("said", True), ("quoted", True)], v.ACCURATE),
-    ([("said", True), ("quoted", False)], v.MOSTLY_ACCURATE),  # a paraphrase printed as a direct quote
-    ([("said", False)], v.INACCURATE),
-])
+@pytest.mark.parametrize(
+    "parts,label",
+    [
+        ([("core", True)], v.ACCURATE),
+        ([("core", True), ("detail", True)], v.ACCURATE),
+        ([("core", True), ("detail", False), ("detail", True)], v.MOSTLY_ACCURATE),
+        ([("core", True), ("detail", False)], v.MOSTLY_ACCURATE),  # one wrong detail
+        ([("core", True), ("detail", False), ("detail", False), ("detail", True)], v.MIXED),
+        ([("core", True), ("detail", False), ("detail", False), ("detail", True), ("detail", True)], v.MOSTLY_ACCURATE),
+        ([("core", True), ("core", False)], v.MIXED),
+        ([("core", False), ("detail", True)], v.MOSTLY_INACCURATE),
+        ([("core", False)], v.INACCURATE),
+        ([("detail", True)], v.UNVERIFIABLE),
+        ([], v.UNVERIFIABLE),
+        ([("said", True), ("quoted", True)], v.ACCURATE),
+        ([("said", True), ("quoted", False)], v.MOSTLY_ACCURATE),  # a paraphrase printed as a direct quote
+        ([("said", False)], v.INACCURATE),
+    ],
+)
 def test_findings_rule(parts, label):
     assert v.FINDINGS(parts) == label
 
@@ -62,16 +72,19 @@ def test_content_and_context_never_move_the_label():
     assert v.rate_findings([("core", True), ("content", False), ("context", False)]) == v.ACCURATE
 
 
-@pytest.mark.parametrize("records,datasets,strength", [
-    ([("primary", "Kremlin"), ("secondary", "Reuters")], [], "primary record"),
-    ([("primary", "USGS", "official_statistics")], [], "official statistics"),
-    ([("primary", "USGS", "official_statistics"), ("primary", "Kremlin", "transcript")], [], "primary record"),
-    ([("secondary", "Reuters")], ["primary"], "official statistics"),
-    ([("secondary", "Reuters"), ("secondary", "AFP")], [], "independent reports"),
-    ([("secondary", "Reuters"), ("secondary", "Reuters")], [], "single report"),  # one publisher twice
-    ([], ["secondary"], "secondary statistics"),
-    ([], [], "no record"),
-])
+@pytest.mark.parametrize(
+    "records,datasets,strength",
+    [
+        ([("primary", "Kremlin"), ("secondary", "Reuters")], [], "primary record"),
+        ([("primary", "USGS", "official_statistics")], [], "official statistics"),
+        ([("primary", "USGS", "official_statistics"), ("primary", "Kremlin", "transcript")], [], "primary record"),
+        ([("secondary", "Reuters")], ["primary"], "official statistics"),
+        ([("secondary", "Reuters"), ("secondary", "AFP")], [], "independent reports"),
+        ([("secondary", "Reuters"), ("secondary", "Reuters")], [], "single report"),  # one publisher twice
+        ([], ["secondary"], "secondary statistics"),
+        ([], [], "no record"),
+    ],
+)
 def test_evidence_strength(records, datasets, strength):
     assert v.STRENGTH(records, datasets) == strength
 
@@ -104,22 +117,32 @@ def test_the_articles_do_not_corroborate_each_other():
     appearance with a record is settled by the record."""
     assert evidence.decide(_claim(appearances=5), {"findings": []}, RECS).label == v.UNVERIFIABLE
     e = {"findings": [_finding("core", True, ["wire"])]}
-    assert evidence.decide(_claim(appearances=1), e, RECS).label == evidence.decide(_claim(appearances=5), e, RECS).label
+    assert (
+        evidence.decide(_claim(appearances=1), e, RECS).label == evidence.decide(_claim(appearances=5), e, RECS).label
+    )
 
 
 def test_an_attribution_with_a_faithful_record_and_a_false_content():
     """'Putin said X' where he said it and X is false: the label is about the article's statement (he said
     it), and the content's falsity is a second finding, shown beside it."""
-    e = {"findings": [_finding("said", True, ["transcript"], "The Kremlin transcript shows he said it."),
-                      _finding("content", False, ["wire"], "Reuters shows the figure is wrong.")]}
+    e = {
+        "findings": [
+            _finding("said", True, ["transcript"], "The Kremlin transcript shows he said it."),
+            _finding("content", False, ["wire"], "Reuters shows the figure is wrong."),
+        ]
+    }
     verdict = evidence.decide(_claim(kind="attribution"), e, RECS)
     assert verdict.label == v.ACCURATE
     assert verdict.conclusion == "The Kremlin transcript shows he said it."
 
 
 def test_a_paraphrase_printed_as_a_quote_is_a_finding_that_lowers_the_label():
-    e = {"findings": [_finding("said", True, ["transcript"], "The transcript shows he said it in substance."),
-                      _finding("quoted", False, ["transcript"], "The printed words are a paraphrase.")]}
+    e = {
+        "findings": [
+            _finding("said", True, ["transcript"], "The transcript shows he said it in substance."),
+            _finding("quoted", False, ["transcript"], "The printed words are a paraphrase."),
+        ]
+    }
     verdict = evidence.decide(_claim(kind="attribution"), e, RECS)
     assert verdict.label == v.MOSTLY_ACCURATE
     assert "paraphrase" in verdict.conclusion
@@ -137,6 +160,7 @@ def test_an_unverifiable_conclusion_says_no_record_was_found_by_the_date():
 
 
 # --- the project's own record and evidence ------------------------------------------------------------------
+
 
 def test_the_evidence_file_is_valid_and_names_only_existing_records():
     assert evidence.validate() == []
@@ -189,12 +213,15 @@ def test_unverifiable_claims_say_what_was_searched_for():
             assert len(str(e.get("searched") or "").split()) >= 5, c["id"]
 
 
-@pytest.mark.parametrize("text,bad", [
-    ("Reuters reported the offer on 24 February 2025.", False),
-    ("The min_corroboration threshold was reached.", True),
-    ("RES-01 is accurate.", True),
-    ("The NUMBER_RULE applies.", True),
-])
+@pytest.mark.parametrize(
+    "text,bad",
+    [
+        ("Reuters reported the offer on 24 February 2025.", False),
+        ("The min_corroboration threshold was reached.", True),
+        ("RES-01 is accurate.", True),
+        ("The NUMBER_RULE applies.", True),
+    ],
+)
 def test_the_identifier_check_catches_internal_names(text, bad):
     assert bool(evidence.IDENTIFIER.search(text)) is bad
 
@@ -221,9 +248,17 @@ def test_the_default_usgs_edition_is_the_one_a_reader_had_on_every_claims_date()
     from claimbook.core.notebooks import all_notebooks
     from claimbook.core.params import notebook_parameters
 
-    published = {2018: D(2018, 1, 31), 2019: D(2019, 2, 28), 2020: D(2020, 1, 31), 2021: D(2021, 1, 29),
-                 2022: D(2022, 1, 31), 2023: D(2023, 1, 31), 2024: D(2024, 1, 31), 2025: D(2025, 1, 31),
-                 2026: D(2026, 2, 6)}
+    published = {
+        2018: D(2018, 1, 31),
+        2019: D(2019, 2, 28),
+        2020: D(2020, 1, 31),
+        2021: D(2021, 1, 29),
+        2022: D(2022, 1, 31),
+        2023: D(2023, 1, 31),
+        2024: D(2024, 1, 31),
+        2025: D(2025, 1, 31),
+        2026: D(2026, 2, 6),
+    }
     checked = 0
     for short, path in all_notebooks().items():
         params = notebook_parameters(path)

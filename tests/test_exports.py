@@ -23,14 +23,42 @@ def _schema(name):
 
 def _record(**changes):
     base = {
-        "claim_id": "XYZ-01", "area": "reserves", "kind": "numeric", "claimant": "article", "claimant_role": None,
-        "as_of": "2025-02-24", "statement": "A statement.", "label": "accurate", "rating": 5,
-        "conclusion": "It holds.", "claimed": 1, "found": 1, "rule": "A rule.", "datasets": ["d"],
-        "evidence": "official statistics", "sources": [], "findings": [], "since_then": [], "content": None,
-        "searched": "", "sensitivity": "", "chapter": "10_reserves", "section": "_build/executed/10_reserves.html#xyz-01",
-        "parameters": {}, "robustness": None,
-        "articles": [{"article": "002_9b9adaff7cf23c2c", "headline": None, "publication": "Rare Earth Exchanges",
-                      "author": None, "date_earliest": "2025-02-24", "date_latest": "2025-04-29", "quote": "q"}],
+        "claim_id": "XYZ-01",
+        "area": "reserves",
+        "kind": "numeric",
+        "claimant": "article",
+        "claimant_role": None,
+        "as_of": "2025-02-24",
+        "statement": "A statement.",
+        "label": "accurate",
+        "rating": 5,
+        "conclusion": "It holds.",
+        "claimed": 1,
+        "found": 1,
+        "rule": "A rule.",
+        "datasets": ["d"],
+        "evidence": "official statistics",
+        "sources": [],
+        "findings": [],
+        "since_then": [],
+        "content": None,
+        "searched": "",
+        "sensitivity": "",
+        "chapter": "10_reserves",
+        "section": "_build/executed/10_reserves.html#xyz-01",
+        "parameters": {},
+        "robustness": None,
+        "articles": [
+            {
+                "article": "002_9b9adaff7cf23c2c",
+                "headline": None,
+                "publication": "Rare Earth Exchanges",
+                "author": None,
+                "date_earliest": "2025-02-24",
+                "date_latest": "2025-04-29",
+                "quote": "q",
+            }
+        ],
     }
     return {**base, **changes}
 
@@ -41,8 +69,10 @@ def test_a_rated_label_carries_its_rating_value_and_an_unrated_one_none():
     assert (rated["bestRating"], rated["worstRating"]) == (5, 1)
     unrated = exports.claim_review(_record(label="not rated", rating=None))["reviewRating"]
     assert "ratingValue" not in unrated and unrated["alternateName"] == "not rated"
-    jsonschema.validate([exports.claim_review(_record()), exports.claim_review(_record(label="not rated", rating=None))],
-                        _schema("claimreview.schema.json"))
+    jsonschema.validate(
+        [exports.claim_review(_record()), exports.claim_review(_record(label="not rated", rating=None))],
+        _schema("claimreview.schema.json"),
+    )
 
 
 def test_the_claimreview_schema_refuses_a_rating_on_an_unrated_label_and_a_missing_one_on_a_rated_label():
@@ -57,8 +87,11 @@ def test_the_claimreview_schema_refuses_a_rating_on_an_unrated_label_and_a_missi
 
 def test_the_claim_author_is_the_person_who_made_it_or_the_publication():
     person = exports.claim_review(_record(claimant="Vladimir Putin", claimant_role="President of Russia"))
-    assert person["itemReviewed"]["author"] == {"@type": "Person", "name": "Vladimir Putin",
-                                                "jobTitle": "President of Russia"}
+    assert person["itemReviewed"]["author"] == {
+        "@type": "Person",
+        "name": "Vladimir Putin",
+        "jobTitle": "President of Russia",
+    }
     outlet = exports.claim_review(_record())
     assert outlet["itemReviewed"]["author"] == {"@type": "Organization", "name": "Rare Earth Exchanges"}
     # the seed's date is a range, not a publication date: it is given as such
@@ -95,8 +128,10 @@ def test_the_exports_agree_with_the_book(built_book):
     shown = {}
     for page in (HTML / "_build" / "executed").glob("*.html"):
         text = page.read_text()
-        for claim_id, label in re.findall(r'id="verdict-([A-Z]{3}-\d\d)".*?Verdict on \1:</strong> <span class="verdict-badge[^"]*">([a-z ]+)</span>',
-                                     text):
+        for claim_id, label in re.findall(
+            r'id="verdict-([A-Z]{3}-\d\d)".*?Verdict on \1:</strong> <span class="verdict-badge[^"]*">([a-z ]+)</span>',
+            text,
+        ):
             shown[claim_id] = label
         embedded = re.findall(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
         mine = [r for r in reviews if r["url"].startswith(f"_build/executed/{page.stem}.html#")]
@@ -139,13 +174,19 @@ def test_a_sweep_from_the_command_line_leaves_the_chapter_and_book_alone(built_b
     assert tree_digest(EXECUTED / "10_reserves.ipynb") == chapter and tree_digest(HTML) == book
 
 
-@pytest.mark.parametrize("sweep, message", [
-    ("edition=2023,1999", "edition=1999 is not available for reserves (with country='Russia'); allowed: 2023, 2024, 2025, 2026."),
-    ("edition=20x4", "edition must be int (a whole number such as 2025), but '20x4' is not."),
-    ("colour", "reserves has no parameter 'colour'; its parameters are:"),
-    ("tolerance_pct", "tolerance_pct of reserves has no finite set of values to sweep"),
-    ("edition=", "--sweep 'edition=' has an empty value"),
-])
+@pytest.mark.parametrize(
+    "sweep, message",
+    [
+        (
+            "edition=2023,1999",
+            "edition=1999 is not available for reserves (with country='Russia'); allowed: 2023, 2024, 2025, 2026.",
+        ),
+        ("edition=20x4", "edition must be int (a whole number such as 2025), but '20x4' is not."),
+        ("colour", "reserves has no parameter 'colour'; its parameters are:"),
+        ("tolerance_pct", "tolerance_pct of reserves has no finite set of values to sweep"),
+        ("edition=", "--sweep 'edition=' has an empty value"),
+    ],
+)
 def test_a_bad_sweep_is_refused_before_anything_runs(built_book, sweep, message):
     before = tree_digest(ROOT / "_build" / "sweeps")
     proc = run_cli("run", "reserves", "--sweep", sweep)
@@ -192,8 +233,16 @@ def test_no_source_published_after_a_claims_date_decides_it(built_book):
 def test_a_corrected_claim_carries_date_modified_and_an_uncorrected_one_none(monkeypatch):
     from claimbook.builder import published
 
-    log = [{"date": "2026-12-03", "claim": "XYZ-01", "old_label": "accurate", "new_label": "mixed",
-            "reason": "A revision.", "rating_changed": True}]
+    log = [
+        {
+            "date": "2026-12-03",
+            "claim": "XYZ-01",
+            "old_label": "accurate",
+            "new_label": "mixed",
+            "reason": "A revision.",
+            "rating_changed": True,
+        }
+    ]
     monkeypatch.setattr(published, "read_corrections", lambda path=None: log)
     review = exports.claim_review(_record(label="mixed", rating=3))
     assert review["dateModified"] == "2026-12-03"
@@ -233,10 +282,15 @@ def test_a_stale_copy_of_a_sweep_no_longer_declared_does_not_count(tmp_path):
 
     def copy(name, label):
         verdict = v.Verdict("RES-01", label, "x", 1, 1, "r", [])
-        out = nbformat.v4.new_output("display_data", data={v.GLUE_MIME: verdict.to_dict()},
-                                     metadata={"scrapbook": {"name": "verdict-RES-01", "mime_prefix": v.GLUE_PREFIX}})
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=[out])],
-                                      metadata={"claimbook": {"parameters": defaults, "non_default": {}}})
+        out = nbformat.v4.new_output(
+            "display_data",
+            data={v.GLUE_MIME: verdict.to_dict()},
+            metadata={"scrapbook": {"name": "verdict-RES-01", "mime_prefix": v.GLUE_PREFIX}},
+        )
+        nb = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell("", outputs=[out])],
+            metadata={"claimbook": {"parameters": defaults, "non_default": {}}},
+        )
         folder = tmp_path / path.stem
         folder.mkdir(exist_ok=True)
         nbformat.write(nb, folder / name)

@@ -57,6 +57,7 @@ def test_every_figure_keeps_the_house_style_and_is_closed_for_pyplot():
 
 # --- reserves ---------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("top_n", [3, 12, 40])
 def test_reserves_ranking_has_one_labelled_bar_per_country_shown(top_n):
     table = reserves.ranking(2025)
@@ -98,6 +99,7 @@ def test_reserves_revisions_name_each_change_between_editions():
 
 # --- offer ------------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("days_before, days_after", [(10, 45), (0, 400)])
 def test_offer_timeline_has_a_row_per_record_in_the_window(days_before, days_after):
     judged_late = claim("OFR-11")["as_of"]
@@ -114,13 +116,17 @@ def test_offer_timeline_has_a_row_per_record_in_the_window(days_before, days_aft
 
 # --- production -------------------------------------------------------------------------------------------------
 
+
 def test_production_figure_names_the_large_producers_and_the_country():
     series = production.latest_series()
     ax = production.production_figure("Russia").axes[0]
     drawn = series[(series["entity"] != "other") & (series["production_t_reo"] > 0)]
     others = drawn[drawn["country"] != "Russia"].groupby("country")
-    large = [name for name, grp in others
-             if name == "World" or grp.loc[grp["year"] == grp["year"].max(), "production_t_reo"].iloc[0] >= 10_000]
+    large = [
+        name
+        for name, grp in others
+        if name == "World" or grp.loc[grp["year"] == grp["year"].max(), "production_t_reo"].iloc[0] >= 10_000
+    ]
     assert sorted(t.get_text() for t in annotations(ax)) == sorted([*large, "Russia"])
     assert len(ax.lines) == others.ngroups + 1  # one line per other producer, the country's own
     assert ax.get_yscale() == "log"
@@ -147,14 +153,19 @@ def test_production_holders_pair_two_bars_per_holder(top_n):
 
 # --- processing -------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("stage", processing.STAGES)
 def test_processing_stages_show_each_stage_then_and_later(stage):
     as_of = claim("PRC-01")["as_of"]
     then, latest = processing.then_and_latest(as_of)
     ax = processing.stages_figure(stage, as_of).axes[0]
     assert len(ax.get_xticks()) == 2 * len(processing.STAGES)
-    drawn = [r for s in processing.STAGES for j, r in enumerate((then[s], latest[s]))
-             if r is not None and not (j == 1 and then[s] is not None and r["figure_id"] == then[s]["figure_id"])]
+    drawn = [
+        r
+        for s in processing.STAGES
+        for j, r in enumerate((then[s], latest[s]))
+        if r is not None and not (j == 1 and then[s] is not None and r["figure_id"] == then[s]["figure_id"])
+    ]
     assert len(bars(ax)) == len(drawn)
     highlighted = [b for b in bars(ax) if colour(b) == figures.HIGHLIGHT.lower()]
     assert len(highlighted) == sum(r is not None and r in drawn for r in (then[stage], latest[stage]))
@@ -172,6 +183,7 @@ def test_processing_years_show_every_iea_figure_and_the_usgs_line():
 
 
 # --- aluminium --------------------------------------------------------------------------------------------------
+
 
 def test_aluminium_proportion_has_a_bar_per_whole():
     prop = aluminium.offer_in_proportion(2e6, 2023, 2024)
@@ -200,6 +212,7 @@ def test_aluminium_consumption_has_one_line_per_edition():
 
 # --- ukraine ----------------------------------------------------------------------------------------------------
 
+
 def test_ukraine_estimates_have_a_bar_each_and_the_part_under_control():
     estimates = ukraine.estimate_table()
     ax = ukraine.estimates_figure().axes[0]
@@ -224,6 +237,7 @@ def test_ukraine_occupied_labels_every_figure():
 
 
 # --- economy ----------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("as_of", [dt.date(2025, 2, 16), dt.date(2024, 3, 1)])
 def test_economy_gdp_has_a_bar_per_year_as_published_and_a_diamond_per_later_figure(as_of):
@@ -261,20 +275,31 @@ def test_economy_day_shows_the_month_alone_when_only_the_month_is_known():
 
 # --- the summaries ----------------------------------------------------------------------------------------------
 
+
 def test_claims_figure_counts_by_article_kind_and_area():
-    claims = pd.DataFrame({"articles": [["000_a", "001_b"], ["000_a"], ["002_c"]],
-                           "kind": ["event", "event", "opinion"], "area": ["offer", "reserves", "offer"]})
+    claims = pd.DataFrame(
+        {
+            "articles": [["000_a", "001_b"], ["000_a"], ["002_c"]],
+            "kind": ["event", "event", "opinion"],
+            "area": ["offer", "reserves", "offer"],
+        }
+    )
     fig = figures.claims_figure(claims)
     panels = [{t: b.get_width() for t, b in zip(ytick_texts(ax), bars(ax))} for ax in fig.axes]
     assert panels == [{"002": 1, "001": 1, "000": 2}, {"opinion": 1, "event": 2}, {"reserves": 1, "offer": 2}]
 
 
 def test_verdicts_figure_stacks_each_label_in_its_colour():
-    judged = [{"label": "accurate", "articles": [{"article": "000_a"}, {"article": "001_b"}], "area": "offer"},
-              {"label": "inaccurate", "articles": [{"article": "000_a"}], "area": "offer"},
-              {"label": "accurate", "articles": [{"article": "000_a"}], "area": "reserves"}]
+    judged = [
+        {"label": "accurate", "articles": [{"article": "000_a"}, {"article": "001_b"}], "area": "offer"},
+        {"label": "inaccurate", "articles": [{"article": "000_a"}], "area": "offer"},
+        {"label": "accurate", "articles": [{"article": "000_a"}], "area": "reserves"},
+    ]
     by_verdict, by_article, by_area = figures.verdicts_figure(judged).axes
-    assert {t: b.get_width() for t, b in zip(ytick_texts(by_verdict), bars(by_verdict))} == {"inaccurate": 1, "accurate": 2}
+    assert {t: b.get_width() for t, b in zip(ytick_texts(by_verdict), bars(by_verdict))} == {
+        "inaccurate": 1,
+        "accurate": 2,
+    }
     assert len(bars(by_article)) == 2 * 2 and len(bars(by_area)) == 2 * 2  # two labels stacked on two rows
     stacked = Counter()
     for container in by_area.containers:

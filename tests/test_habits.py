@@ -44,8 +44,11 @@ def test_every_declared_dependency_is_locked_at_a_version_it_allows():
     pins = locked()
     missing = [str(r) for r in declared if canonicalize_name(r.name) not in pins]
     assert not missing, f"declared in pyproject.toml but not in requirements.txt (run make lock): {missing}"
-    outside = [f"{r} (locked {pins[canonicalize_name(r.name)]})" for r in declared
-               if not r.specifier.contains(pins[canonicalize_name(r.name)], prereleases=True)]
+    outside = [
+        f"{r} (locked {pins[canonicalize_name(r.name)]})"
+        for r in declared
+        if not r.specifier.contains(pins[canonicalize_name(r.name)], prereleases=True)
+    ]
     assert not outside, f"locked at a version pyproject.toml does not allow (run make lock): {outside}"
 
 

@@ -40,6 +40,7 @@ def one_sentence(proc) -> str:
 
 # -- damage to one file of the project copy: (file, change) --------------------------------------------------
 
+
 def _bytes(b: bytes):
     return lambda p: p.write_bytes(b)
 
@@ -49,6 +50,7 @@ def _replace(old: bytes, new: bytes):
         data = p.read_bytes()
         assert old in data, old
         p.write_bytes(data.replace(old, new, 1))
+
     return change
 
 
@@ -63,6 +65,7 @@ def _notebook(edit):
         nb = nbformat.read(p, as_version=4)
         edit(nb)
         nbformat.write(nb, p)
+
     return change
 
 
@@ -70,6 +73,7 @@ def _params_cell(extra: str):
     def edit(nb):
         cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
         cell.source += "\n" + extra
+
     return _notebook(edit)
 
 
@@ -90,55 +94,182 @@ FIRST_VALUE = b"2026,false,true,China,country,44000000,"
 
 FILE_CASES = [
     # id, file, change, command, exit status, fragment of the sentence
-    ("sidecar-not-utf8", RESERVES_YAML, _replace(b"title:", b"\xff\xfetitle:"), ["run", "reserves", "--build"], 2,
-     "data/usgs_ree_reserves.yaml is not UTF-8 text"),
-    ("sidecar-duplicate-key", RESERVES_YAML, lambda p: p.write_bytes(p.read_bytes() + b"\ntier: primary\n"),
-     ["run", "reserves", "--build"], 2, "gives the key 'tier' twice"),
-    ("data-path-is-a-folder", RESERVES_CSV, _folder, ["run", "reserves", "--build"], 2,
-     "data/usgs_ree_reserves.csv is not a file"),
-    ("csv-duplicated-column", RESERVES_CSV, _replace(HEADER, HEADER.replace(b"country,", b"edition,")),
-     ["run", "reserves", "--build"], 2, "has the column 'edition' twice in its header"),
-    ("csv-extra-column", RESERVES_CSV, _replace(b"edition,edition_inferred", b"edition,bogus,edition_inferred"),
-     ["run", "reserves", "--build"], 2, "has a column 'bogus' that its sidecar does not describe"),
-    ("csv-inf", RESERVES_CSV, _replace(FIRST_VALUE, FIRST_VALUE.replace(b"44000000", b"inf")),
-     ["run", "reserves", "--build"], 2, "'inf' in column 'reserves_t' (line 2), which is not of type float (a finite number"),
-    ("csv-nan", RESERVES_CSV, _replace(FIRST_VALUE, FIRST_VALUE.replace(b"44000000", b"nan")),
-     ["run", "reserves", "--build"], 2, "'nan' in column 'reserves_t' (line 2), which is not of type float (a finite number"),
-    ("csv-underflow", RESERVES_CSV, _replace(FIRST_VALUE, FIRST_VALUE.replace(b"44000000", b"1e-400")),
-     ["run", "reserves", "--build"], 2, "'1e-400' in column 'reserves_t' (line 2), which is not of type float (a finite number"),
-    ("csv-underscore", RESERVES_CSV, _replace(FIRST_VALUE, FIRST_VALUE.replace(b"44000000", b"44_000_000")),
-     ["run", "reserves", "--build"], 2, "'44_000_000' in column 'reserves_t'"),
-    ("csv-arabic-digits", RESERVES_CSV, _replace(FIRST_VALUE, FIRST_VALUE.replace(b"2026", "٢٠٢٦".encode(), 1)),
-     ["run", "reserves", "--build"], 2, "in column 'edition' (line 2), which is not of type int (a whole number"),
-    ("params-cell-syntax-error", RESERVES_NB, _params_cell("broken: int = (1"), ["build"], 2,
-     "10_reserves.ipynb: the parameters cell is not valid Python"),
-    ("choices-malformed", RESERVES_NB, _params_cell("bogus: int = 1  # help [choices: ../etc]"), ["build"], 2,
-     "it must name MODULE.FUNCTION"),
-    ("choices-missing-function", RESERVES_NB, _params_cell("bogus: int = 1  # help [choices: chapters.reserves.nothing]"),
-     ["build"], 2, "the allowed values of bogus come from claimbook.chapters.reserves.nothing, which failed"),
-    ("range-malformed", RESERVES_NB, _params_cell("bogus: int = 1  # help [range: 1-5]"), ["build"], 2,
-     "it must be [range: LOW..HIGH]"),
-    ("default-not-literal", RESERVES_NB, _params_cell("bogus: int = len('x')  # help"), ["build"], 2,
-     "the default of bogus is not a literal value"),
-    ("notebook-truncated", RESERVES_NB, lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]), ["build"],
-     2, "notebooks/10_reserves.ipynb is not valid JSON (truncated?)"),
-    ("not-a-notebook", RESERVES_NB, _bytes(b'{"hello": 1}'), ["build"], 2,
-     "notebooks/10_reserves.ipynb is not a Jupyter notebook"),
-    ("notebook-not-utf8", RESERVES_NB, _bytes(b'{"cells": "\xff"}'), ["build"], 2,
-     "notebooks/10_reserves.ipynb is not UTF-8 text"),
-    ("sweep-declared-as-text", RESERVES_NB, _notebook(_sweep_as_text), ["build"], 2,
-     "must be a list of parameter names"),
-    ("no-parameters-tag", RESERVES_NB, _notebook(_untag), ["run", "reserves", "-p", "edition=2024"], 2,
-     "reserves takes no parameters"),
-    ("register-duplicate-key", "seeds/claims.yaml", lambda p: p.write_bytes(p.read_bytes() + b"\nclaims: []\n"),
-     ["run", "reserves", "--build"], 2, "seeds/claims.yaml gives the key 'claims' twice"),
+    (
+        "sidecar-not-utf8",
+        RESERVES_YAML,
+        _replace(b"title:", b"\xff\xfetitle:"),
+        ["run", "reserves", "--build"],
+        2,
+        "data/usgs_ree_reserves.yaml is not UTF-8 text",
+    ),
+    (
+        "sidecar-duplicate-key",
+        RESERVES_YAML,
+        lambda p: p.write_bytes(p.read_bytes() + b"\ntier: primary\n"),
+        ["run", "reserves", "--build"],
+        2,
+        "gives the key 'tier' twice",
+    ),
+    (
+        "data-path-is-a-folder",
+        RESERVES_CSV,
+        _folder,
+        ["run", "reserves", "--build"],
+        2,
+        "data/usgs_ree_reserves.csv is not a file",
+    ),
+    (
+        "csv-duplicated-column",
+        RESERVES_CSV,
+        _replace(HEADER, HEADER.replace(b"country,", b"edition,")),
+        ["run", "reserves", "--build"],
+        2,
+        "has the column 'edition' twice in its header",
+    ),
+    (
+        "csv-extra-column",
+        RESERVES_CSV,
+        _replace(b"edition,edition_inferred", b"edition,bogus,edition_inferred"),
+        ["run", "reserves", "--build"],
+        2,
+        "has a column 'bogus' that its sidecar does not describe",
+    ),
+    (
+        "csv-inf",
+        RESERVES_CSV,
+        _replace(FIRST_VALUE, FIRST_VALUE.replace(b"44000000", b"inf")),
+        ["run", "reserves", "--build"],
+        2,
+        "'inf' in column 'reserves_t' (line 2), which is not of type float (a finite number",
+    ),
+    (
+        "csv-nan",
+        RESERVES_CSV,
+        _replace(FIRST_VALUE, FIRST_VALUE.replace(b"44000000", b"nan")),
+        ["run", "reserves", "--build"],
+        2,
+        "'nan' in column 'reserves_t' (line 2), which is not of type float (a finite number",
+    ),
+    (
+        "csv-underflow",
+        RESERVES_CSV,
+        _replace(FIRST_VALUE, FIRST_VALUE.replace(b"44000000", b"1e-400")),
+        ["run", "reserves", "--build"],
+        2,
+        "'1e-400' in column 'reserves_t' (line 2), which is not of type float (a finite number",
+    ),
+    (
+        "csv-underscore",
+        RESERVES_CSV,
+        _replace(FIRST_VALUE, FIRST_VALUE.replace(b"44000000", b"44_000_000")),
+        ["run", "reserves", "--build"],
+        2,
+        "'44_000_000' in column 'reserves_t'",
+    ),
+    (
+        "csv-arabic-digits",
+        RESERVES_CSV,
+        _replace(FIRST_VALUE, FIRST_VALUE.replace(b"2026", "٢٠٢٦".encode(), 1)),
+        ["run", "reserves", "--build"],
+        2,
+        "in column 'edition' (line 2), which is not of type int (a whole number",
+    ),
+    (
+        "params-cell-syntax-error",
+        RESERVES_NB,
+        _params_cell("broken: int = (1"),
+        ["build"],
+        2,
+        "10_reserves.ipynb: the parameters cell is not valid Python",
+    ),
+    (
+        "choices-malformed",
+        RESERVES_NB,
+        _params_cell("bogus: int = 1  # help [choices: ../etc]"),
+        ["build"],
+        2,
+        "it must name MODULE.FUNCTION",
+    ),
+    (
+        "choices-missing-function",
+        RESERVES_NB,
+        _params_cell("bogus: int = 1  # help [choices: chapters.reserves.nothing]"),
+        ["build"],
+        2,
+        "the allowed values of bogus come from claimbook.chapters.reserves.nothing, which failed",
+    ),
+    (
+        "range-malformed",
+        RESERVES_NB,
+        _params_cell("bogus: int = 1  # help [range: 1-5]"),
+        ["build"],
+        2,
+        "it must be [range: LOW..HIGH]",
+    ),
+    (
+        "default-not-literal",
+        RESERVES_NB,
+        _params_cell("bogus: int = len('x')  # help"),
+        ["build"],
+        2,
+        "the default of bogus is not a literal value",
+    ),
+    (
+        "notebook-truncated",
+        RESERVES_NB,
+        lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
+        ["build"],
+        2,
+        "notebooks/10_reserves.ipynb is not valid JSON (truncated?)",
+    ),
+    (
+        "not-a-notebook",
+        RESERVES_NB,
+        _bytes(b'{"hello": 1}'),
+        ["build"],
+        2,
+        "notebooks/10_reserves.ipynb is not a Jupyter notebook",
+    ),
+    (
+        "notebook-not-utf8",
+        RESERVES_NB,
+        _bytes(b'{"cells": "\xff"}'),
+        ["build"],
+        2,
+        "notebooks/10_reserves.ipynb is not UTF-8 text",
+    ),
+    (
+        "sweep-declared-as-text",
+        RESERVES_NB,
+        _notebook(_sweep_as_text),
+        ["build"],
+        2,
+        "must be a list of parameter names",
+    ),
+    (
+        "no-parameters-tag",
+        RESERVES_NB,
+        _notebook(_untag),
+        ["run", "reserves", "-p", "edition=2024"],
+        2,
+        "reserves takes no parameters",
+    ),
+    (
+        "register-duplicate-key",
+        "seeds/claims.yaml",
+        lambda p: p.write_bytes(p.read_bytes() + b"\nclaims: []\n"),
+        ["run", "reserves", "--build"],
+        2,
+        "seeds/claims.yaml gives the key 'claims' twice",
+    ),
 ]
 
 
 @pytest.mark.damaging
 @pytest.mark.parametrize("case, rel, change, command, status, fragment", FILE_CASES, ids=[c[0] for c in FILE_CASES])
-def test_a_damaged_input_ends_in_one_sentence_and_the_book_stays(box, damage, case, rel, change, command, status,
-                                                                 fragment):
+def test_a_damaged_input_ends_in_one_sentence_and_the_book_stays(
+    box, damage, case, rel, change, command, status, fragment
+):
     before = published_state(box)
     damage(rel, change)
     proc = project_cli(box, *command)
@@ -150,8 +281,11 @@ def test_a_damaged_input_ends_in_one_sentence_and_the_book_stays(box, damage, ca
 
 # -- bad parameters, on the command line and in a parameters file ------------------------------------------
 
-BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi")) + "edition: *i\n"
+BOMB = (
+    "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+    + "edition: *i\n"
+)
 
 PARAM_CASES = [
     # id, -p/-f arguments (a dict value is a parameters file's bytes), exit status, fragment
@@ -166,11 +300,19 @@ PARAM_CASES = [
     ("huge-name", ["reserves", "-p", "y" * 100_000 + "=1"], 2, "reserves has no parameter"),
     ("file-not-utf8", ["reserves", {"bytes": b"edition: \xff\n"}], 2, "is not UTF-8 text"),
     ("file-is-a-folder", ["reserves", {"folder": True}], 2, "is a folder, not a file"),
-    ("file-duplicate-key", ["reserves", {"bytes": b"edition: 2024\nedition: 2023\n"}], 2,
-     "gives the key 'edition' twice (lines 1 and 2)"),
+    (
+        "file-duplicate-key",
+        ["reserves", {"bytes": b"edition: 2024\nedition: 2023\n"}],
+        2,
+        "gives the key 'edition' twice (lines 1 and 2)",
+    ),
     ("file-underscore", ["reserves", {"bytes": b"edition: 2_024\n"}], 2, "edition must be int"),
-    ("file-no-is-not-false", ["reserves", {"bytes": b"country: no\n"}], 2,
-     "country='no' is not available for reserves"),
+    (
+        "file-no-is-not-false",
+        ["reserves", {"bytes": b"country: no\n"}],
+        2,
+        "country='no' is not available for reserves",
+    ),
     ("file-alias-bomb", ["reserves", {"bytes": BOMB.encode()}], 2, "must be a single value, not a list"),
 ]
 
@@ -199,6 +341,7 @@ def test_a_bad_parameter_ends_in_one_sentence_and_the_book_stays(box, tmp_path, 
 
 # -- the quote check without the articles --------------------------------------------------------------------
 
+
 def test_check_says_when_the_quote_check_could_not_run(box):
     proc = project_cli(box, "check", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles")})
     assert proc.returncode == 0 and "the quote check could not run (the articles are not in" in proc.stdout
@@ -215,8 +358,10 @@ def test_the_build_says_when_the_quote_check_could_not_run_and_ci_fails(box):
     before = published_state(box)
     proc = project_cli(box, "build", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles")})
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip() == ("claimbook: warning: the quote check could not run (the articles are not in "
-                                   "no-articles); quotes in seeds/claims.yaml are unchecked.")
+    assert proc.stderr.strip() == (
+        "claimbook: warning: the quote check could not run (the articles are not in "
+        "no-articles); quotes in seeds/claims.yaml are unchecked."
+    )
     proc = project_cli(box, "build", env={"CLAIMBOOK_ARTICLES": str(box / "no-articles"), "CI": "true"})
     assert proc.returncode == 2 and "the quote check could not run" in one_sentence(proc)
     assert published_state(box) == before
@@ -259,8 +404,9 @@ def test_a_rerun_keeps_every_export_in_step_with_every_page_and_the_defaults_ret
 def _rerun_and_back(box, env, build, chapter):
     from claimbook.core.rules import from_notebook
 
-    proc = subprocess.run([*MAKE, "run", "NB=reserves", "P=edition=2024"], cwd=box, capture_output=True, text=True,
-                          env=env, timeout=900)
+    proc = subprocess.run(
+        [*MAKE, "run", "NB=reserves", "P=edition=2024"], cwd=box, capture_output=True, text=True, env=env, timeout=900
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "copied from" in proc.stdout or "running" in proc.stdout
     nb = nbformat.read(chapter, as_version=4)
@@ -278,8 +424,9 @@ def _rerun_and_back(box, env, build, chapter):
     assert nbformat.read(chapter, as_version=4).metadata["claimbook"]["non_default"] == {"edition": 2024}
     assert_exports_agree_with_pages(box)
 
-    back = subprocess.Popen(project_command("run", "reserves", "--build"), cwd=box, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    back = subprocess.Popen(
+        project_command("run", "reserves", "--build"), cwd=box, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     back.stdout.readline()
     back.stdout.close()
     _, err = back.communicate(timeout=600)
@@ -303,14 +450,19 @@ def test_two_builds_started_together_never_publish_a_partial_book(box, round_):
     if round_ == 0:  # one round where the book is really rebuilt and swapped in
         (box / "_build" / "html" / ".claimbook-build").unlink()
     env = project_env(box)
-    procs = [subprocess.Popen(project_command("build"), cwd=box, env=env, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            project_command("build"), cwd=box, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
     results = [(p.wait(timeout=600), *p.communicate()) for p in procs]
     codes = sorted(r[0] for r in results)
     assert 0 in codes, results
     for code, _, err in results:
-        assert code == 0 or (code == 2 and err.strip().startswith(f"claimbook: error: {BUSY}")
-                             and len(err.strip().splitlines()) == 1), (code, err)
+        assert code == 0 or (
+            code == 2 and err.strip().startswith(f"claimbook: error: {BUSY}") and len(err.strip().splitlines()) == 1
+        ), (code, err)
     assert (box / "_build" / "html" / "index.html").is_file()
     after = published_state(box)
     assert after[1:] == before[1:]  # the chapters and exports are the same inputs' results
@@ -345,8 +497,14 @@ def _alive(pids: list[int]) -> list[int]:
 def test_a_run_killed_with_sigkill_leaves_no_worker_and_the_next_build_publishes_a_whole_build(box, delay):
     before = published_state(box)
     env = project_env(box)
-    proc = subprocess.Popen(project_command("run", "reserves", "-p", "edition=2024", "--force", "--build"), cwd=box,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        project_command("run", "reserves", "-p", "edition=2024", "--force", "--build"),
+        cwd=box,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     for line in proc.stdout:
         if "running" in line:
             break
@@ -369,6 +527,7 @@ def test_a_run_killed_with_sigkill_leaves_no_worker_and_the_next_build_publishes
 
 
 # -- the downloads agree with the pages -----------------------------------------------------------------------
+
 
 def assert_exports_agree_with_pages(root: Path) -> None:
     """Every export says what every page says: labels in verdicts.json and .csv equal the executed

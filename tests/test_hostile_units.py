@@ -24,19 +24,44 @@ FLOAT = Parameter("pct", "float", 10.0, "a share")
 TEXT = Parameter("country", "str", "Russia", "a country")
 
 
-@pytest.mark.parametrize("p, text, value", [
-    (INT, "2024", 2024), (INT, "+7", 7), (INT, "-3", -3), (FLOAT, "2.5", 2.5), (FLOAT, "1e3", 1000.0),
-    (FLOAT, "10", 10.0), (FLOAT, ".5", 0.5), (FLOAT, "0", 0.0), (FLOAT, "0.000", 0.0), (TEXT, "no", "no"),
-])
+@pytest.mark.parametrize(
+    "p, text, value",
+    [
+        (INT, "2024", 2024),
+        (INT, "+7", 7),
+        (INT, "-3", -3),
+        (FLOAT, "2.5", 2.5),
+        (FLOAT, "1e3", 1000.0),
+        (FLOAT, "10", 10.0),
+        (FLOAT, ".5", 0.5),
+        (FLOAT, "0", 0.0),
+        (FLOAT, "0.000", 0.0),
+        (TEXT, "no", "no"),
+    ],
+)
 def test_numbers_in_ascii_digits_are_read(p, text, value):
     assert convert(p, text) == value
 
 
-@pytest.mark.parametrize("p, text", [
-    (INT, "٢٠٢٤"), (INT, "２０２４"), (INT, "1_0"), (INT, "0x10"), (INT, "2024.0"), (INT, "9" * 5000),
-    (FLOAT, "1_0"), (FLOAT, "1e-400"), (FLOAT, "1e400"), (FLOAT, "inf"), (FLOAT, "nan"), (FLOAT, "١٫٥"),
-    (FLOAT, "0x1p3"), (FLOAT, "1e"),
-])
+@pytest.mark.parametrize(
+    "p, text",
+    [
+        (INT, "٢٠٢٤"),
+        (INT, "２０２４"),
+        (INT, "1_0"),
+        (INT, "0x10"),
+        (INT, "2024.0"),
+        (INT, "9" * 5000),
+        (FLOAT, "1_0"),
+        (FLOAT, "1e-400"),
+        (FLOAT, "1e400"),
+        (FLOAT, "inf"),
+        (FLOAT, "nan"),
+        (FLOAT, "١٫٥"),
+        (FLOAT, "0x1p3"),
+        (FLOAT, "1e"),
+    ],
+)
 def test_other_numbers_are_refused_in_one_bounded_sentence(p, text):
     with pytest.raises(ParameterError) as err:
         convert(p, text)
@@ -59,21 +84,23 @@ def test_messages_cap_the_values_they_echo():
 
 # -- escaping and file names ------------------------------------------------------------------------------------
 
-MARKUP = '<img src=x onerror=alert(1)>`{download}`/etc/passwd`` ``'
+MARKUP = "<img src=x onerror=alert(1)>`{download}`/etc/passwd`` ``"
 
 
 def test_a_parameter_value_in_the_banner_is_shown_literally():
     from markdown_it import MarkdownIt
 
-    job = runner.Job("reserves", runner.ROOT / "notebooks" / "10_reserves.ipynb", {"country": MARKUP},
-                     {"country": "Russia"})
+    job = runner.Job(
+        "reserves", runner.ROOT / "notebooks" / "10_reserves.ipynb", {"country": MARKUP}, {"country": "Russia"}
+    )
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Reserves")])
     runner._finish(job, nb)
     banner = next(c for c in nb.cells if "claimbook-banner" in c.metadata.get("tags", []))
     rendered = MarkdownIt("commonmark").render(banner.source)
     assert "<img" not in rendered and "{download}" not in rendered.replace("<code>", "").split("</code>")[-1]
-    assert html.escape(shorten(MARKUP), quote=False) in html.unescape(rendered).replace("&", "&amp;") or \
-        shorten(MARKUP) in html.unescape(rendered)
+    assert html.escape(shorten(MARKUP), quote=False) in html.unescape(rendered).replace("&", "&amp;") or shorten(
+        MARKUP
+    ) in html.unescape(rendered)
 
 
 @pytest.mark.parametrize("value", ["../../../../tmp/x", "a/b", "..", "United States", MARKUP, "é", "x" * 500])
@@ -81,8 +108,13 @@ def test_sweep_file_names_are_safe_slugs_under_build(value):
     name = runner.slug(value)
     assert "/" not in name and name not in (".", "..") and len(name) <= 60
     assert runner.slug(value) == name and runner.slug(value + "!") != name  # stable, and distinct
-    job = runner.Job("reserves", runner.ROOT / "notebooks" / "10_reserves.ipynb", {"country": value},
-                     {"country": "Russia"}, sweep="country")
+    job = runner.Job(
+        "reserves",
+        runner.ROOT / "notebooks" / "10_reserves.ipynb",
+        {"country": value},
+        {"country": "Russia"},
+        sweep="country",
+    )
     assert workspace.BUILD_DIR.resolve() in job.output.resolve().parents
 
 
@@ -116,10 +148,12 @@ def test_the_pdf_page_links_to_no_local_file(tmp_path):
     (built / "_downloads" / "abc" / "verdicts.json").write_text("[]")
     page = built / "book" / "intro.html"
     page.parent.mkdir()
-    page.write_text('<html><body><section id="document-_build/executed/10_reserves"><p id="res-01">x</p></section>'
-                    '<a class="reference download" href="_downloads/abc/verdicts.json">verdicts.json</a>'
-                    '<a href="10_reserves.html#res-01">RES-01</a><a href="_sources/x.ipynb.txt">source</a>'
-                    '<a href="https://pubs.usgs.gov/x.pdf">USGS</a><a href="#res-01">here</a></body></html>')
+    page.write_text(
+        '<html><body><section id="document-_build/executed/10_reserves"><p id="res-01">x</p></section>'
+        '<a class="reference download" href="_downloads/abc/verdicts.json">verdicts.json</a>'
+        '<a href="10_reserves.html#res-01">RES-01</a><a href="_sources/x.ipynb.txt">source</a>'
+        '<a href="https://pubs.usgs.gov/x.pdf">USGS</a><a href="#res-01">here</a></body></html>'
+    )
     out = pdf.print_page(built, page).read_text()
     hrefs = [h for h in __import__("re").findall(r'href="([^"]*)"', out)]
     assert hrefs == ["#res-01", "https://pubs.usgs.gov/x.pdf", "#res-01"], hrefs
@@ -128,6 +162,7 @@ def test_the_pdf_page_links_to_no_local_file(tmp_path):
 
 # -- a failing or stuck notebook, a read-only or full _build -----------------------------------------------------
 
+
 @pytest.fixture
 def sandbox_runner(tmp_path, monkeypatch):
     """The real runner on notebooks of a temporary folder, writing into a temporary _build."""
@@ -135,16 +170,23 @@ def sandbox_runner(tmp_path, monkeypatch):
     nbdir.mkdir()
 
     def notebook(name: str, body: str):
-        nb = nbformat.v4.new_notebook(cells=[
-            nbformat.v4.new_code_cell("x: int = 1  # a number [range: 0..10]", metadata={"tags": ["parameters"]}),
-            nbformat.v4.new_code_cell(body),
-        ])
+        nb = nbformat.v4.new_notebook(
+            cells=[
+                nbformat.v4.new_code_cell("x: int = 1  # a number [range: 0..10]", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(body),
+            ]
+        )
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, nbdir / name)
 
     monkeypatch.setattr("claimbook.core.notebooks.NOTEBOOK_DIR", nbdir)
-    for name, value in (("EXECUTED_DIR", build / "executed"), ("FAILED_DIR", build / "failed"),
-                        ("TMP_DIR", build / "tmp"), ("SWEEP_DIR", build / "sweeps"), ("BUILD_DIR", build)):
+    for name, value in (
+        ("EXECUTED_DIR", build / "executed"),
+        ("FAILED_DIR", build / "failed"),
+        ("TMP_DIR", build / "tmp"),
+        ("SWEEP_DIR", build / "sweeps"),
+        ("BUILD_DIR", build),
+    ):
         monkeypatch.setattr(workspace, name, value)
     monkeypatch.setattr(runner, "check_inputs", lambda: None)
     monkeypatch.setattr(runner, "ROOT", tmp_path)

@@ -33,7 +33,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         path.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == "open":
-                found.append(path[path.index(nxt):] + [nxt])
+                found.append(path[path.index(nxt) :] + [nxt])
             elif nxt not in state:
                 visit(nxt, path)
         path.pop()
@@ -50,8 +50,11 @@ def _wing(module: str) -> str:
 
 
 def _package_sources() -> dict[str, str]:
-    return {m: dependencies.module_file(m).read_text(encoding="utf-8") for m in dependencies.all_modules()
-            if not m.endswith("__main__") and m != "__init__"}
+    return {
+        m: dependencies.module_file(m).read_text(encoding="utf-8")
+        for m in dependencies.all_modules()
+        if not m.endswith("__main__") and m != "__init__"
+    }
 
 
 def test_the_package_imports_form_no_loop():
@@ -60,14 +63,21 @@ def test_the_package_imports_form_no_loop():
 
 def test_the_cycle_finder_finds_a_loop_through_a_lazy_import():
     # the loop the runner and the reports once made: the second import sits inside a function
-    sources = {"builder/runner": "from claimbook.builder import runreport\n",
-               "builder/runreport": "def write():\n    from claimbook.builder.runner import BUILD_DIR\n"}
+    sources = {
+        "builder/runner": "from claimbook.builder import runreport\n",
+        "builder/runreport": "def write():\n    from claimbook.builder.runner import BUILD_DIR\n",
+    }
     assert _cycles(_graph(sources)) == [["builder/runner", "builder/runreport", "builder/runner"]]
 
 
 def _upward(graph: dict[str, set[str]], wing: str) -> set[tuple[str, str]]:
-    return {(m, i) for m, imported in graph.items() if _wing(m) == wing for i in imported
-            if _wing(i) != wing and _wing(i) not in MAY_IMPORT[wing]}
+    return {
+        (m, i)
+        for m, imported in graph.items()
+        if _wing(m) == wing
+        for i in imported
+        if _wing(i) != wing and _wing(i) not in MAY_IMPORT[wing]
+    }
 
 
 @pytest.mark.parametrize("wing", sorted(MAY_IMPORT))
@@ -78,8 +88,11 @@ def test_each_wing_imports_only_from_the_wings_below_it(wing):
 
 def test_a_chapter_helper_taken_from_the_build_is_an_upward_import():
     # what the chapters once did: a table helper imported from the build's collect module
-    sources = {"chapters/offer": "def show():\n    from claimbook.builder.collect import table\n",
-               "builder/collect": "from claimbook.core import register\n", "core/register": ""}
+    sources = {
+        "chapters/offer": "def show():\n    from claimbook.builder.collect import table\n",
+        "builder/collect": "from claimbook.core import register\n",
+        "core/register": "",
+    }
     graph = _graph(sources)
     assert _upward(graph, "chapters") == {("chapters/offer", "builder/collect")}
     assert _upward(graph, "builder") == set()

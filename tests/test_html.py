@@ -28,39 +28,80 @@ RAW = ("<script>alert(1)", "<img src=x", 'onmouseover="alert(2)', "' & <")  # an
 
 
 def _correction(value) -> dict:
-    return {"date": value, "claim": value, "old_label": value, "new_label": "mixed", "reason": value,
-            "rating_changed": True}
+    return {
+        "date": value,
+        "claim": value,
+        "old_label": value,
+        "new_label": "mixed",
+        "reason": value,
+        "rating_changed": True,
+    }
 
 
 def _cases(h: str) -> dict[str, dict]:
     """template -> its values, each text a hostile h (the table's cells are markup by contract: escaped)."""
-    verdict = {"label": h, "claim_id": h, "evidence": h, "conclusion": h, "content": {"label": h, "conclusion": h},
-               "since_then": [h], "sensitivity": h, "searched": h, "rule": h,
-               "sources": [{"published": h, "publisher": h, "url": h, "title": h, "tier": h}]}
+    verdict = {
+        "label": h,
+        "claim_id": h,
+        "evidence": h,
+        "conclusion": h,
+        "content": {"label": h, "conclusion": h},
+        "since_then": [h],
+        "sensitivity": h,
+        "searched": h,
+        "rule": h,
+        "sources": [{"published": h, "publisher": h, "url": h, "title": h, "tier": h}],
+    }
     parameter = {"name": h, "help": h, "default": h, "current": h, "values": [h, "other"]}
-    changes = {"edition": h, "n_labels": 1, "scale": ["mixed"],
-               "rows": [{"claim": h, "label": (h, "mixed"), "texts": [(h, "x"), (h, h)], "moved_by": [h, h]}]}
+    changes = {
+        "edition": h,
+        "n_labels": 1,
+        "scale": ["mixed"],
+        "rows": [{"claim": h, "label": (h, "mixed"), "texts": [(h, "x"), (h, h)], "moved_by": [h, h]}],
+    }
     return {
         "table.html.j2": {"headers": [h, h], "rows": [[escape(h), "x"]], "caption": h},
-        "claim.html.j2": {"c": {"id": h, "kind": h, "as_of": h, "statement": h}, "who": h,
-                          "quotes": [{"quote": h, "source": h}]},
-        "verdict.html.j2": {"d": verdict, "findings": [{"holds": v, "part": h, "shows": h} for v in (True, False, None)]},
-        "cards.html.j2": {"data": {"chapter": h, "page": {h: {"label": h, "evidence": h, "conclusion": h, "note": h}},
-                                   "parameters": [parameter, parameter], "alternatives": {f"{h}={h}": {h: {"label": h}}}},
-                          "summary": h, "corrections": {h: [_correction(h)]}, "columns": [(parameter, h)],
-                          "alternatives": {h: [{"label": h}, None]}},
+        "claim.html.j2": {
+            "c": {"id": h, "kind": h, "as_of": h, "statement": h},
+            "who": h,
+            "quotes": [{"quote": h, "source": h}],
+        },
+        "verdict.html.j2": {
+            "d": verdict,
+            "findings": [{"holds": v, "part": h, "shows": h} for v in (True, False, None)],
+        },
+        "cards.html.j2": {
+            "data": {
+                "chapter": h,
+                "page": {h: {"label": h, "evidence": h, "conclusion": h, "note": h}},
+                "parameters": [parameter, parameter],
+                "alternatives": {f"{h}={h}": {h: {"label": h}}},
+            },
+            "summary": h,
+            "corrections": {h: [_correction(h)]},
+            "columns": [(parameter, h)],
+            "alternatives": {h: [{"label": h}, None]},
+        },
         "changes.html.j2": changes,
         "what_changed.html.j2": changes,
         "corrections.html.j2": {"rows": [_correction(h)]},
-        "execution_report.html.j2": {"run_at": h, "rows": [{k: h for k in ("name", "kind", "status", "at", "took",
-                                                                        "changed", "parameters", "inputs_hash")}]},
+        "execution_report.html.j2": {
+            "run_at": h,
+            "rows": [{k: h for k in ("name", "kind", "status", "at", "took", "changed", "parameters", "inputs_hash")}],
+        },
         "json_ld.html.j2": {"reviews": [{"claimReviewed": h, "author": {"name": h}}]},
     }
 
 
 def _macro_cases(h: str) -> dict[str, tuple]:
-    return {"badge": (h,), "evidence_badge": (h,), "link": (h, h), "claim_link": (h, h, h),
-            "correction": (_correction(h),), "paragraph": (h, h)}
+    return {
+        "badge": (h,),
+        "evidence_badge": (h,),
+        "link": (h, h),
+        "claim_link": (h, h, h),
+        "correction": (_correction(h),),
+        "paragraph": (h, h),
+    }
 
 
 def _scripts(out: str) -> list[str]:
@@ -144,14 +185,16 @@ def test_the_table_takes_its_cells_as_markup_and_its_headers_as_text():
 # -- no HTML in the package's string literals --------------------------------------------------------------------
 
 PACKAGE = html.TEMPLATES_DIR.parent
-ELEMENTS = ("a abbr b blockquote body br button caption code col dd del details div dl dt em form h1 h2 h3 h4 h5 h6 "
-            "head hr html i iframe img input ins label li link meta nav ol option p pre q script section select "
-            "small span strong style sub summary sup table tbody td textarea tfoot th thead title tr u ul").split()
+ELEMENTS = (
+    "a abbr b blockquote body br button caption code col dd del details div dl dt em form h1 h2 h3 h4 h5 h6 "
+    "head hr html i iframe img input ins label li link meta nav ol option p pre q script section select "
+    "small span strong style sub summary sup table tbody td textarea tfoot th thead title tr u ul"
+).split()
 TAG = re.compile(r"<(?:/?(?:" + "|".join(ELEMENTS) + r")(?=[\s/>]|$)|!doctype)", re.I)
 # (module, the literal) that may stay, each with its reason
 ALLOWED = {
     ("builder/pdf.py", "<details>"): "rewrites the page Sphinx wrote (unfolds each closed <details> for print); "
-                                   "it assembles no markup",
+    "it assembles no markup",
     ("builder/pdf.py", "<details open>"): "the same replacement",
 }
 
@@ -208,6 +251,7 @@ def test_no_notebook_takes_its_presentation_helpers_from_the_build():
 
 # -- a template is an input of the notebooks that render it --------------------------------------------------------
 
+
 def test_editing_a_template_reruns_the_notebooks_that_use_core_html(tmp_path, monkeypatch):
     notebooks = all_notebooks()
     users = {n for n, p in notebooks.items() if "core/html" in runner.package_modules(p)}
@@ -226,6 +270,7 @@ def test_the_templates_are_tracked_by_git():
     """A fresh clone (and the sandboxes of the tests) must have them."""
     import subprocess
 
-    listed = subprocess.run(["git", "ls-files", "claimbook/templates"], cwd=PACKAGE.parent, capture_output=True,
-                            text=True, check=True).stdout.split()
+    listed = subprocess.run(
+        ["git", "ls-files", "claimbook/templates"], cwd=PACKAGE.parent, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert {Path(p).name for p in listed} == {p.name for p in html.TEMPLATES_DIR.glob("*.html.j2")}

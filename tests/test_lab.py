@@ -39,10 +39,18 @@ def edited(name: str, values: dict[str, str]) -> nbformat.NotebookNode:
 
 def run_in_kernel(nb) -> nbformat.NotebookNode:
     """Run All in a fresh `python3` kernel whose working directory is notebooks/, as JupyterLab does."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-           "PYTHONWARNINGS": "ignore"}
-    client = NotebookClient(nb, km=ipc_kernel_manager(kernel_name="python3"), kernel_name="python3", timeout=300,
-                            resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "PYTHONWARNINGS": "ignore",
+    }
+    client = NotebookClient(
+        nb,
+        km=ipc_kernel_manager(kernel_name="python3"),
+        kernel_name="python3",
+        timeout=300,
+        resources={"metadata": {"path": str(ROOT / "notebooks")}},
+    )
     client.execute(env=env)
     return nb
 
@@ -100,11 +108,14 @@ def test_a_chapter_edited_by_hand_in_a_kernel_gives_the_verdicts_of_make_run(bui
     assert any(by_hand[c]["label"] != defaults[c]["label"] for c in by_hand), "the edit changed no verdict"
 
 
-@pytest.mark.parametrize(("name", "values", "cli"), [
-    ("reserves", {"edition": "1999"}, "edition=1999"),          # a value with no data
-    ("production", {"top_n": "50"}, "top_n=50"),                # out of range
-    ("aluminium", {"share_of": '"exports"'}, "share_of=exports"),  # not one of the listed values
-])
+@pytest.mark.parametrize(
+    ("name", "values", "cli"),
+    [
+        ("reserves", {"edition": "1999"}, "edition=1999"),  # a value with no data
+        ("production", {"top_n": "50"}, "top_n=50"),  # out of range
+        ("aluminium", {"share_of": '"exports"'}, "share_of=exports"),  # not one of the listed values
+    ],
+)
 def test_a_bad_value_in_the_parameters_cell_stops_the_notebook_with_the_clis_sentence(name, values, cli):
     nb = edited(name, values)
     with pytest.raises(CellExecutionError):
@@ -116,12 +127,13 @@ def test_a_bad_value_in_the_parameters_cell_stops_the_notebook_with_the_clis_sen
     sentence = cli_error("run", name, "-p", cli)
     assert errors[0].evalue == sentence
     assert errors[0].traceback == [f"ParameterError: {sentence}"]  # the sentence alone, no traceback
-    assert all(c.get("execution_count") is None for c in code[at + 2:]), "cells after the check ran"
+    assert all(c.get("execution_count") is None for c in code[at + 2 :]), "cells after the check ran"
 
 
 def test_jupyterlab_is_an_optional_extra_with_its_own_exact_lock():
     """`make lab` installs requirements-lab.txt (exact pins, constrained by the book's lock) and registers the
     kernel; `make book` and `make test` install requirements.txt alone, which holds no notebook server."""
+
     def pins(path):
         lines = [ln.strip() for ln in path.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
         return lines, {ln.split("==")[0].lower().replace("_", "-"): ln for ln in lines if "==" in ln}
@@ -135,7 +147,9 @@ def test_jupyterlab_is_an_optional_extra_with_its_own_exact_lock():
     makefile = (ROOT / "Makefile").read_text()
     recipe = makefile.split("\n$(LAB): ", 1)[1].split("\n\n", 1)[0]
     assert "-r requirements-lab.txt" in recipe
-    assert re.search(r"-m ipykernel install --sys-prefix --name \S+ --display-name \"claimbook \(project venv\)\"", recipe)
+    assert re.search(
+        r"-m ipykernel install --sys-prefix --name \S+ --display-name \"claimbook \(project venv\)\"", recipe
+    )
     assert re.search(r"^lab: \$\(LAB\)\n\t\$\(PY\) -m jupyterlab .*notebooks/$", makefile, flags=re.M)
     for target in ("book", "test"):
         assert re.search(rf"^{target}: \$\(READY\)$", makefile, flags=re.M), f"make {target} must not need the lab"

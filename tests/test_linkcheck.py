@@ -20,9 +20,12 @@ def test_reports_exactly_the_broken_link(tmp_path):
 
 
 def test_fragments_must_name_an_id_of_the_target_page(tmp_path):
-    write(tmp_path / "a.html", '<h1 id="top">A</h1><a href="b.html#here">ok</a> <a href="b.html#gone">bad</a>'
-                               ' <a href="#top">self ok</a> <a href="#nowhere">self bad</a> <a href="#">top</a>'
-                               ' <a href="b.html#old">named anchor ok</a> <a href="b.html#caf%C3%A9">encoded ok</a>')
+    write(
+        tmp_path / "a.html",
+        '<h1 id="top">A</h1><a href="b.html#here">ok</a> <a href="b.html#gone">bad</a>'
+        ' <a href="#top">self ok</a> <a href="#nowhere">self bad</a> <a href="#">top</a>'
+        ' <a href="b.html#old">named anchor ok</a> <a href="b.html#caf%C3%A9">encoded ok</a>',
+    )
     write(tmp_path / "b.html", '<section id="here"></section><a name="old"></a><div id="café"></div>')
     problems = check_tree(tmp_path)
     assert len(problems) == 2
@@ -32,10 +35,12 @@ def test_fragments_must_name_an_id_of_the_target_page(tmp_path):
 
 def test_images_scripts_and_styles_are_checked_but_outside_links_are_not(tmp_path):
     write(tmp_path / "_static" / "style.css", "")
-    write(tmp_path / "p" / "page.html",
-          '<link rel="stylesheet" href="../_static/style.css?v=1"><script src="../_static/gone.js"></script>'
-          '<img src="../_images/fig.png"><a href="https://example.org/x.html">out</a>'
-          '<a href="mailto:a@b.c">mail</a><img src="data:image/png;base64,AAAA"><a href="../../outside.html">x</a>')
+    write(
+        tmp_path / "p" / "page.html",
+        '<link rel="stylesheet" href="../_static/style.css?v=1"><script src="../_static/gone.js"></script>'
+        '<img src="../_images/fig.png"><a href="https://example.org/x.html">out</a>'
+        '<a href="mailto:a@b.c">mail</a><img src="data:image/png;base64,AAAA"><a href="../../outside.html">x</a>',
+    )
     problems = check_tree(tmp_path)
     assert len(problems) == 3, problems
     assert any("gone.js" in p for p in problems)

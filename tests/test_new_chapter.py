@@ -92,7 +92,11 @@ def test_the_template_lists_the_chapter_in_number_order_among_the_checks(tree, n
     stems = _toc_stems(tree / "_toc.yml")
     assert stems[stems.index(stem) - 1] == after and stems.count(stem) == 1
     assert {p.relative_to(tree).as_posix() for p in written} == {
-        f"notebooks/{stem}.ipynb", "claimbook/chapters/sample.py", "tests/test_sample.py", "_toc.yml"}
+        f"notebooks/{stem}.ipynb",
+        "claimbook/chapters/sample.py",
+        "tests/test_sample.py",
+        "_toc.yml",
+    }
     assert not scaffold.add_to_toc(stem, number or 70, tree / "_toc.yml")  # listed once
 
 
@@ -109,18 +113,36 @@ def test_the_template_writes_one_verdict_section_per_claim_of_the_register_and_l
     assert nb.cells[0].source.startswith("# A sample chapter")
     assert all(not c.outputs for c in code)
     assert (tree / "notebooks" / "70_sample.ipynb").read_text().endswith("}\n")
-    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml"),
-                           "--config", "lint.isort.known-first-party = ['claimbook']", "notebooks/70_sample.ipynb",
-                           "claimbook/chapters/sample.py", "tests/test_sample.py"], cwd=tree, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--config",
+            str(ROOT / "pyproject.toml"),
+            "--config",
+            "lint.isort.known-first-party = ['claimbook']",
+            "notebooks/70_sample.ipynb",
+            "claimbook/chapters/sample.py",
+            "tests/test_sample.py",
+        ],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.parametrize("name, number, fragment", [
-    ("reserves", None, "there is a chapter reserves already"),
-    ("Sample", None, "lower-case letters, digits and _"),
-    ("sample", 10, "the number 10 is taken by .*notebooks/10_reserves.ipynb"),
-    ("sample", 95, "from 1 to 89"),
-])
+@pytest.mark.parametrize(
+    "name, number, fragment",
+    [
+        ("reserves", None, "there is a chapter reserves already"),
+        ("Sample", None, "lower-case letters, digits and _"),
+        ("sample", 10, "the number 10 is taken by .*notebooks/10_reserves.ipynb"),
+        ("sample", 95, "from 1 to 89"),
+    ],
+)
 def test_the_template_refuses_a_name_or_number_taken_and_overwrites_nothing(tree, name, number, fragment):
     before = sorted(p.name for p in (tree / "notebooks").iterdir())
     with pytest.raises(scaffold.ScaffoldError, match=fragment):
@@ -130,8 +152,11 @@ def test_the_template_refuses_a_name_or_number_taken_and_overwrites_nothing(tree
 
 def _digests(root: Path) -> dict[str, str]:
     skip = ("_build", ".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache")
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in root.rglob("*") if p.is_file() and not set(p.relative_to(root).parts) & set(skip)}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file() and not set(p.relative_to(root).parts) & set(skip)
+    }
 
 
 def _env(box: Path) -> dict:
@@ -150,8 +175,11 @@ def test_a_chapter_added_by_the_checklist_is_found_run_and_listed_touching_two_p
     claims = box / "seeds" / "claims.yaml"
     text = claims.read_text()
     assert "\nplanned_notebooks:" in text and "\ncontradictions:" in text
-    claims.write_text(text.replace("\nplanned_notebooks:", "\n" + AREA.rstrip("\n") + "\nplanned_notebooks:", 1)
-                      .replace("\ncontradictions:", "\n" + CLAIM + "contradictions:", 1))
+    claims.write_text(
+        text.replace("\nplanned_notebooks:", "\n" + AREA.rstrip("\n") + "\nplanned_notebooks:", 1).replace(
+            "\ncontradictions:", "\n" + CLAIM + "contradictions:", 1
+        )
+    )
     evidence = box / "seeds" / "evidence.yaml"
     evidence.write_text(evidence.read_text() + EVIDENCE)
     # the chapter's own files, and its line in _toc.yml
@@ -187,7 +215,21 @@ def test_a_chapter_added_by_the_checklist_is_found_run_and_listed_touching_two_p
     for summary in ("03_verdicts", "05_claims"):
         assert 'href="70_sample.html#smp-01"' in (pages / f"{summary}.html").read_text(), summary
     assert 'href="70_sample.html"' in (pages / "60_economy.html").read_text()  # next page, in the toc's order
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_sample.py",
-                           "notebooks/70_sample.ipynb"], cwd=box, capture_output=True, text=True,
-                          env=_env(box), timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_sample.py",
+            "notebooks/70_sample.ipynb",
+        ],
+        cwd=box,
+        capture_output=True,
+        text=True,
+        env=_env(box),
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:]

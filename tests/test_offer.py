@@ -15,11 +15,11 @@ from claimbook.core.params import ParameterError, notebook_parameters, resolve
 D = dt.date
 NOTEBOOK = ROOT / "notebooks" / "08_offer.ipynb"
 
-MEETING = "kremlin_meeting_rare_metals_2025_02_24"        # 24 Feb 2025
-PESKOV = "reuters_peskov_2025_02_25"                     # event 25 Feb, published 26 Feb
-AFP_PESKOV = "afp_peskov_2025_02_25"                     # event 25 Feb, published 25 Feb
+MEETING = "kremlin_meeting_rare_metals_2025_02_24"  # 24 Feb 2025
+PESKOV = "reuters_peskov_2025_02_25"  # event 25 Feb, published 26 Feb
+AFP_PESKOV = "afp_peskov_2025_02_25"  # event 25 Feb, published 25 Feb
 DMITRIEV = "reuters_aawsat_dmitriev_talks_begun_2025_03_31"  # 31 Mar 2025, 35 days after the offer
-EARLIER = "dmitriev_us_oil_return_2025_02_18"       # 18 Feb 2025, 6 days before the offer
+EARLIER = "dmitriev_us_oil_return_2025_02_18"  # 18 Feb 2025, 6 days before the offer
 MONTH_ONLY = "pravdaru_dimukhamedov_rare_earths_for_sanctions_2025_09_09"
 
 
@@ -41,12 +41,15 @@ def test_the_window_counts_days_around_the_offer_and_refuses_negative_counts():
         offer.window(-1, 5)
 
 
-@pytest.mark.parametrize("before,after,shown", [
-    (0, 0, {MEETING}),
-    (0, 1, {MEETING, PESKOV}),
-    (0, 34, {MEETING, PESKOV}),            # 30 March: Dmitriev's remarks of 31 March are outside
-    (0, 35, {MEETING, PESKOV, DMITRIEV}),  # both ends of the window are included
-])
+@pytest.mark.parametrize(
+    "before,after,shown",
+    [
+        (0, 0, {MEETING}),
+        (0, 1, {MEETING, PESKOV}),
+        (0, 34, {MEETING, PESKOV}),  # 30 March: Dmitriev's remarks of 31 March are outside
+        (0, 35, {MEETING, PESKOV, DMITRIEV}),  # both ends of the window are included
+    ],
+)
 def test_the_timeline_shows_exactly_the_records_in_the_window(before, after, shown):
     labels = {MEETING: "meeting", PESKOV: "Peskov", DMITRIEV: "Dmitriev"}
     assert set(offer.timeline(before, after, labels)["record"]) == shown
@@ -54,7 +57,7 @@ def test_the_timeline_shows_exactly_the_records_in_the_window(before, after, sho
 
 def test_days_before_reach_back_to_earlier_records():
     labels = {EARLIER: "Dmitriev before Riyadh", MEETING: "meeting"}
-    assert set(offer.timeline(5, 0, labels)["record"]) == {MEETING}      # 19 Feb: the 18th is outside
+    assert set(offer.timeline(5, 0, labels)["record"]) == {MEETING}  # 19 Feb: the 18th is outside
     assert set(offer.timeline(6, 0, labels)["record"]) == {EARLIER, MEETING}
 
 
@@ -85,14 +88,17 @@ def test_the_sources_sentence_names_each_publisher_once_with_its_tier():
     assert offer.sources_sentence(offer.timeline(0, 0, {PESKOV: "Peskov"})) == "no record falls in the window."
 
 
-@pytest.mark.parametrize("earlier,later,months", [
-    (D(2025, 2, 24), D(2025, 2, 24), 0),
-    (D(2025, 2, 24), D(2025, 3, 23), 0),
-    (D(2025, 2, 24), D(2025, 3, 24), 1),
-    (D(2025, 2, 24), D(2026, 1, 31), 11),
-    (D(2025, 2, 24), D(2026, 2, 23), 11),
-    (D(2025, 2, 24), D(2026, 2, 24), 12),
-])
+@pytest.mark.parametrize(
+    "earlier,later,months",
+    [
+        (D(2025, 2, 24), D(2025, 2, 24), 0),
+        (D(2025, 2, 24), D(2025, 3, 23), 0),
+        (D(2025, 2, 24), D(2025, 3, 24), 1),
+        (D(2025, 2, 24), D(2026, 1, 31), 11),
+        (D(2025, 2, 24), D(2026, 2, 23), 11),
+        (D(2025, 2, 24), D(2026, 2, 24), 12),
+    ],
+)
 def test_whole_months_between_two_days(earlier, later, months):
     assert offer.months_between(earlier, later) == months
 
@@ -106,7 +112,7 @@ def test_every_offer_claim_is_judged_from_its_records_exactly_once():
     shown = re.findall(r'page\.verdict\("([A-Z]{3}-\d{2})"\)', source)  # judged from its records
     assert sorted(shown) == sorted(offer.offer_claims())
     assert len(shown) == len(set(shown))
-    assert not re.search(r'page\.verdict\([^)]*,', source) and "show(" not in source  # no verdict from any other check
+    assert not re.search(r"page\.verdict\([^)]*,", source) and "show(" not in source  # no verdict from any other check
     for cid in offer.offer_claims():
         assert not entry(cid).get("statistical"), f"{cid} is judged from records, not statistics"
 

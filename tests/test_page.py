@@ -35,8 +35,10 @@ def test_claims_of_a_notebook_by_id_in_register_order():
 
 def test_show_claims_quotes_each_claim_in_order(shown):
     page.show_claims(["RES-02", "RES-01"])
-    assert [(kind, type(o), o.claim["id"]) for kind, o in shown] == [("display", ClaimQuote, "RES-02"),
-                                                                      ("display", ClaimQuote, "RES-01")]
+    assert [(kind, type(o), o.claim["id"]) for kind, o in shown] == [
+        ("display", ClaimQuote, "RES-02"),
+        ("display", ClaimQuote, "RES-01"),
+    ]
 
 
 def test_a_verdict_is_the_quote_then_the_verdict_judged_from_the_records(shown):
@@ -59,9 +61,10 @@ def test_a_computed_verdict_is_shown_as_given(shown):
 
 def test_rules_join_the_books_rules_and_the_chapters_in_the_order_given(shown):
     page.rules(["findings", "strength"], *reserves.RULES)
-    (kind, markdown), = shown
-    assert markdown.data == "\n".join([v.rules_markdown(["findings", "strength"])]
-                                      + [f"- {rule.markdown()}" for rule in reserves.RULES])
+    ((kind, markdown),) = shown
+    assert markdown.data == "\n".join(
+        [v.rules_markdown(["findings", "strength"])] + [f"- {rule.markdown()}" for rule in reserves.RULES]
+    )
     shown.clear()
     page.rules(reserves.RULES[0], ["findings"])
     assert shown[0][1].data == f"- {reserves.RULES[0].markdown()}\n{v.rules_markdown(['findings'])}"

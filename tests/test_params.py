@@ -4,12 +4,12 @@ import pytest
 
 from claimbook.core.params import ParameterError, parse_assignments, parse_parameters, read_params_file, resolve
 
-CELL = '''
+CELL = """
 country: str = "Russia"  # country checked [one of: Russia, China]
 edition: int = 2025  # the edition [one of: 2024, 2025]
 tolerance_pct: float = 10.0  # tolerance [range: 0..100]
 strict: bool = False  # strict mode
-'''
+"""
 
 
 @pytest.fixture
@@ -39,19 +39,22 @@ def test_typed_values_from_yaml_are_accepted_and_an_int_serves_as_float(declared
     assert got["tolerance_pct"] == 5.0 and isinstance(got["tolerance_pct"], float)
 
 
-@pytest.mark.parametrize("given, fragment", [
-    ({"editon": "2024"}, "has no parameter 'editon'; its parameters are: country, edition, tolerance_pct, strict"),
-    ({"edition": "abc"}, "edition must be int"),
-    ({"edition": "2024.5"}, "edition must be int"),
-    ({"edition": ""}, "edition is empty"),
-    ({"edition": "2023"}, "allowed: 2024, 2025"),
-    ({"country": "Atlantis"}, "allowed: Russia, China"),
-    ({"tolerance_pct": "150"}, "allowed: 0 to 100"),
-    ({"tolerance_pct": "nan"}, "tolerance_pct must be float"),
-    ({"strict": "maybe"}, "strict must be bool"),
-    ({"__import__('os').system('true')": "1"}, "is not a valid parameter name"),
-    ({"class": "1"}, "is not a valid parameter name"),
-])
+@pytest.mark.parametrize(
+    "given, fragment",
+    [
+        ({"editon": "2024"}, "has no parameter 'editon'; its parameters are: country, edition, tolerance_pct, strict"),
+        ({"edition": "abc"}, "edition must be int"),
+        ({"edition": "2024.5"}, "edition must be int"),
+        ({"edition": ""}, "edition is empty"),
+        ({"edition": "2023"}, "allowed: 2024, 2025"),
+        ({"country": "Atlantis"}, "allowed: Russia, China"),
+        ({"tolerance_pct": "150"}, "allowed: 0 to 100"),
+        ({"tolerance_pct": "nan"}, "tolerance_pct must be float"),
+        ({"strict": "maybe"}, "strict must be bool"),
+        ({"__import__('os').system('true')": "1"}, "is not a valid parameter name"),
+        ({"class": "1"}, "is not a valid parameter name"),
+    ],
+)
 def test_bad_values_are_refused_with_one_sentence_naming_the_allowed(declared, given, fragment):
     with pytest.raises(ParameterError) as err:
         resolve(declared, given, "nb")
@@ -66,15 +69,21 @@ def test_a_yaml_string_for_an_int_is_a_type_error(declared):
 
 
 def test_assignments_need_an_equals_sign():
-    assert parse_assignments(["edition=2024", "country=United States"]) == {"edition": "2024", "country": "United States"}
+    assert parse_assignments(["edition=2024", "country=United States"]) == {
+        "edition": "2024",
+        "country": "United States",
+    }
     with pytest.raises(ParameterError, match="NAME=VALUE"):
         parse_assignments(["edition"])
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("edition: [1, 2\n", "not valid YAML at line"),
-    ("- edition\n", "must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("edition: [1, 2\n", "not valid YAML at line"),
+        ("- edition\n", "must be a mapping"),
+    ],
+)
 def test_malformed_parameter_files_are_refused(tmp_path, text, fragment):
     f = tmp_path / "p.yaml"
     f.write_text(text)

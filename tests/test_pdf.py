@@ -40,11 +40,13 @@ def test_the_print_page_sits_at_the_top_and_links_within_itself(tmp_path):
     (tmp_path / "_static").mkdir()
     (tmp_path / "_static" / "x.css").write_text("")
     page = tmp_path / "book" / "intro.html"
-    page.write_text('<link href="_static/x.css" rel="stylesheet"><span id="document-_build/executed/10_reserves">'
-                    '</span><h2 id="res-01">RES-01</h2><a href="10_reserves.html#res-01">to RES-01</a>'
-                    '<a href="10_reserves.html">to the chapter</a><a href="20_production.html#prd-01">elsewhere</a>'
-                    '<a href="https://example.org/a.html#res-01">outside</a><details><summary>Columns</summary>'
-                    '</details><details class="admonition hide above-input"></details>')
+    page.write_text(
+        '<link href="_static/x.css" rel="stylesheet"><span id="document-_build/executed/10_reserves">'
+        '</span><h2 id="res-01">RES-01</h2><a href="10_reserves.html#res-01">to RES-01</a>'
+        '<a href="10_reserves.html">to the chapter</a><a href="20_production.html#prd-01">elsewhere</a>'
+        '<a href="https://example.org/a.html#res-01">outside</a><details><summary>Columns</summary>'
+        '</details><details class="admonition hide above-input"></details>'
+    )
     text = pdf.print_page(tmp_path, page).read_text()
     assert pdf.print_page(tmp_path, page) == tmp_path / pdf.PRINT_PAGE
     assert '<a href="#res-01">to RES-01</a>' in text

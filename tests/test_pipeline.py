@@ -115,14 +115,16 @@ def test_make_run_refuses_bad_parameters_too(project, args, fragment):
     before = _state(project)
     proc = _make(project, "run", "NB=reserves", f"P={args[1]}")
     assert proc.returncode != 0 and fragment in proc.stderr
-    assert [ln for ln in proc.stderr.splitlines() if ln.startswith("claimbook: error:")] == [proc.stderr.splitlines()[0]]
+    assert [ln for ln in proc.stderr.splitlines() if ln.startswith("claimbook: error:")] == [
+        proc.stderr.splitlines()[0]
+    ]
     assert _state(project) == before
 
 
 def test_make_run_passes_quotes_and_dollars_through_as_text(project):
     before = _state(project)
     proc = _make(project, "run", "NB=reserves", "P=country='Cote d'\\''Ivoire'")
-    assert proc.returncode != 0 and "country=\"Cote d'Ivoire\" is not available for reserves" in proc.stderr
+    assert proc.returncode != 0 and 'country="Cote d\'Ivoire" is not available for reserves' in proc.stderr
     proc = _make(project, "run", "NB=reserves", "P=edition=$(shell touch pwned)")
     assert proc.returncode != 0 and not (project / "pwned").exists() and not (ROOT / "pwned").exists()
     assert _state(project) == before
@@ -148,11 +150,13 @@ def failing_notebook(tmp_path, monkeypatch):
     """A notebook that raises in its third cell, run by the real runner in a temporary build folder."""
     nbdir, build = tmp_path / "notebooks", tmp_path / "_build"
     nbdir.mkdir()
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("x: int = 1  # a number [range: 0..10]", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("y = x + 1"),
-        nbformat.v4.new_code_cell("if x > 2:\n    raise ValueError('x is too large')"),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("x: int = 1  # a number [range: 0..10]", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("y = x + 1"),
+            nbformat.v4.new_code_cell("if x > 2:\n    raise ValueError('x is too large')"),
+        ]
+    )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, nbdir / "90_broken.ipynb")
     monkeypatch.setattr("claimbook.core.notebooks.NOTEBOOK_DIR", nbdir)
@@ -196,7 +200,8 @@ def test_executed_chapters_record_their_inputs_and_parameters(built_book):
 
 
 def test_build_output_is_ignored_by_git():
-    proc = subprocess.run(["git", "check-ignore", "_build/html/index.html", ".venv/bin/python"], cwd=ROOT,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["git", "check-ignore", "_build/html/index.html", ".venv/bin/python"], cwd=ROOT, capture_output=True, text=True
+    )
     assert proc.stdout.split() == ["_build/html/index.html", ".venv/bin/python"]
     assert shutil.which("git")

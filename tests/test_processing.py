@@ -18,6 +18,7 @@ def fig(year, share, published, fid=None):
 
 # ---------------------------------------------------------------- which figure a reader had
 
+
 def test_the_latest_year_published_by_the_date_decides():
     rows = [fig(2022, 85, D(2023, 5, 1)), fig(2023, 92, D(2024, 6, 3)), fig(2024, 60, D(2025, 10, 24))]
     decisive, later = p.as_published(rows, D(2025, 4, 16))
@@ -36,11 +37,21 @@ def test_a_revision_published_by_the_date_replaces_the_first_estimate():
     assert p.as_published(rows, D(2025, 2, 1))[0]["share_pct"] == 69  # the revision came later
 
 
-@pytest.mark.parametrize("share, floor, tolerance, label", [
-    (92, 80, 5, v.ACCURATE), (80, 80, 5, v.ACCURATE), (76, 80, 5, v.ACCURATE), (72, 80, 5, v.MOSTLY_ACCURATE),
-    (69.2, 80, 5, v.MOSTLY_INACCURATE), (55, 80, 5, v.INACCURATE), (79, 80, 0, v.INACCURATE),
-    (69.2, 50, 5, v.ACCURATE), (49, 50, 0.5, v.MOSTLY_ACCURATE), (48, 50, 0.5, v.MOSTLY_INACCURATE),
-])
+@pytest.mark.parametrize(
+    "share, floor, tolerance, label",
+    [
+        (92, 80, 5, v.ACCURATE),
+        (80, 80, 5, v.ACCURATE),
+        (76, 80, 5, v.ACCURATE),
+        (72, 80, 5, v.MOSTLY_ACCURATE),
+        (69.2, 80, 5, v.MOSTLY_INACCURATE),
+        (55, 80, 5, v.INACCURATE),
+        (79, 80, 0, v.INACCURATE),
+        (69.2, 50, 5, v.ACCURATE),
+        (49, 50, 0.5, v.MOSTLY_ACCURATE),
+        (48, 50, 0.5, v.MOSTLY_INACCURATE),
+    ],
+)
 def test_share_rule_against_a_floor(share, floor, tolerance, label):
     rows = [fig(2023, share, D(2024, 6, 3))]
     assert p.rate_share(rows, D(2025, 4, 16), floor, tolerance) == label
@@ -57,6 +68,7 @@ def test_the_rule_is_one_object_whose_text_is_shown():
 
 
 # ---------------------------------------------------------------- the record
+
 
 def test_mcs_editions_are_never_counted_before_they_appeared():
     assert p.mcs_published(2025) == D(2025, 1, 31)
@@ -83,10 +95,14 @@ def test_every_china_share_has_its_publication_date():
 
 
 def test_iea_reports_are_named_with_who_carried_them():
-    assert p.iea_source("Global Critical Minerals Outlook 2024 (May 2024), as reported by SEAISI news 2024-06-03") \
-        == ("the IEA's Global Critical Minerals Outlook 2024", "SEAISI")
-    assert p.iea_source("IEA commentary 23 Oct 2025, as summarised by Rare Earth Exchanges 2025-10-24") \
-        == ("an IEA commentary", "Rare Earth Exchanges")
+    assert p.iea_source("Global Critical Minerals Outlook 2024 (May 2024), as reported by SEAISI news 2024-06-03") == (
+        "the IEA's Global Critical Minerals Outlook 2024",
+        "SEAISI",
+    )
+    assert p.iea_source("IEA commentary 23 Oct 2025, as summarised by Rare Earth Exchanges 2025-10-24") == (
+        "an IEA commentary",
+        "Rare Earth Exchanges",
+    )
     assert p.iea_source("Global Critical Minerals Outlook 2024, via SEAISI and wayenind.com")[1] == "SEAISI"
 
 
@@ -97,6 +113,7 @@ def test_stages_are_the_allowed_values():
 
 
 # ---------------------------------------------------------------- the checks on the real data
+
 
 def test_the_80_percent_floor_is_judged_on_the_figure_published_by_the_claims_date():
     verdict = p.check_floor(claim("PRC-02"), "refining", 5)

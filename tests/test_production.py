@@ -28,11 +28,21 @@ def _claim(cid="PRD-01", as_of=None, value=None):
 
 # --- data selection ------------------------------------------------------------------------------------------
 
+
 def test_shares_agree_with_the_dossiers_own_derivation():
     # ../shared/sources/russia_rare_earth_share_of_world_mine_production.csv, computed independently there
-    dossier = {(2022, 2020): 1.12, (2022, 2021): 0.96, (2023, 2021): 0.90, (2023, 2022): 0.87,
-               (2024, 2022): 0.87, (2024, 2023): 0.74, (2025, 2023): 0.66, (2025, 2024): 0.64,
-               (2026, 2024): 0.68, (2026, 2025): 0.67}
+    dossier = {
+        (2022, 2020): 1.12,
+        (2022, 2021): 0.96,
+        (2023, 2021): 0.90,
+        (2023, 2022): 0.87,
+        (2024, 2022): 0.87,
+        (2024, 2023): 0.74,
+        (2025, 2023): 0.66,
+        (2025, 2024): 0.64,
+        (2026, 2024): 0.68,
+        (2026, 2025): 0.67,
+    }
     s = production.shares("Russia").set_index(["edition", "year"])["share_pct"]
     assert set(s.index) == set(dossier)
     for key, pct in dossier.items():
@@ -77,6 +87,7 @@ def test_reserves_edition_pairing():
 
 # --- the edition a reader had ---------------------------------------------------------------------------------
 
+
 def test_editions_become_public_on_their_release_date():
     assert production.published(2025) == D(2025, 1, 31)
     assert production.published(2026) == D(2026, 2, 6)  # USGS data-release metadata, after every claim's date
@@ -85,20 +96,24 @@ def test_editions_become_public_on_their_release_date():
     assert production.public_editions(D(2021, 6, 1)) == []
 
 
-@pytest.mark.parametrize("as_of,edition,year,expected", [
-    (D(2026, 1, 31), 2025, 2024, (2025, 2024)),
-    (D(2026, 1, 31), 2025, 2023, (2025, 2023)),
-    (D(2026, 1, 31), 2026, 2025, (2025, 2024)),  # MCS 2026 not yet out: the latest public edition and year
-    (D(2026, 1, 31), 2026, 2024, (2025, 2024)),
-    (D(2026, 3, 1), 2026, 2025, (2026, 2025)),
-    (D(2025, 4, 16), 2023, 2021, (2023, 2021)),  # an older edition the reader could have had
-    (D(2021, 6, 1), 2025, 2024, None),
-])
+@pytest.mark.parametrize(
+    "as_of,edition,year,expected",
+    [
+        (D(2026, 1, 31), 2025, 2024, (2025, 2024)),
+        (D(2026, 1, 31), 2025, 2023, (2025, 2023)),
+        (D(2026, 1, 31), 2026, 2025, (2025, 2024)),  # MCS 2026 not yet out: the latest public edition and year
+        (D(2026, 1, 31), 2026, 2024, (2025, 2024)),
+        (D(2026, 3, 1), 2026, 2025, (2026, 2025)),
+        (D(2025, 4, 16), 2023, 2021, (2023, 2021)),  # an older edition the reader could have had
+        (D(2021, 6, 1), 2025, 2024, None),
+    ],
+)
 def test_the_reader_edition(as_of, edition, year, expected):
     assert production.reader_edition(as_of, edition, year) == expected
 
 
 # --- PRD-01: a share in percentage points ---------------------------------------------------------------------
+
 
 def test_the_share_claim_follows_the_tolerance():
     c = claim("PRD-01")  # about 1%; MCS 2025 gives 0.64% for 2024
@@ -136,6 +151,7 @@ def test_a_share_the_edition_does_not_give_is_unverifiable():
 
 # --- PRD-02: "the bulk" ---------------------------------------------------------------------------------------
 
+
 def test_the_bulk_rule_follows_the_threshold_and_the_year():
     c = claim("PRD-02")
     assert production.check_bulk(c, "China", 2025, 2024, 50).label == v.ACCURATE  # 69%
@@ -148,8 +164,9 @@ def test_the_bulk_rule_follows_the_threshold_and_the_year():
 
 def test_the_bulk_counts_only_editions_public_on_the_claims_date():
     # more than 70.5%: only MCS 2026's 2024 figure (71.1%) clears it
-    assert production.check_bulk(_claim("PRD-02", as_of=D(2025, 4, 16)), "China", 2025, 2024, 70.5).label \
-        == v.INACCURATE
+    assert (
+        production.check_bulk(_claim("PRD-02", as_of=D(2025, 4, 16)), "China", 2025, 2024, 70.5).label == v.INACCURATE
+    )
     assert production.check_bulk(_claim("PRD-02", as_of=D(2026, 3, 1)), "China", 2025, 2024, 70.5).label == v.MIXED
 
 
@@ -162,6 +179,7 @@ def test_the_bulk_says_when_another_reading_of_the_word_would_flip_it():
 
 
 # --- PRD-04: "underdeveloped" ---------------------------------------------------------------------------------
+
 
 def test_underdeveloped_holds_for_russia_not_for_china():
     c = claim("PRD-04")
@@ -191,6 +209,7 @@ def test_underdeveloped_says_when_another_reading_of_the_word_would_flip_it():
 
 
 # --- the verdicts as readers see them -------------------------------------------------------------------------
+
 
 def _defaults():
     p = {name: par.default for name, par in notebook_parameters(NOTEBOOK).items()}
@@ -230,12 +249,17 @@ def test_every_claim_of_the_chapter_is_computed_or_judged_from_records():
 
 def test_synthetic_table_shares_and_ranks(monkeypatch):
     rows = [
-        ("MCS 2030", 2030, 2029, "A", "country", 60.0), ("MCS 2030", 2030, 2029, "B", "country", 30.0),
-        ("MCS 2030", 2030, 2029, "C", "country", 30.0), ("MCS 2030", 2030, 2029, "World", "world", 100.0),
+        ("MCS 2030", 2030, 2029, "A", "country", 60.0),
+        ("MCS 2030", 2030, 2029, "B", "country", 30.0),
+        ("MCS 2030", 2030, 2029, "C", "country", 30.0),
+        ("MCS 2030", 2030, 2029, "World", "world", 100.0),
     ]
     df = pd.DataFrame(rows, columns=["source_edition", "edition", "year", "country", "entity", "production_t_reo"])
-    df = df.assign(estimated=pd.array([False] * 4, dtype="boolean"), table_complete=pd.array([True] * 4, dtype="boolean"),
-                   source_tier="primary")
+    df = df.assign(
+        estimated=pd.array([False] * 4, dtype="boolean"),
+        table_complete=pd.array([True] * 4, dtype="boolean"),
+        source_tier="primary",
+    )
     monkeypatch.setattr(production, "load", lambda name: df)
     t = production.table(2030, 2029).set_index("country")
     assert t.loc["A", "share_pct"] == 60 and t.loc["B", "rank"] == t.loc["C", "rank"] == 2
@@ -250,8 +274,11 @@ def test_a_complete_table_without_its_world_total_gives_no_share(monkeypatch):
     # tests/test_data.py allows a complete table whose world row is missing: no share, not a crash on the total
     rows = [("MCS 2030", 2030, 2029, "A", "country", 60.0), ("MCS 2030", 2030, 2029, "B", "country", 30.0)]
     df = pd.DataFrame(rows, columns=["source_edition", "edition", "year", "country", "entity", "production_t_reo"])
-    df = df.assign(estimated=pd.array([False] * 2, dtype="boolean"), table_complete=pd.array([True] * 2, dtype="boolean"),
-                   source_tier="primary")
+    df = df.assign(
+        estimated=pd.array([False] * 2, dtype="boolean"),
+        table_complete=pd.array([True] * 2, dtype="boolean"),
+        source_tier="primary",
+    )
     monkeypatch.setattr(production, "load", lambda name: df)
     reader = {"id": "X-01", "as_of": D(2030, 6, 1), "asserted": {"value": 60}}
     assert production.world_total(2030, 2029) is None

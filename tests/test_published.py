@@ -26,22 +26,47 @@ from claimbook.builder.published import (
 )
 
 
-def entry(label="accurate", evidence="official statistics", conclusion="It holds.", sha="aaa", edition=2025,
-          rule="Numbers", register="r1"):
-    return {"label": label, "rating": None, "evidence": evidence, "conclusion": conclusion, "chapter": "10_reserves",
-            "inputs": {"datasets": {"usgs_ree_reserves": sha}, "parameters": {"edition": edition}, "rule": rule,
-                       "register": register}}
+def entry(
+    label="accurate",
+    evidence="official statistics",
+    conclusion="It holds.",
+    sha="aaa",
+    edition=2025,
+    rule="Numbers",
+    register="r1",
+):
+    return {
+        "label": label,
+        "rating": None,
+        "evidence": evidence,
+        "conclusion": conclusion,
+        "chapter": "10_reserves",
+        "inputs": {
+            "datasets": {"usgs_ree_reserves": sha},
+            "parameters": {"edition": edition},
+            "rule": rule,
+            "register": register,
+        },
+    }
 
 
 def correction(claim="RES-01", old="accurate", new="mixed", **kw):
-    return {"date": "2026-12-01", "claim": claim, "old_label": old, "new_label": new,
-            "reason": "USGS revised the figure.", "rating_changed": old != new, **kw}
+    return {
+        "date": "2026-12-01",
+        "claim": claim,
+        "old_label": old,
+        "new_label": new,
+        "reason": "USGS revised the figure.",
+        "rating_changed": old != new,
+        **kw,
+    }
 
 
 PUBLISHED = {"RES-01": entry(), "RES-02": entry(label="mixed")}
 
 
 # --- diff -----------------------------------------------------------------------------------------------------
+
 
 def test_no_change_no_diff():
     assert diff(PUBLISHED, copy.deepcopy(PUBLISHED)) == []
@@ -55,11 +80,14 @@ def test_a_moved_label_is_listed_with_the_dataset_that_moved_it():
     assert change.moved_by == ["dataset usgs_ree_reserves changed (sha256 aaa -> bbb)"]
 
 
-@pytest.mark.parametrize("kw, expected", [
-    ({"edition": 2024}, "parameter edition: 2025 -> 2024"),
-    ({"rule": "Ranks"}, "rule: Numbers -> Ranks"),
-    ({"register": "r2"}, "the claim's entry in the register or its evidence changed"),
-])
+@pytest.mark.parametrize(
+    "kw, expected",
+    [
+        ({"edition": 2024}, "parameter edition: 2025 -> 2024"),
+        ({"rule": "Ranks"}, "rule: Numbers -> Ranks"),
+        ({"register": "r2"}, "the claim's entry in the register or its evidence changed"),
+    ],
+)
 def test_each_kind_of_input_is_named(kw, expected):
     assert moved_inputs(entry(), entry(**kw)) == [expected]
 
@@ -80,6 +108,7 @@ def test_added_and_removed_claims_are_changes():
 
 # --- the gate: cases that must pass -------------------------------------------------------------------------
 
+
 def test_gate_passes_when_nothing_changed():
     assert gate(PUBLISHED, copy.deepcopy(PUBLISHED), []) == []
 
@@ -98,6 +127,7 @@ def test_gate_passes_when_a_correction_records_the_change():
 
 # --- the gate: cases that must fail -------------------------------------------------------------------------
 
+
 def test_gate_fails_on_an_unexplained_label_change_and_names_the_claims():
     built = copy.deepcopy(PUBLISHED)
     built["RES-01"]["label"] = "mixed"
@@ -106,11 +136,14 @@ def test_gate_fails_on_an_unexplained_label_change_and_names_the_claims():
     assert len(problems) == 2 and problems[0].startswith("RES-01") and problems[1].startswith("RES-02")
 
 
-@pytest.mark.parametrize("wrong", [
-    correction(claim="RES-02"),  # another claim
-    correction(new="inaccurate"),  # another new label
-    correction(old="mostly accurate"),  # another old label
-])
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        correction(claim="RES-02"),  # another claim
+        correction(new="inaccurate"),  # another new label
+        correction(old="mostly accurate"),  # another old label
+    ],
+)
 def test_gate_fails_when_the_correction_does_not_match(wrong):
     built = copy.deepcopy(PUBLISHED)
     built["RES-01"]["label"] = "mixed"
@@ -123,18 +156,22 @@ def test_gate_fails_when_a_claim_disappears():
 
 # --- the corrections log --------------------------------------------------------------------------------------
 
+
 def test_a_valid_log_has_no_problems():
     assert validate_corrections([correction(), correction(old="mixed", new="mixed", rating_changed=False)]) == []
 
 
-@pytest.mark.parametrize("bad, fragment", [
-    (correction(date="01/12/2026"), "YYYY-MM-DD"),
-    (correction(new="half true"), "new_label 'half true'"),
-    (correction(reason=" "), "no reason"),
-    (correction(rating_changed=False), "rating_changed: False"),
-    ({"date": "2026-12-01", "claim": "RES-01"}, "missing"),
-    (correction(extra=1), "unknown extra"),
-])
+@pytest.mark.parametrize(
+    "bad, fragment",
+    [
+        (correction(date="01/12/2026"), "YYYY-MM-DD"),
+        (correction(new="half true"), "new_label 'half true'"),
+        (correction(reason=" "), "no reason"),
+        (correction(rating_changed=False), "rating_changed: False"),
+        ({"date": "2026-12-01", "claim": "RES-01"}, "missing"),
+        (correction(extra=1), "unknown extra"),
+    ],
+)
 def test_a_bad_correction_is_named(bad, fragment):
     problems = validate_corrections([bad])
     assert len(problems) == 1 and fragment in problems[0], problems
@@ -152,6 +189,7 @@ def test_the_committed_log_is_valid():
 
 
 # --- publish ---------------------------------------------------------------------------------------------------
+
 
 def test_publish_refuses_an_unexplained_change_and_writes_once_corrected(tmp_path):
     import datetime as dt
@@ -193,11 +231,14 @@ def test_last_corrected_gives_the_latest_date():
 
 # --- the gate on the built book --------------------------------------------------------------------------------
 
+
 def test_every_built_label_matches_the_published_edition_or_a_correction(built_book):
     """A rebuild that changes a verdict's label must come with a correction (then `claimbook publish`)."""
     problems = gate(published.read_published()["verdicts"], published.read_built(), read_corrections())
-    assert not problems, ("labels differ from book/verdicts.published.json without a correction in "
-                          "seeds/corrections.yaml:\n" + "\n".join(problems))
+    assert not problems, (
+        "labels differ from book/verdicts.published.json without a correction in "
+        "seeds/corrections.yaml:\n" + "\n".join(problems)
+    )
 
 
 def test_diff_command_prints_the_comparison_and_writes_the_page(built_book):

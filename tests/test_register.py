@@ -22,7 +22,9 @@ def test_ids_are_unique_and_each_claim_is_checked_by_exactly_one_existing_or_pla
         assert isinstance(c["notebook"], str) and c["notebook"] in known, c["id"]
 
 
-@pytest.mark.skipif(not register.ARTICLES_DIR.is_dir(), reason="the articles (../shared/seeds) are not beside this checkout")
+@pytest.mark.skipif(
+    not register.ARTICLES_DIR.is_dir(), reason="the articles (../shared/seeds) are not beside this checkout"
+)
 def test_every_quote_occurs_in_its_article():
     for c in register.claims():
         for app in c["appearances"]:
@@ -52,31 +54,38 @@ def test_an_unchanged_copy_is_valid(seeds):
 def test_a_duplicate_id_is_reported(seeds):
     def dup(cs):
         cs[1]["id"] = cs[0]["id"]
+
     assert any("the id RES-01 is used twice" in p for p in _edit(seeds, dup))
 
 
 def test_a_notebook_that_does_not_exist_is_reported(seeds):
     def bad(cs):
         cs[0]["notebook"] = "reserve"
+
     assert any("names notebook 'reserve', which does not exist" in p for p in _edit(seeds, bad))
 
 
 def test_a_numeric_claim_without_a_unit_is_reported(seeds):
     def bad(cs):
         del cs[0]["asserted"]["unit"]
+
     assert any("RES-01 asserts a value without a unit" in p for p in _edit(seeds, bad))
 
 
-@pytest.mark.skipif(not register.ARTICLES_DIR.is_dir(), reason="the articles (../shared/seeds) are not beside this checkout")
+@pytest.mark.skipif(
+    not register.ARTICLES_DIR.is_dir(), reason="the articles (../shared/seeds) are not beside this checkout"
+)
 def test_a_quote_that_is_not_in_its_article_is_reported(seeds):
     def bad(cs):
         cs[0]["appearances"][0]["quote"] = "Russia has the largest reserves on Earth"
+
     assert any("RES-01's quote does not occur in article" in p for p in _edit(seeds, bad))
 
 
 def test_an_id_that_does_not_match_its_area_is_reported(seeds):
     def bad(cs):
         cs[0]["id"] = "ALU-99"
+
     assert any("should be named RES-NN" in p for p in _edit(seeds, bad))
 
 
@@ -84,6 +93,7 @@ def test_an_unknown_kind_and_an_unknown_article_are_reported(seeds):
     def bad(cs):
         cs[0]["kind"] = "rumour"
         cs[1]["appearances"][0]["article"] = "999_nothing"
+
     problems = _edit(seeds, bad)
     assert any("kind 'rumour'; allowed: numeric" in p for p in problems)
     assert any("cites article '999_nothing'" in p for p in problems)
@@ -102,23 +112,30 @@ def test_areas_and_their_id_prefixes_are_declared_in_the_register_not_in_the_cod
     def new_area(raw):
         raw["areas"]["metals"] = "MET"
         raw["claims"][0].update(area="metals", id="MET-01")
+
     problems = _edit_register(seeds, new_area)
     assert not any("area" in p or "MET-01" in p for p in problems), problems
 
     def wrong_prefix(raw):
         raw["claims"][0]["id"] = "RSV-01"
+
     assert "claims.yaml: RSV-01 should be named RES-NN for area reserves." in _edit_register(seeds, wrong_prefix)
 
     def undeclared(raw):
         del raw["areas"]["reserves"]
+
     assert any("RES-01 has area" in p and "allowed: offer, production," in p for p in _edit_register(seeds, undeclared))
 
     def shared_prefix(raw):
         raw["areas"]["metals"] = "RES"
+
     assert any("the prefix RES is declared for two areas" in p for p in _edit_register(seeds, shared_prefix))
 
     def bad_prefix(raw):
         raw["areas"]["metals"] = "met"
-    assert any("area 'metals' needs a lower-case name and a prefix of three capital letters" in p
-               for p in _edit_register(seeds, bad_prefix))
+
+    assert any(
+        "area 'metals' needs a lower-case name and a prefix of three capital letters" in p
+        for p in _edit_register(seeds, bad_prefix)
+    )
     assert any("declares no areas" in p for p in _edit_register(seeds, lambda raw: raw.pop("areas")))

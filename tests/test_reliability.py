@@ -31,12 +31,14 @@ REGISTER = "seeds/claims.yaml"
 
 def _change(damage):
     """A change for conftest's `damage`: bytes -> bytes, or None to delete the file."""
+
     def change(path):
         new = damage(path.read_bytes())
         if new is None:
             path.unlink()
         else:
             path.write_bytes(new)
+
     return change
 
 
@@ -45,11 +47,14 @@ def _executed_state(project):
 
 
 @pytest.mark.damaging
-@pytest.mark.parametrize("what, damage_, fragment", [
-    ("truncated", lambda b: b[: len(b) // 2], "data/usgs_ree_reserves.csv"),
-    ("altered", lambda b: b.replace(b"3800000", b"3900000", 1), "data/usgs_ree_reserves.csv"),
-    ("missing", lambda b: None, "data/usgs_ree_reserves.csv"),
-])
+@pytest.mark.parametrize(
+    "what, damage_, fragment",
+    [
+        ("truncated", lambda b: b[: len(b) // 2], "data/usgs_ree_reserves.csv"),
+        ("altered", lambda b: b.replace(b"3800000", b"3900000", 1), "data/usgs_ree_reserves.csv"),
+        ("missing", lambda b: None, "data/usgs_ree_reserves.csv"),
+    ],
+)
 def test_a_damaged_data_file_is_named_and_the_last_good_book_stays(project, damage, what, damage_, fragment):
     before = _executed_state(project)
     damage(RESERVES_CSV, _change(damage_))
@@ -62,11 +67,13 @@ def test_a_damaged_data_file_is_named_and_the_last_good_book_stays(project, dama
 
 
 @pytest.mark.damaging
-@pytest.mark.parametrize("what, damage_, fragment", [
-    ("duplicate id", lambda b: b.replace(b"- id: RES-02\n", b"- id: RES-01\n", 1), "the id RES-01 is used twice"),
-    ("broken reference", lambda b: b.replace(b"notebook: reserves", b"notebook: reservez", 1),
-     "reservez"),
-])
+@pytest.mark.parametrize(
+    "what, damage_, fragment",
+    [
+        ("duplicate id", lambda b: b.replace(b"- id: RES-02\n", b"- id: RES-01\n", 1), "the id RES-01 is used twice"),
+        ("broken reference", lambda b: b.replace(b"notebook: reserves", b"notebook: reservez", 1), "reservez"),
+    ],
+)
 def test_a_damaged_register_is_named_and_the_last_good_book_stays(project, damage, what, damage_, fragment):
     before = _executed_state(project)
     damage(REGISTER, _change(damage_))
@@ -80,8 +87,14 @@ def test_a_damaged_register_is_named_and_the_last_good_book_stays(project, damag
 @pytest.mark.reliability
 def test_a_build_killed_midway_leaves_whole_files_and_the_next_build_recovers(project):
     build = project / "_build"
-    proc = subprocess.Popen(project_command("run", "--force"), cwd=project, env=project_env(project),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        project_command("run", "--force"),
+        cwd=project,
+        env=project_env(project),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     for line in proc.stdout:  # wait until notebooks are executing
         if "running" in line:
             break
@@ -103,8 +116,15 @@ MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def test_claim_text_is_escaped_in_html(monkeypatch):
-    fake = {"id": "RES-01", "kind": "numeric", "claimant": MARKUP, "claimant_role": None, "as_of": "2025-02-24",
-            "statement": MARKUP, "appearances": [{"article": "000_c4d03b90453defe8", "quote": MARKUP}]}
+    fake = {
+        "id": "RES-01",
+        "kind": "numeric",
+        "claimant": MARKUP,
+        "claimant_role": None,
+        "as_of": "2025-02-24",
+        "statement": MARKUP,
+        "appearances": [{"article": "000_c4d03b90453defe8", "quote": MARKUP}],
+    }
     monkeypatch.setattr(register, "claim", lambda claim_id: fake)
     page = register.ClaimQuote("RES-01")._repr_html_()
     assert "<script>" not in page and "<img" not in page
@@ -112,16 +132,38 @@ def test_claim_text_is_escaped_in_html(monkeypatch):
 
 
 def test_verdict_and_table_text_is_escaped_in_html():
-    verdict = Verdict("RES-01", "accurate", MARKUP, 1, 1, MARKUP, [MARKUP],
-                      sources=[{"id": "x", "type": "record", "title": MARKUP, "publisher": "p", "published": "2025-01-01",
-                                "tier": "primary", "url": "https://example.org/?a=<b>", "kind": "transcript"}],
-                      findings=[{"part": "p", "role": "core", "holds": True, "shows": MARKUP, "published": None,
-                                 "since_then": False}])
+    verdict = Verdict(
+        "RES-01",
+        "accurate",
+        MARKUP,
+        1,
+        1,
+        MARKUP,
+        [MARKUP],
+        sources=[
+            {
+                "id": "x",
+                "type": "record",
+                "title": MARKUP,
+                "publisher": "p",
+                "published": "2025-01-01",
+                "tier": "primary",
+                "url": "https://example.org/?a=<b>",
+                "kind": "transcript",
+            }
+        ],
+        findings=[
+            {"part": "p", "role": "core", "holds": True, "shows": MARKUP, "published": None, "since_then": False}
+        ],
+    )
     page = verdict._repr_html_()
     # conclusion, rule, source title, finding
     assert "<script>" not in page and "<img" not in page and page.count(escape(MARKUP)) == 4
     assert "?a=&lt;b&gt;" in page
-    assert "<script>" not in html_helpers.link(MARKUP, "RES-01") and "<script>" not in html_helpers.table([MARKUP], []).markup
+    assert (
+        "<script>" not in html_helpers.link(MARKUP, "RES-01")
+        and "<script>" not in html_helpers.table([MARKUP], []).markup
+    )
 
 
 def test_the_built_book_contains_no_unescaped_quote_markup(built_book):

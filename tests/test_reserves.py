@@ -47,15 +47,18 @@ def test_edition_dates_agree_with_the_public_records():
         reserves.published(2019)
 
 
-@pytest.mark.parametrize("as_of,newest,expected", [
-    (D(2026, 1, 31), None, 2025),   # MCS 2026 came out a week later
-    (D(2026, 2, 6), None, 2026),    # the day it came out
-    (D(2025, 1, 30), None, 2024),   # the day before MCS 2025
-    (D(2025, 4, 29), None, 2025),
-    (D(2026, 3, 1), 2025, 2025),    # a newer edition, but the reader asked for no newer than 2025
-    (D(2026, 1, 31), 2024, 2024),
-    (D(2023, 1, 30), None, None),   # before the first complete edition located
-])
+@pytest.mark.parametrize(
+    "as_of,newest,expected",
+    [
+        (D(2026, 1, 31), None, 2025),  # MCS 2026 came out a week later
+        (D(2026, 2, 6), None, 2026),  # the day it came out
+        (D(2025, 1, 30), None, 2024),  # the day before MCS 2025
+        (D(2025, 4, 29), None, 2025),
+        (D(2026, 3, 1), 2025, 2025),  # a newer edition, but the reader asked for no newer than 2025
+        (D(2026, 1, 31), 2024, 2024),
+        (D(2023, 1, 30), None, None),  # before the first complete edition located
+    ],
+)
 def test_the_edition_a_reader_had(as_of, newest, expected):
     assert reserves.edition_for(as_of, newest) == expected
 
@@ -71,13 +74,16 @@ def test_the_tonnage_claim_is_judged_in_the_edition_of_its_date():
     assert reserves.check_amount(_dated("RES-01", D(2024, 6, 1)), "Russia", 2026, 10).label == v.INACCURATE
 
 
-@pytest.mark.parametrize("claimed,rank,label", [
-    (5, 5, v.ACCURATE),
-    (5, 4, v.MOSTLY_INACCURATE),
-    (4, 5, v.MOSTLY_INACCURATE),
-    (3, 5, v.INACCURATE),
-    (3, None, v.UNVERIFIABLE),
-])
+@pytest.mark.parametrize(
+    "claimed,rank,label",
+    [
+        (5, 5, v.ACCURATE),
+        (5, 4, v.MOSTLY_INACCURATE),
+        (4, 5, v.MOSTLY_INACCURATE),
+        (3, 5, v.INACCURATE),
+        (3, None, v.UNVERIFIABLE),
+    ],
+)
 def test_the_rank_rule(claimed, rank, label):
     assert reserves.RANK_OF_THE_DAY(claimed, rank) == label
 
@@ -95,14 +101,17 @@ def test_the_rank_claims_ignore_later_editions_and_superseded_ones():
     assert reserves.check_rank(third, "Russia", 2023).label == v.ACCURATE  # a reader holding the 2023 edition
 
 
-@pytest.mark.parametrize("rank,top_n,label", [
-    (5, 5, v.ACCURATE),
-    (1, 5, v.ACCURATE),
-    (6, 5, v.MOSTLY_INACCURATE),
-    (8, 5, v.INACCURATE),
-    (5, 4, v.MOSTLY_INACCURATE),
-    (None, 5, v.UNVERIFIABLE),
-])
+@pytest.mark.parametrize(
+    "rank,top_n,label",
+    [
+        (5, 5, v.ACCURATE),
+        (1, 5, v.ACCURATE),
+        (6, 5, v.MOSTLY_INACCURATE),
+        (8, 5, v.INACCURATE),
+        (5, 4, v.MOSTLY_INACCURATE),
+        (None, 5, v.UNVERIFIABLE),
+    ],
+)
 def test_the_top_n_rule(rank, top_n, label):
     assert reserves.TOP_N(rank, top_n) == label
 
@@ -120,13 +129,16 @@ def test_among_the_largest_follows_the_threshold_and_says_when_it_turns():
     assert reserves.check_top_n(c, "Thailand", 2025, 5, "some of the largest").label == v.INACCURATE
 
 
-@pytest.mark.parametrize("word,rank,top_n,turns", [
-    ("uncontested leaders", 5, 3, "top 5 or more"),    # fifth: the loosest reading (top 5) would turn it
-    ("uncontested leaders", 6, 3, ""),                 # sixth: outside every reading from 2 to 5
-    ("uncontested leaders", 2, 3, ""),                 # second: inside every reading
-    ("some of the largest", 7, 5, "top 7 or more"),  # seventh: a looser reading (up to 10) turns it
-    ("vast", 5, 10, ""),                             # readings from 5 to 12 all include fifth
-])
+@pytest.mark.parametrize(
+    "word,rank,top_n,turns",
+    [
+        ("uncontested leaders", 5, 3, "top 5 or more"),  # fifth: the loosest reading (top 5) would turn it
+        ("uncontested leaders", 6, 3, ""),  # sixth: outside every reading from 2 to 5
+        ("uncontested leaders", 2, 3, ""),  # second: inside every reading
+        ("some of the largest", 7, 5, "top 7 or more"),  # seventh: a looser reading (up to 10) turns it
+        ("vast", 5, 10, ""),  # readings from 5 to 12 all include fifth
+    ],
+)
 def test_the_rank_sensitivity_sentence(word, rank, top_n, turns):
     text = reserves.rank_sensitivity(word, rank, top_n)
     assert (turns in text) if turns else text == ""
@@ -139,13 +151,16 @@ def test_defaults_of_the_vague_words_are_the_books_thresholds():
         assert params[vague.parameter].default == vague.threshold, word
 
 
-@pytest.mark.parametrize("a,b,label,turns", [
-    ("Russia", "Ukraine", v.MOSTLY_ACCURATE, ""),          # Ukraine has no USGS figure at all
-    ("China", "Russia", v.ACCURATE, ""),                  # 11.6 times: no plausible threshold turns it
-    ("Australia", "United States", v.ACCURATE, ""),       # 3.0 times: only a threshold above 3, beyond the range
-    ("Vietnam", "United States", v.MOSTLY_ACCURATE, "at or below"),  # 1.8 times: below 2
-    ("Russia", "China", v.INACCURATE, ""),
-])
+@pytest.mark.parametrize(
+    "a,b,label,turns",
+    [
+        ("Russia", "Ukraine", v.MOSTLY_ACCURATE, ""),  # Ukraine has no USGS figure at all
+        ("China", "Russia", v.ACCURATE, ""),  # 11.6 times: no plausible threshold turns it
+        ("Australia", "United States", v.ACCURATE, ""),  # 3.0 times: only a threshold above 3, beyond the range
+        ("Vietnam", "United States", v.MOSTLY_ACCURATE, "at or below"),  # 1.8 times: below 2
+        ("Russia", "China", v.INACCURATE, ""),
+    ],
+)
 def test_significantly_larger(a, b, label, turns):
     verdict = reserves.check_larger_than(claim("RES-04"), a, b, 2025, 2.0)
     assert verdict.label == label

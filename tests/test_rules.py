@@ -8,21 +8,24 @@ import pytest
 from claimbook.core import rules as v
 
 
-@pytest.mark.parametrize("claimed, found, tol, qualifier, label", [
-    (3.8e6, 3.8e6, 10, "about", v.ACCURATE),
-    (3.8e6, 4.1e6, 10, "about", v.ACCURATE),            # 7.3 % off
-    (3.8e6, 4.4e6, 10, "about", v.MOSTLY_ACCURATE),     # 13.6 % off
-    (3.8e6, 10e6, 10, "about", v.INACCURATE),           # 62 % off
-    (3.8e6, 5.0e6, 10, "about", v.MOSTLY_INACCURATE),   # 24 % off
-    (80, 92, 5, "at least", v.ACCURATE),                # "80 %+" and the record is 92 %
-    (80, 70, 5, "at least", v.MOSTLY_INACCURATE),       # below the bound by 14 %
-    (80, 80, 5, "more than", v.ACCURATE),               # 0 % off still counts within tolerance
-    (2e6, 1.5e6, 10, "up to", v.ACCURATE),
-    (2e6, 3e6, 10, "up to", v.MOSTLY_INACCURATE),
-    (15, 4.4, 10, "about", v.INACCURATE),
-    (100, 109, 10, "exactly", v.ACCURATE),
-    (100, 111, 0, "about", v.INACCURATE),
-])
+@pytest.mark.parametrize(
+    "claimed, found, tol, qualifier, label",
+    [
+        (3.8e6, 3.8e6, 10, "about", v.ACCURATE),
+        (3.8e6, 4.1e6, 10, "about", v.ACCURATE),  # 7.3 % off
+        (3.8e6, 4.4e6, 10, "about", v.MOSTLY_ACCURATE),  # 13.6 % off
+        (3.8e6, 10e6, 10, "about", v.INACCURATE),  # 62 % off
+        (3.8e6, 5.0e6, 10, "about", v.MOSTLY_INACCURATE),  # 24 % off
+        (80, 92, 5, "at least", v.ACCURATE),  # "80 %+" and the record is 92 %
+        (80, 70, 5, "at least", v.MOSTLY_INACCURATE),  # below the bound by 14 %
+        (80, 80, 5, "more than", v.ACCURATE),  # 0 % off still counts within tolerance
+        (2e6, 1.5e6, 10, "up to", v.ACCURATE),
+        (2e6, 3e6, 10, "up to", v.MOSTLY_INACCURATE),
+        (15, 4.4, 10, "about", v.INACCURATE),
+        (100, 109, 10, "exactly", v.ACCURATE),
+        (100, 111, 0, "about", v.INACCURATE),
+    ],
+)
 def test_number_rule(claimed, found, tol, qualifier, label):
     assert v.rate_number(claimed, found, tol, qualifier) == label
 
@@ -32,20 +35,23 @@ def test_number_rule_refuses_a_negative_tolerance():
         v.rate_number(1, 1, -1)
 
 
-@pytest.mark.parametrize("claimed, found, tol, qualifier, label", [
-    (1, 0.64, 0.5, "about", v.ACCURATE),               # "about 1%": 0.64% rounds to 1%
-    (1, 1.12, 0.5, "about", v.ACCURATE),
-    (1, 0.64, 0.3, "about", v.MOSTLY_ACCURATE),        # 0.36 points: within twice 0.3
-    (1, 0.64, 0.1, "about", v.MOSTLY_INACCURATE),      # within four times 0.1
-    (1, 69.2, 0.5, "about", v.INACCURATE),
-    (1, 1.0, 0, "about", v.ACCURATE),
-    (1, 1.01, 0, "about", v.INACCURATE),
-    (80, 92, 2, "at least", v.ACCURATE),
-    (80, 78.5, 1, "at least", v.MOSTLY_ACCURATE),      # 1.5 points below the bound
-    (80, 80, 1, "more than", v.ACCURATE),              # at the bound: 0 points off
-    (5, 4, 1, "less than", v.ACCURATE),
-    (5, 10, 1, "up to", v.INACCURATE),               # 5 points above the bound
-])
+@pytest.mark.parametrize(
+    "claimed, found, tol, qualifier, label",
+    [
+        (1, 0.64, 0.5, "about", v.ACCURATE),  # "about 1%": 0.64% rounds to 1%
+        (1, 1.12, 0.5, "about", v.ACCURATE),
+        (1, 0.64, 0.3, "about", v.MOSTLY_ACCURATE),  # 0.36 points: within twice 0.3
+        (1, 0.64, 0.1, "about", v.MOSTLY_INACCURATE),  # within four times 0.1
+        (1, 69.2, 0.5, "about", v.INACCURATE),
+        (1, 1.0, 0, "about", v.ACCURATE),
+        (1, 1.01, 0, "about", v.INACCURATE),
+        (80, 92, 2, "at least", v.ACCURATE),
+        (80, 78.5, 1, "at least", v.MOSTLY_ACCURATE),  # 1.5 points below the bound
+        (80, 80, 1, "more than", v.ACCURATE),  # at the bound: 0 points off
+        (5, 4, 1, "less than", v.ACCURATE),
+        (5, 10, 1, "up to", v.INACCURATE),  # 5 points above the bound
+    ],
+)
 def test_points_rule(claimed, found, tol, qualifier, label):
     assert v.rate_points(claimed, found, tol, qualifier) == label
 
@@ -55,16 +61,19 @@ def test_points_rule_refuses_a_negative_tolerance():
         v.rate_points(1, 1, -0.1)
 
 
-@pytest.mark.parametrize("holds, reference, label", [
-    ({2023: True, 2024: True, 2025: True}, 2025, v.ACCURATE),
-    ({2023: False, 2024: False, 2025: True}, 2025, v.ACCURATE),      # holds in the reference
-    ({2023: True, 2024: False, 2025: False}, 2025, v.MIXED),         # only in another edition
-    ({2023: False, 2024: False, 2025: False}, 2025, v.INACCURATE),
-    ({2022: None, 2023: True, 2024: True}, 2022, v.MOSTLY_ACCURATE),  # reference cannot test it
-    ({2022: None, 2023: True, 2024: False}, 2022, v.MIXED),
-    ({2022: None, 2023: False}, 2022, v.INACCURATE),
-    ({2022: None, 2023: None}, 2022, v.UNVERIFIABLE),
-])
+@pytest.mark.parametrize(
+    "holds, reference, label",
+    [
+        ({2023: True, 2024: True, 2025: True}, 2025, v.ACCURATE),
+        ({2023: False, 2024: False, 2025: True}, 2025, v.ACCURATE),  # holds in the reference
+        ({2023: True, 2024: False, 2025: False}, 2025, v.MIXED),  # only in another edition
+        ({2023: False, 2024: False, 2025: False}, 2025, v.INACCURATE),
+        ({2022: None, 2023: True, 2024: True}, 2022, v.MOSTLY_ACCURATE),  # reference cannot test it
+        ({2022: None, 2023: True, 2024: False}, 2022, v.MIXED),
+        ({2022: None, 2023: False}, 2022, v.INACCURATE),
+        ({2022: None, 2023: None}, 2022, v.UNVERIFIABLE),
+    ],
+)
 def test_holds_rule(holds, reference, label):
     assert v.rate_holds(holds, reference) == label
 
@@ -74,14 +83,17 @@ def test_holds_rule_needs_the_reference():
         v.rate_holds({2025: True}, 2020)
 
 
-@pytest.mark.parametrize("claimed, ranks, reference, label", [
-    (5, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.ACCURATE),
-    (3, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.MIXED),        # only in MCS 2023
-    (4, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.MIXED),
-    (6, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.MOSTLY_INACCURATE),
-    (1, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.INACCURATE),
-    (2, {2023: None, 2025: None}, 2025, v.UNVERIFIABLE),
-])
+@pytest.mark.parametrize(
+    "claimed, ranks, reference, label",
+    [
+        (5, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.ACCURATE),
+        (3, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.MIXED),  # only in MCS 2023
+        (4, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.MIXED),
+        (6, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.MOSTLY_INACCURATE),
+        (1, {2023: 3, 2024: 4, 2025: 5, 2026: 4}, 2025, v.INACCURATE),
+        (2, {2023: None, 2025: None}, 2025, v.UNVERIFIABLE),
+    ],
+)
 def test_rank_rule(claimed, ranks, reference, label):
     assert v.rate_rank(claimed, ranks, reference) == label
 
@@ -91,14 +103,17 @@ def test_rank_rule_needs_the_reference_edition():
         v.rate_rank(5, {2025: 5}, 2020)
 
 
-@pytest.mark.parametrize("a, b, ratio, label", [
-    (10, 2, 2, v.ACCURATE),
-    (10, 8, 2, v.MOSTLY_ACCURATE),
-    (10, 9.8, 2, v.MIXED),
-    (5, 10, 2, v.INACCURATE),
-    (3.8e6, None, 2, v.MOSTLY_ACCURATE),
-    (None, 5, 2, v.UNVERIFIABLE),
-])
+@pytest.mark.parametrize(
+    "a, b, ratio, label",
+    [
+        (10, 2, 2, v.ACCURATE),
+        (10, 8, 2, v.MOSTLY_ACCURATE),
+        (10, 9.8, 2, v.MIXED),
+        (5, 10, 2, v.INACCURATE),
+        (3.8e6, None, 2, v.MOSTLY_ACCURATE),
+        (None, 5, 2, v.UNVERIFIABLE),
+    ],
+)
 def test_comparison_rule(a, b, ratio, label):
     assert v.rate_comparison(a, b, ratio) == label
 
@@ -124,10 +139,16 @@ def test_verdict_html_escapes_markup():
 
 def test_verdicts_recorded_in_a_notebook_are_read_back():
     verdict = v.Verdict("RES-09", v.MIXED, "Holds in MCS 2023 only.", 3, 5, "rank rule", ["usgs_ree_reserves"])
-    out = nbformat.v4.new_output("display_data", data={v.GLUE_MIME: verdict.to_dict()},
-                                 metadata={"scrapbook": {"name": "verdict-RES-09", "mime_prefix": v.GLUE_PREFIX}})
-    other = nbformat.v4.new_output("display_data", data={"text/plain": "'x'"},
-                                   metadata={"scrapbook": {"name": "found_t", "mime_prefix": v.GLUE_PREFIX}})
+    out = nbformat.v4.new_output(
+        "display_data",
+        data={v.GLUE_MIME: verdict.to_dict()},
+        metadata={"scrapbook": {"name": "verdict-RES-09", "mime_prefix": v.GLUE_PREFIX}},
+    )
+    other = nbformat.v4.new_output(
+        "display_data",
+        data={"text/plain": "'x'"},
+        metadata={"scrapbook": {"name": "found_t", "mime_prefix": v.GLUE_PREFIX}},
+    )
     cell = nbformat.v4.new_code_cell("show(...)", outputs=[out, other])
     nb = nbformat.v4.new_notebook(cells=[cell])
     nbformat.validate(nb)
@@ -137,16 +158,19 @@ def test_verdicts_recorded_in_a_notebook_are_read_back():
     assert json.loads(json.dumps(found["RES-09"])) == found["RES-09"]
 
 
-@pytest.mark.parametrize("holds, label", [
-    ({2022: True, 2023: True, 2024: True}, v.ACCURATE),
-    ({2022: False, 2023: True, 2024: True}, v.MOSTLY_ACCURATE),        # holds now, not always
-    ({2022: True, 2023: False, 2024: False}, v.MOSTLY_INACCURATE),     # held once, not now
-    ({2022: False, 2023: False}, v.INACCURATE),
-    ({2022: True, 2023: None, 2024: None}, v.ACCURATE),                # gaps count neither way
-    ({2022: None, 2023: False, 2024: None}, v.INACCURATE),
-    ({2021: None, 2022: None}, v.UNVERIFIABLE),
-    ({}, v.UNVERIFIABLE),
-])
+@pytest.mark.parametrize(
+    "holds, label",
+    [
+        ({2022: True, 2023: True, 2024: True}, v.ACCURATE),
+        ({2022: False, 2023: True, 2024: True}, v.MOSTLY_ACCURATE),  # holds now, not always
+        ({2022: True, 2023: False, 2024: False}, v.MOSTLY_INACCURATE),  # held once, not now
+        ({2022: False, 2023: False}, v.INACCURATE),
+        ({2022: True, 2023: None, 2024: None}, v.ACCURATE),  # gaps count neither way
+        ({2022: None, 2023: False, 2024: None}, v.INACCURATE),
+        ({2021: None, 2022: None}, v.UNVERIFIABLE),
+        ({}, v.UNVERIFIABLE),
+    ],
+)
 def test_years_rule(holds, label):
     assert v.rate_years(holds) == label
 
@@ -156,17 +180,20 @@ def test_years_rule_judges_the_latest_year_with_data_not_the_latest_key():
     assert v.rate_years({2022: True, 2023: False, 2024: None}) == v.MOSTLY_INACCURATE
 
 
-@pytest.mark.parametrize("parts, label", [
-    ({"a": v.ACCURATE, "b": v.ACCURATE}, v.ACCURATE),
-    ({"a": v.ACCURATE, "b": v.INACCURATE}, v.MIXED),
-    ({"a": v.MOSTLY_INACCURATE, "b": v.MOSTLY_ACCURATE, "c": v.MOSTLY_ACCURATE}, v.MIXED),   # 3.33
-    ({"a": v.ACCURATE, "b": v.ACCURATE, "c": v.MOSTLY_INACCURATE}, v.MOSTLY_ACCURATE),     # 4.0
-    ({"a": v.ACCURATE, "b": v.MOSTLY_ACCURATE}, v.MOSTLY_ACCURATE),                        # 4.5 rounds down
-    ({"a": v.MIXED, "b": v.MOSTLY_INACCURATE}, v.MOSTLY_INACCURATE),                       # 2.5 rounds down
-    ({"a": v.ACCURATE, "b": v.UNVERIFIABLE}, v.MOSTLY_ACCURATE),                           # a part unchecked
-    ({"a": v.INACCURATE, "b": v.UNVERIFIABLE}, v.INACCURATE),
-    ({"a": v.UNVERIFIABLE, "b": v.NOT_RATED}, v.UNVERIFIABLE),
-])
+@pytest.mark.parametrize(
+    "parts, label",
+    [
+        ({"a": v.ACCURATE, "b": v.ACCURATE}, v.ACCURATE),
+        ({"a": v.ACCURATE, "b": v.INACCURATE}, v.MIXED),
+        ({"a": v.MOSTLY_INACCURATE, "b": v.MOSTLY_ACCURATE, "c": v.MOSTLY_ACCURATE}, v.MIXED),  # 3.33
+        ({"a": v.ACCURATE, "b": v.ACCURATE, "c": v.MOSTLY_INACCURATE}, v.MOSTLY_ACCURATE),  # 4.0
+        ({"a": v.ACCURATE, "b": v.MOSTLY_ACCURATE}, v.MOSTLY_ACCURATE),  # 4.5 rounds down
+        ({"a": v.MIXED, "b": v.MOSTLY_INACCURATE}, v.MOSTLY_INACCURATE),  # 2.5 rounds down
+        ({"a": v.ACCURATE, "b": v.UNVERIFIABLE}, v.MOSTLY_ACCURATE),  # a part unchecked
+        ({"a": v.INACCURATE, "b": v.UNVERIFIABLE}, v.INACCURATE),
+        ({"a": v.UNVERIFIABLE, "b": v.NOT_RATED}, v.UNVERIFIABLE),
+    ],
+)
 def test_compound_rule(parts, label):
     assert v.rate_compound(parts) == label
 
@@ -187,9 +214,11 @@ def _d(a, b, label, what=""):
 def test_as_of_rule_judges_on_the_state_at_the_claims_date_and_shows_the_later_change():
     import datetime as dt
 
-    evidence = [_d("2024-01-01", "2024-12-31", v.ACCURATE, "2024"),
-                _d("2025-01-01", "2025-03-31", v.ACCURATE, "Q1"),
-                _d("2025-04-17", "9999-12-31", v.INACCURATE, "stopped")]
+    evidence = [
+        _d("2024-01-01", "2024-12-31", v.ACCURATE, "2024"),
+        _d("2025-01-01", "2025-03-31", v.ACCURATE, "Q1"),
+        _d("2025-04-17", "9999-12-31", v.INACCURATE, "stopped"),
+    ]
     found = v.rate_as_of(dt.date(2025, 4, 16), evidence)
     assert found.label == v.ACCURATE and found.decisive.what == "Q1"  # latest period before the date
     assert [e.what for e in found.changes] == ["stopped"]
@@ -233,11 +262,18 @@ def test_a_verdict_given_a_rule_object_records_its_title():
     assert verdict.rule == v.NUMBER.title
 
 
-@pytest.mark.parametrize("observed, flips, side", [
-    (1.9, True, "at or below 1.9x"),   # fails the book's threshold of 2; a lower threshold would let it hold
-    (2.5, True, "above 2.5x"),         # holds; a threshold above the record would make it fail
-    (1.5, True, "at or below 1.5x"), (1.2, False, ""), (3.0, False, ""), (10.0, False, ""), (None, False, ""),
-])
+@pytest.mark.parametrize(
+    "observed, flips, side",
+    [
+        (1.9, True, "at or below 1.9x"),  # fails the book's threshold of 2; a lower threshold would let it hold
+        (2.5, True, "above 2.5x"),  # holds; a threshold above the record would make it fail
+        (1.5, True, "at or below 1.5x"),
+        (1.2, False, ""),
+        (3.0, False, ""),
+        (10.0, False, ""),
+        (None, False, ""),
+    ],
+)
 def test_a_vague_word_says_when_the_verdict_turns_on_its_threshold(observed, flips, side):
     word = v.Vague("significantly", "significant_ratio", 2.0, "x", "twice as large", 1.5, 3.0)
     text = word.sensitivity(observed)

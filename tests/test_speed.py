@@ -43,9 +43,11 @@ def test_the_whole_plan_parses_each_sidecar_once(built_book, monkeypatch):
 
 
 def test_an_unchanged_build_imports_neither_pandas_nor_matplotlib(built_book):
-    code = ("import sys, io\nfrom claimbook.builder import pipeline\n"
-            "pipeline.build(out=io.StringIO())\n"
-            "print(sorted(m for m in ('pandas', 'matplotlib', 'pandera', 'papermill') if m in sys.modules))")
+    code = (
+        "import sys, io\nfrom claimbook.builder import pipeline\n"
+        "pipeline.build(out=io.StringIO())\n"
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'pandera', 'papermill') if m in sys.modules))"
+    )
     with checkout_lock():
         proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
@@ -54,9 +56,17 @@ def test_an_unchanged_build_imports_neither_pandas_nor_matplotlib(built_book):
 def test_a_chapter_hashes_the_modules_it_uses_and_not_the_others(tmp_path, monkeypatch):
     notebooks = all_notebooks()
     reserves = runner.package_modules(notebooks["reserves"])
-    assert {"chapters/reserves", "core/data", "core/rules", "__init__", "builder/runner", "builder/engine"} <= set(reserves)
-    assert not {"chapters/economy", "chapters/ukraine", "chapters/production", "cli", "builder/book",
-                "builder/sphinx_ext"} & set(reserves)
+    assert {"chapters/reserves", "core/data", "core/rules", "__init__", "builder/runner", "builder/engine"} <= set(
+        reserves
+    )
+    assert not {
+        "chapters/economy",
+        "chapters/ukraine",
+        "chapters/production",
+        "cli",
+        "builder/book",
+        "builder/sphinx_ext",
+    } & set(reserves)
     assert "chapters/reserves" in runner.package_modules(notebooks["ukraine"])  # ukraine imports reserves too
     before = {n: runner._code_digest(p) for n, p in notebooks.items()}
     package = tmp_path / "claimbook"
@@ -84,14 +94,24 @@ def test_a_summary_reruns_only_when_what_it_reads_changed(built_book, tmp_path, 
     monkeypatch.setattr(workspace, "SWEEP_DIR", build / "sweeps")
     first = runner._executed_digest(set())
     nb = json.loads(copy.read_text())
-    stream = next(o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
-                  if o.get("output_type") in ("display_data", "execute_result")
-                  and "verdict-" not in str(o.get("metadata", {}).get("scrapbook", {}).get("name", "")))
+    stream = next(
+        o
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") in ("display_data", "execute_result")
+        and "verdict-" not in str(o.get("metadata", {}).get("scrapbook", {}).get("name", ""))
+    )
     stream["data"] = {"text/plain": "another figure"}
     copy.write_text(json.dumps(nb))
     assert runner._executed_digest(set()) == first, "a figure or table alone reruns no summary"
-    verdict = next(o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
-                   if str(o.get("metadata", {}).get("scrapbook", {}).get("name", "")).startswith("verdict-"))
+    verdict = next(
+        o
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+        if str(o.get("metadata", {}).get("scrapbook", {}).get("name", "")).startswith("verdict-")
+    )
     mime = next(iter(verdict["data"]))
     verdict["data"][mime] = {"label": "another"}
     copy.write_text(json.dumps(nb))

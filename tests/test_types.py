@@ -11,8 +11,13 @@ from claimbook import ROOT
 
 
 def test_mypy_reports_no_error():
-    proc = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(ROOT / ".mypy_cache")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "MYPY_FORCE_COLOR": "0"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(ROOT / ".mypy_cache")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "MYPY_FORCE_COLOR": "0"},
+    )
     assert proc.returncode == 0, f"mypy found errors:\n{proc.stdout}{proc.stderr}"
     assert "Success: no issues found" in proc.stdout, proc.stdout + proc.stderr

@@ -15,26 +15,32 @@ from claimbook.core.register import claim
 # ---------------------------------------------------------------- rules, synthetic inputs
 
 
-@pytest.mark.parametrize("share, threshold, label", [
-    (33, 25, v.ACCURATE),
-    (25, 25, v.ACCURATE),        # at the threshold
-    (33, 50, v.MIXED),           # below, but at least half the threshold
-    (25, 50, v.MIXED),
-    (24.9, 50, v.INACCURATE),    # below half of it
-    (0, 10, v.INACCURATE),
-])
+@pytest.mark.parametrize(
+    "share, threshold, label",
+    [
+        (33, 25, v.ACCURATE),
+        (25, 25, v.ACCURATE),  # at the threshold
+        (33, 50, v.MIXED),  # below, but at least half the threshold
+        (25, 50, v.MIXED),
+        (24.9, 50, v.INACCURATE),  # below half of it
+        (0, 10, v.INACCURATE),
+    ],
+)
 def test_much_rule(share, threshold, label):
     assert ukraine.MUCH(share, threshold) == label
 
 
-@pytest.mark.parametrize("ranks, top_n, label", [
-    ({"Russia": 5, "Ukraine": 7}, 10, v.ACCURATE),      # both within the top
-    ({"Russia": 5, "Ukraine": None}, 10, v.MIXED),      # one unlisted: it has none
-    ({"Russia": 5, "Ukraine": 11}, 10, v.MIXED),        # one just outside
-    ({"Russia": 5, "Ukraine": None}, 4, v.INACCURATE),  # neither
-    ({"Russia": 10, "Ukraine": 10}, 10, v.ACCURATE),    # at the last place counted
-    ({"Russia": None, "Ukraine": None}, 12, v.INACCURATE),
-])
+@pytest.mark.parametrize(
+    "ranks, top_n, label",
+    [
+        ({"Russia": 5, "Ukraine": 7}, 10, v.ACCURATE),  # both within the top
+        ({"Russia": 5, "Ukraine": None}, 10, v.MIXED),  # one unlisted: it has none
+        ({"Russia": 5, "Ukraine": 11}, 10, v.MIXED),  # one just outside
+        ({"Russia": 5, "Ukraine": None}, 4, v.INACCURATE),  # neither
+        ({"Russia": 10, "Ukraine": 10}, 10, v.ACCURATE),  # at the last place counted
+        ({"Russia": None, "Ukraine": None}, 12, v.INACCURATE),
+    ],
+)
 def test_vast_rule(ranks, top_n, label):
     assert ukraine.VAST(ranks, top_n) == label
 

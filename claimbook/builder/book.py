@@ -21,10 +21,17 @@ from claimbook.builder.workspace import BUILD_DIR, current_session, die_with_par
 HTML_DIR = BUILD_DIR / "html"
 STAGING_DIR = BUILD_DIR / "jb"
 STAMP = ".claimbook-build"
-BOOK_INPUTS = ("_config.yml", "_toc.yml", "book/**/*", "_build/executed/*.ipynb", "_build/verdicts.json",
-               "_build/verdicts.csv", "_build/claimreview.jsonld",
-               "claimbook/templates/*.html.j2",  # the cards, the generated pages and every page's date line
-               "claimbook/builder/*.py")  # the Sphinx extension and what it renders with (cards, published, ...)
+BOOK_INPUTS = (
+    "_config.yml",
+    "_toc.yml",
+    "book/**/*",
+    "_build/executed/*.ipynb",
+    "_build/verdicts.json",
+    "_build/verdicts.csv",
+    "_build/claimreview.jsonld",
+    "claimbook/templates/*.html.j2",  # the cards, the generated pages and every page's date line
+    "claimbook/builder/*.py",
+)  # the Sphinx extension and what it renders with (cards, published, ...)
 
 
 class BookError(ClaimbookError):
@@ -69,8 +76,18 @@ def check_executed() -> None:
 
 def jupyter_book_command(builder: str) -> list[str]:
     """The one jupyter-book command line of the project: the book in the staging folder, warnings as errors."""
-    return _jupyter_book() + ["build", str(ROOT), "--path-output", str(STAGING_DIR), "--builder", builder,
-                              "-n", "-W", "--keep-going", "-q"]
+    return _jupyter_book() + [
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(STAGING_DIR),
+        "--builder",
+        builder,
+        "-n",
+        "-W",
+        "--keep-going",
+        "-q",
+    ]
 
 
 def run_jupyter_book(builder: str, out=None) -> Path:
@@ -80,8 +97,9 @@ def run_jupyter_book(builder: str, out=None) -> Path:
     check_executed()
     label = "book" if builder == "html" else f"book ({builder})"
     say(f"  {label:<12} building", out)
-    proc = subprocess.run(jupyter_book_command(builder), cwd=ROOT, capture_output=True, text=True,
-                          preexec_fn=die_with_parent)  # noqa: PLW1509 - nothing else runs threads here
+    proc = subprocess.run(
+        jupyter_book_command(builder), cwd=ROOT, capture_output=True, text=True, preexec_fn=die_with_parent
+    )  # noqa: PLW1509 - nothing else runs threads here
     built = STAGING_DIR / "_build" / builder
     if proc.returncode != 0 or not (built / "index.html").exists():
         text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)  # no terminal colours in messages

@@ -53,10 +53,14 @@ def tolerance_note(v: dict) -> str:
     shown = f"{found:,.0f}" if abs(found) >= 1e4 else f"{found:g}"
     if tolerance >= distance:
         other = rate(claimed, found, distance * 0.999)
-        return (f"The claim is {gap} off the record of {shown}; with a tolerance below {distance:.3g}{unit} "
-                f"(this verdict uses {tolerance:g}) it would be {other}.")
-    return (f"The claim is {gap} off the record of {shown}; with a tolerance of {distance:.3g}{unit} or more "
-            f"(this verdict uses {tolerance:g}) it would be {rate(claimed, found, distance)}.")
+        return (
+            f"The claim is {gap} off the record of {shown}; with a tolerance below {distance:.3g}{unit} "
+            f"(this verdict uses {tolerance:g}) it would be {other}."
+        )
+    return (
+        f"The claim is {gap} off the record of {shown}; with a tolerance of {distance:.3g}{unit} or more "
+        f"(this verdict uses {tolerance:g}) it would be {rate(claimed, found, distance)}."
+    )
 
 
 def flip_note(v: dict) -> str:
@@ -73,8 +77,12 @@ def _short_help(text: str) -> str:
 
 def _slim(v: dict, parameters: dict | None = None) -> dict:
     full = {**v, "parameters": parameters if parameters is not None else v.get("parameters", {})}
-    return {"label": v["label"], "evidence": v.get("evidence") or "", "conclusion": v["conclusion"],
-            "note": flip_note(full)}
+    return {
+        "label": v["label"],
+        "evidence": v.get("evidence") or "",
+        "conclusion": v["conclusion"],
+        "note": flip_note(full),
+    }
 
 
 def chapter_data(executed: Path, sweep_dir: Path | None = None) -> dict:
@@ -95,14 +103,24 @@ def chapter_data(executed: Path, sweep_dir: Path | None = None) -> dict:
         name, default = sweep["parameter"], sweep["default"]
         values = [str(value) for value, _ in sweep["values"]]
         current = str(page_params.get(name, default))
-        params.append({"name": name, "help": _short_help(declared[name].help) if name in declared else name,
-                       "default": str(default), "current": current if current in values else str(default),
-                       "values": values})
+        params.append(
+            {
+                "name": name,
+                "help": _short_help(declared[name].help) if name in declared else name,
+                "default": str(default),
+                "current": current if current in values else str(default),
+                "values": values,
+            }
+        )
         for value, found in sweep["values"]:
             run_params = {**{k: p.default for k, p in declared.items()}, name: value}
             alternatives[f"{name}={value}"] = {cid: _slim(v, run_params) for cid, v in found.items()}
-    return {"chapter": executed.stem, "page": {cid: _slim(v, page_params) for cid, v in verdicts.items()},
-            "parameters": params, "alternatives": alternatives}
+    return {
+        "chapter": executed.stem,
+        "page": {cid: _slim(v, page_params) for cid, v in verdicts.items()},
+        "parameters": params,
+        "alternatives": alternatives,
+    }
 
 
 def _corrections_by_claim(corrections: list[dict]) -> dict[str, list[dict]]:
@@ -127,7 +145,15 @@ def cards_html(executed: Path, sweep_dir: Path | None = None, corrections: list[
         counts[v["label"]] = counts.get(v["label"], 0) + 1
     summary = ", ".join(f"{n} {label}" for label in SCALE for n in [counts.get(label, 0)] if n)
     columns = [(p, value) for p in data["parameters"] for value in p["values"]]
-    alternatives = {cid: [data["alternatives"].get(f'{p["name"]}={value}', {}).get(cid) for p, value in columns]
-                    for cid in data["page"]}
-    return render("cards.html.j2", data=data, summary=summary, corrections=_corrections_by_claim(corrections or []),
-                  columns=columns, alternatives=alternatives)
+    alternatives = {
+        cid: [data["alternatives"].get(f"{p['name']}={value}", {}).get(cid) for p, value in columns]
+        for cid in data["page"]
+    }
+    return render(
+        "cards.html.j2",
+        data=data,
+        summary=summary,
+        corrections=_corrections_by_claim(corrections or []),
+        columns=columns,
+        alternatives=alternatives,
+    )

@@ -40,8 +40,9 @@ def swept_verdicts(sweep_dir: Path | None = None) -> dict[str, dict]:
         for sweep in sweeps[:1]:
             for value, verdicts in sweep["values"]:
                 for claim_id, v in verdicts.items():
-                    entry = found.setdefault(claim_id, {"parameter": sweep["parameter"], "default": sweep["default"],
-                                                        "labels": {}})
+                    entry = found.setdefault(
+                        claim_id, {"parameter": sweep["parameter"], "default": sweep["default"], "labels": {}}
+                    )
                     entry["labels"][value] = v["label"]
     return found
 
@@ -69,8 +70,11 @@ def chapter_sweeps(chapter: str, sweep_dir: Path | None = None) -> list[dict]:
         for name, meta, verdicts in copies:
             # a copy is named after the parameter it sweeps: a stale copy of a sweep no longer declared (its
             # default copy has the same parameters as this one's) does not count
-            if (name.startswith(f"{param}=") and not set(meta.get("non_default", {})) - {param}
-                    and param in meta.get("parameters", {})):
+            if (
+                name.startswith(f"{param}=")
+                and not set(meta.get("non_default", {})) - {param}
+                and param in meta.get("parameters", {})
+            ):
                 rows.setdefault(meta["parameters"][param], verdicts)
         if rows:
             out.append({"parameter": param, "default": declared[param].default, "values": sorted(rows.items())})
@@ -111,11 +115,19 @@ def claims_with_verdicts(executed_dir: Path | None = None):
             label = NOT_RATED
         else:
             label = v["label"] if v else ""
-        rows.append({  # "" where there is no chapter or no verdict yet
-            "id": c["id"], "area": c["area"], "kind": c["kind"], "claimant": c["claimant"],
-            "statement": c["statement"], "notebook": c["notebook"], "chapter": chapters.get(c["notebook"], ""),
-            "articles": [a["article"] for a in c["appearances"]], "label": label,
-            "conclusion": v["conclusion"] if v else "", "as_of": str(c["as_of"]),
-        })
+        rows.append(
+            {  # "" where there is no chapter or no verdict yet
+                "id": c["id"],
+                "area": c["area"],
+                "kind": c["kind"],
+                "claimant": c["claimant"],
+                "statement": c["statement"],
+                "notebook": c["notebook"],
+                "chapter": chapters.get(c["notebook"], ""),
+                "articles": [a["article"] for a in c["appearances"]],
+                "label": label,
+                "conclusion": v["conclusion"] if v else "",
+                "as_of": str(c["as_of"]),
+            }
+        )
     return pd.DataFrame(rows)
-

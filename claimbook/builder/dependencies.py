@@ -17,8 +17,17 @@ from claimbook.builder.workspace import PACKAGE_DIR
 
 EVERY = "*"  # a source that cannot be parsed: it may use any module
 # The modules that execute every notebook, part of every notebook's inputs whatever it imports.
-EXECUTION_MODULES = ("__init__", "builder/__init__", "builder/engine", "builder/runner", "builder/runreport",
-                     "builder/workspace", "core/__init__", "core/notebooks", "core/params")
+EXECUTION_MODULES = (
+    "__init__",
+    "builder/__init__",
+    "builder/engine",
+    "builder/runner",
+    "builder/runreport",
+    "builder/workspace",
+    "core/__init__",
+    "core/notebooks",
+    "core/params",
+)
 # Not followed: the runner imports the whole package to warm up, which changes no output.
 NOT_FOLLOWED = ("builder/runner",)
 # The module whose readers of the executed chapters make a notebook a reader of them.
@@ -30,8 +39,9 @@ FOLDERS = ("EXECUTED_DIR", "SWEEP_DIR")
 
 def all_modules(package_dir: Path | None = None) -> list[str]:
     root = package_dir or PACKAGE_DIR
-    return sorted(p.relative_to(root).with_suffix("").as_posix() for p in root.rglob("*.py")
-                  if "__pycache__" not in p.parts)
+    return sorted(
+        p.relative_to(root).with_suffix("").as_posix() for p in root.rglob("*.py") if "__pycache__" not in p.parts
+    )
 
 
 def module_file(module: str, package_dir: Path | None = None) -> Path:
@@ -62,8 +72,9 @@ def _packages_of(parts: list[str]) -> set[str]:
     return {"/".join([*parts[:i], "__init__"]) for i in range(len(parts))}
 
 
-def imports_of_source(source: str, module: str | None = None,
-                      package_dir: Path | None = None) -> tuple[set[str], set[tuple[str, str]]]:
+def imports_of_source(
+    source: str, module: str | None = None, package_dir: Path | None = None
+) -> tuple[set[str], set[tuple[str, str]]]:
     """The package modules a piece of Python imports, and the (module, name) pairs it imports by name.
     `module` is where the source lives (for relative imports); None for a notebook cell. {EVERY} when it
     cannot be parsed."""
@@ -102,8 +113,9 @@ def imports_of_source(source: str, module: str | None = None,
 
 
 @functools.cache
-def _module_imports(module: str, content: bytes,
-                    package_dir: Path) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+def _module_imports(
+    module: str, content: bytes, package_dir: Path
+) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
     modules, names = imports_of_source(content.decode("utf-8", "replace"), module, package_dir)
     return frozenset(modules), frozenset(names)
 
@@ -146,8 +158,11 @@ def package_modules(sources: Iterable[str], package_dir: Path | None = None) -> 
 @functools.cache
 def _collect_readers(content: bytes) -> frozenset[str]:
     """The functions of the collect module that read the executed chapters (directly or through another)."""
-    defs = {n.name: {x.id for x in ast.walk(n) if isinstance(x, ast.Name)}
-            for n in ast.parse(content).body if isinstance(n, ast.FunctionDef)}
+    defs = {
+        n.name: {x.id for x in ast.walk(n) if isinstance(x, ast.Name)}
+        for n in ast.parse(content).body
+        if isinstance(n, ast.FunctionDef)
+    }
     readers = set(FOLDERS)
     while True:
         more = {f for f, used in defs.items() if used & readers} - readers
@@ -164,5 +179,9 @@ def reads_executed(sources: Iterable[str], package_dir: Path | None = None) -> b
     if EVERY in own:
         return True
     readers = _collect_readers(module_file(COLLECT, package_dir).read_bytes())
-    return any((module == COLLECT and name in readers) or (name in FOLDERS)
-               or (module == "builder/__init__" and name == "collect") for module, name in names)
+    return any(
+        (module == COLLECT and name in readers)
+        or (name in FOLDERS)
+        or (module == "builder/__init__" and name == "collect")
+        for module, name in names
+    )

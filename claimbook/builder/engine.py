@@ -18,8 +18,16 @@ from papermill.engines import Engine, papermill_engines
 
 ENGINE_NAME = "claimbook-inprocess"
 # What every chapter imports; loaded in the runner before it forks (see runner.warm_up).
-WARM_MODULES = ("pandas", "pandera.pandas", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
-                "IPython.core.interactiveshell", "IPython.display", "myst_nb")
+WARM_MODULES = (
+    "pandas",
+    "pandera.pandas",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "matplotlib_inline.backend_inline",
+    "IPython.core.interactiveshell",
+    "IPython.display",
+    "myst_nb",
+)
 
 
 class _Sink:
@@ -71,16 +79,22 @@ def _shell(sink: _Sink):
             pass
 
         def write_format_data(self, format_dict, md_dict=None):
-            sink.outputs.append(nbformat.v4.new_output(
-                "execute_result", data=format_dict, metadata=md_dict or {}, execution_count=self.prompt_count))
+            sink.outputs.append(
+                nbformat.v4.new_output(
+                    "execute_result", data=format_dict, metadata=md_dict or {}, execution_count=self.prompt_count
+                )
+            )
 
     class Shell(InteractiveShell):
         def enable_gui(self, gui=None):  # inline figures need no event loop
             pass
 
         def _showtraceback(self, etype, evalue, stb):
-            sink.outputs.append(nbformat.v4.new_output(
-                "error", ename=getattr(etype, "__name__", str(etype)), evalue=str(evalue), traceback=stb))
+            sink.outputs.append(
+                nbformat.v4.new_output(
+                    "error", ename=getattr(etype, "__name__", str(etype)), evalue=str(evalue), traceback=stb
+                )
+            )
 
     # traitlets Type traits: mypy reads a class-level assignment as replacing the descriptor, not setting its default
     Shell.displayhook_class = Hook  # type: ignore[assignment]

@@ -28,9 +28,34 @@ CLAIMREVIEW = BUILD_DIR / "claimreview.jsonld"
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 PUBLISHER = {"@type": "Organization", "name": "claimbook"}
 BEST, WORST = max(v for v in SCALE.values() if v), min(v for v in SCALE.values() if v)
-CSV_COLUMNS = ("claim_id", "area", "kind", "claimant", "claimant_role", "as_of", "statement", "articles", "label",
-               "rating", "evidence", "conclusion", "claimed", "found", "rule", "datasets", "sources", "findings",
-               "since_then", "content", "searched", "sensitivity", "chapter", "section", "parameters", "robustness")
+CSV_COLUMNS = (
+    "claim_id",
+    "area",
+    "kind",
+    "claimant",
+    "claimant_role",
+    "as_of",
+    "statement",
+    "articles",
+    "label",
+    "rating",
+    "evidence",
+    "conclusion",
+    "claimed",
+    "found",
+    "rule",
+    "datasets",
+    "sources",
+    "findings",
+    "since_then",
+    "content",
+    "searched",
+    "sensitivity",
+    "chapter",
+    "section",
+    "parameters",
+    "robustness",
+)
 
 
 def section_url(chapter: str, claim_id: str) -> str:
@@ -49,28 +74,54 @@ def records(executed_dir: Path | None = None, sweep_dir: Path | None = None) -> 
         appearances = []
         for a in c["appearances"]:
             meta = arts.get(a["article"], {})
-            appearances.append({
-                "article": a["article"], "headline": meta.get("headline"), "publication": meta.get("publication"),
-                "author": meta.get("author"), "date_earliest": str(meta.get("date", {}).get("earliest")),
-                "date_latest": str(meta.get("date", {}).get("latest")), "quote": a["quote"],
-            })
+            appearances.append(
+                {
+                    "article": a["article"],
+                    "headline": meta.get("headline"),
+                    "publication": meta.get("publication"),
+                    "author": meta.get("author"),
+                    "date_earliest": str(meta.get("date", {}).get("earliest")),
+                    "date_latest": str(meta.get("date", {}).get("latest")),
+                    "quote": a["quote"],
+                }
+            )
         robustness = swept.get(c["id"])
-        out.append({
-            "claim_id": c["id"], "area": c["area"], "kind": c["kind"], "claimant": c["claimant"],
-            "claimant_role": c.get("claimant_role"), "as_of": str(c["as_of"]), "statement": c["statement"],
-            "articles": appearances,
-            "label": v.get("label"), "rating": v.get("rating"), "conclusion": v.get("conclusion"),
-            "claimed": v.get("claimed"), "found": v.get("found"), "rule": v.get("rule"),
-            "datasets": v.get("datasets", []), "evidence": v.get("evidence"), "sources": v.get("sources", []),
-            "findings": v.get("findings", []), "since_then": v.get("since_then", []), "content": v.get("content"),
-            "searched": v.get("searched"), "sensitivity": v.get("sensitivity"),
-            "chapter": v.get("chapter"), "section": section_url(v["chapter"], c["id"]) if v else None,
-            "parameters": v.get("parameters"),
-            "robustness": None if robustness is None else {
-                "parameter": robustness["parameter"], "default": robustness["default"],
-                "labels": {str(k): lab for k, lab in robustness["labels"].items()},
-            },
-        })
+        out.append(
+            {
+                "claim_id": c["id"],
+                "area": c["area"],
+                "kind": c["kind"],
+                "claimant": c["claimant"],
+                "claimant_role": c.get("claimant_role"),
+                "as_of": str(c["as_of"]),
+                "statement": c["statement"],
+                "articles": appearances,
+                "label": v.get("label"),
+                "rating": v.get("rating"),
+                "conclusion": v.get("conclusion"),
+                "claimed": v.get("claimed"),
+                "found": v.get("found"),
+                "rule": v.get("rule"),
+                "datasets": v.get("datasets", []),
+                "evidence": v.get("evidence"),
+                "sources": v.get("sources", []),
+                "findings": v.get("findings", []),
+                "since_then": v.get("since_then", []),
+                "content": v.get("content"),
+                "searched": v.get("searched"),
+                "sensitivity": v.get("sensitivity"),
+                "chapter": v.get("chapter"),
+                "section": section_url(v["chapter"], c["id"]) if v else None,
+                "parameters": v.get("parameters"),
+                "robustness": None
+                if robustness is None
+                else {
+                    "parameter": robustness["parameter"],
+                    "default": robustness["default"],
+                    "labels": {str(k): lab for k, lab in robustness["labels"].items()},
+                },
+            }
+        )
     return out
 
 
@@ -86,8 +137,11 @@ def _claim_author(record: dict) -> dict:
 
 
 def _appearance(a: dict) -> dict:
-    work = {"@type": "CreativeWork", "identifier": a["article"],
-            "headline": a["headline"] or a["publication"] or f"seed article {a['article'][:3]}"}
+    work = {
+        "@type": "CreativeWork",
+        "identifier": a["article"],
+        "headline": a["headline"] or a["publication"] or f"seed article {a['article'][:3]}",
+    }
     if a["publication"]:
         work["publisher"] = {"@type": "Organization", "name": a["publication"]}
     if a["date_earliest"] == a["date_latest"]:
@@ -110,8 +164,11 @@ def claim_review(record: dict) -> dict:
         "claimReviewed": record["statement"],
         "author": PUBLISHER,
         "itemReviewed": {
-            "@type": "Claim", "author": _claim_author(record), "datePublished": record["as_of"],
-            "appearance": appearances, "firstAppearance": appearances[0],
+            "@type": "Claim",
+            "author": _claim_author(record),
+            "datePublished": record["as_of"],
+            "appearance": appearances,
+            "firstAppearance": appearances[0],
         },
         "reviewRating": rating,
         "reviewBody": record["conclusion"],
@@ -155,13 +212,17 @@ def _json(value) -> bytes:
     return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n").encode()
 
 
-def write_all(executed_dir: Path | None = None, sweep_dir: Path | None = None,
-              out_dir: Path | None = None) -> list[Path]:
+def write_all(
+    executed_dir: Path | None = None, sweep_dir: Path | None = None, out_dir: Path | None = None
+) -> list[Path]:
     """Write the three exports (each atomically) into out_dir (default _build/); returns their paths."""
     recs = records(executed_dir, sweep_dir)
     out_dir = out_dir or BUILD_DIR
-    files = {VERDICTS_JSON.name: _json(recs), VERDICTS_CSV.name: to_csv(recs).encode(),
-             CLAIMREVIEW.name: _json(claim_reviews(recs))}
+    files = {
+        VERDICTS_JSON.name: _json(recs),
+        VERDICTS_CSV.name: to_csv(recs).encode(),
+        CLAIMREVIEW.name: _json(claim_reviews(recs)),
+    }
     for name, content in files.items():
         write_whole(content, out_dir / name, only_if_changed=True)
     return [out_dir / name for name in files]

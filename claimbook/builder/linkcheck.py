@@ -15,8 +15,17 @@ from urllib.parse import unquote, urlsplit
 
 # (tag, attribute) pairs that load or point to another file of the tree.
 LINK_ATTRIBUTES = {
-    ("a", "href"), ("area", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("iframe", "src"),
-    ("source", "src"), ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data"),
+    ("a", "href"),
+    ("area", "href"),
+    ("link", "href"),
+    ("img", "src"),
+    ("script", "src"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("object", "data"),
 }
 
 
@@ -112,8 +121,9 @@ NOT_PAGES = ("_static", "_sources", "_images", "_downloads")
 
 def html_pages(root: Path) -> list[Path]:
     """The book's pages: every .html file below root, except in the asset folders of NOT_PAGES."""
-    return sorted(p for p in root.rglob("*.html")
-                  if p.is_file() and not set(p.relative_to(root).parts[:-1]) & set(NOT_PAGES))
+    return sorted(
+        p for p in root.rglob("*.html") if p.is_file() and not set(p.relative_to(root).parts[:-1]) & set(NOT_PAGES)
+    )
 
 
 def check_tree(root: Path, pages: list[Path] | None = None) -> list[str]:
@@ -143,6 +153,8 @@ def check_tree(root: Path, pages: list[Path] | None = None) -> list[str]:
             elif not target.is_file():
                 problems.append(f"{where}: {link} points to {target.relative_to(root).as_posix()}, which is missing")
             elif fragment and target.suffix == ".html" and fragment not in page_of(target).ids:
-                problems.append(f"{where}: {link} points to #{fragment}, which is not an id in "
-                                f"{target.relative_to(root).as_posix()}")
+                problems.append(
+                    f"{where}: {link} points to #{fragment}, which is not an id in "
+                    f"{target.relative_to(root).as_posix()}"
+                )
     return problems

@@ -71,7 +71,7 @@ def last_changed(inputs: list[str]) -> tuple[str, list[str], bool]:
 
 
 def sentence(inputs: list[str]) -> str:
-    """"Content last changed on 2026-11-23 (data/usgs_ree_reserves.csv)." or "" without git."""
+    """ "Content last changed on 2026-11-23 (data/usgs_ree_reserves.csv)." or "" without git."""
     date, which, dirty = last_changed(inputs)
     if not date:
         return ""

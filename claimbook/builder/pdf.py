@@ -28,8 +28,15 @@ STAMP = ".claimbook-pdf"
 
 # Command-line switches for Chromium on this kind of machine: as root it needs --no-sandbox; without the
 # background-networking switches it keeps trying to reach Google's services, which a closed network refuses.
-CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync")
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 INSTALL_HINT = "install it with `apt-get install chromium` (as root) or set CLAIMBOOK_CHROMIUM to a Chromium binary"
 
@@ -65,8 +72,9 @@ def chromium(install: bool = True, out=None) -> Path:
         return found
     given = os.environ.get("CLAIMBOOK_CHROMIUM")
     if given:
-        raise ChromiumMissing(f"CLAIMBOOK_CHROMIUM names {given}, which is not a file; unset it to use Debian's "
-                              "chromium package.")
+        raise ChromiumMissing(
+            f"CLAIMBOOK_CHROMIUM names {given}, which is not a file; unset it to use Debian's chromium package."
+        )
     missing = f"Chromium is not installed (no {' or '.join(CHROMIUM_NAMES)} on the PATH)"
     if not install:
         raise ChromiumMissing(f"{missing}; {INSTALL_HINT}.")
@@ -166,7 +174,7 @@ def print_page(built: Path, page: Path) -> Path:
         document = documents.get(Path(path).stem) if path.endswith(".html") else None
         if document:
             return f'{match.group(1)}"#{html.escape(document)}"'
-        return match.group(1)[: -len("href=")].rstrip() + " data-claimbook-unlinked="  + '"' + match.group(2) + '"'
+        return match.group(1)[: -len("href=")].rstrip() + " data-claimbook-unlinked=" + '"' + match.group(2) + '"'
 
     text = re.sub(r'(<a\b[^>]*?\bhref=)"([^"]*)"', within, text)
     text = text.replace("<details>", "<details open>")
@@ -178,11 +186,17 @@ def print_page(built: Path, page: Path) -> Path:
 def print_to_pdf(browser: Path, page: Path, target: Path, timeout: int = 300) -> None:
     """Print an HTML page to a PDF file with headless Chromium (its own throwaway profile)."""
     with tempfile.TemporaryDirectory(prefix="claimbook-chromium-") as profile:
-        cmd = [str(browser), "--headless", *CHROMIUM_ARGS, f"--user-data-dir={profile}",
-               "--no-pdf-header-footer", f"--print-to-pdf={target}", page.resolve().as_uri()]
+        cmd = [
+            str(browser),
+            "--headless",
+            *CHROMIUM_ARGS,
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={target}",
+            page.resolve().as_uri(),
+        ]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                  preexec_fn=die_with_parent)  # noqa: PLW1509
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, preexec_fn=die_with_parent)  # noqa: PLW1509
         except subprocess.TimeoutExpired:
             raise PdfError(f"Chromium did not finish printing {relpath(page)} within {timeout} s.") from None
     if proc.returncode != 0 or not target.exists() or target.read_bytes()[:5] != b"%PDF-":

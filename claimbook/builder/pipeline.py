@@ -27,8 +27,14 @@ def export() -> None:
     # Deriving them reads every executed notebook (seconds); when neither the chapters, the swept copies, the
     # register, the package nor the exports themselves changed since they were last derived, they are current.
     stamp = BUILD_DIR / EXPORTS_STAMP
-    derived_from = _digest([*EXECUTED_DIR.glob("*.ipynb"), *SWEEP_DIR.glob("*/*.ipynb"),
-                            *(ROOT / "seeds").glob("*.yaml"), *PACKAGE_DIR.rglob("*.py")])
+    derived_from = _digest(
+        [
+            *EXECUTED_DIR.glob("*.ipynb"),
+            *SWEEP_DIR.glob("*/*.ipynb"),
+            *(ROOT / "seeds").glob("*.yaml"),
+            *PACKAGE_DIR.rglob("*.py"),
+        ]
+    )
     names = [BUILD_DIR / p.name for p in (exports.VERDICTS_JSON, exports.VERDICTS_CSV, exports.CLAIMREVIEW)]
     if stamp.is_file() and all(p.is_file() for p in names) and stamp.read_text() == f"{derived_from} {_digest(names)}":
         return
@@ -51,8 +57,14 @@ def assemble(out=None) -> Path:
         return book.assemble(out)
 
 
-def run(names: list[str] | None = None, given: dict[str, Any] | None = None, *, then_build: bool = False,
-        out=None, **options) -> Path | None:
+def run(
+    names: list[str] | None = None,
+    given: dict[str, Any] | None = None,
+    *,
+    then_build: bool = False,
+    out=None,
+    **options,
+) -> Path | None:
     """Execute the named notebooks (all when None) with the given parameters, then, when asked, the book.
     `options` are the runner's (from_text, jobs_limit, force, sweep, timeout)."""
     with session(out):

@@ -17,16 +17,32 @@ from claimbook import ROOT
 from claimbook.builder.workspace import EXECUTED_DIR
 
 # The packages whose versions decide what the book shows (the full lock is requirements.txt).
-KEY_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "papermill", "nbformat", "ipython", "pandas", "pandera", "numpy",
-                "matplotlib", "pyyaml")
+KEY_PACKAGES = (
+    "jupyter-book",
+    "sphinx",
+    "myst-nb",
+    "papermill",
+    "nbformat",
+    "ipython",
+    "pandas",
+    "pandera",
+    "numpy",
+    "matplotlib",
+    "pyyaml",
+)
 
 
 def git_revision() -> str:
     """The checkout's commit, with '+ uncommitted changes' when the tree differs from it."""
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, check=True)
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return "not a git checkout"
     return head.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
@@ -67,6 +83,7 @@ def chapter_parameters() -> list[dict]:
         meta = nbformat.read(path, as_version=4).metadata.get("claimbook", {})
         if meta.get("summary"):
             continue
-        rows.append({"chapter": path.stem, "parameters": meta.get("parameters", {}),
-                     "non_default": meta.get("non_default", {})})
+        rows.append(
+            {"chapter": path.stem, "parameters": meta.get("parameters", {}), "non_default": meta.get("non_default", {})}
+        )
     return rows

@@ -35,6 +35,7 @@ class PublishedError(ClaimbookError):
 
 # --- the corrections log -------------------------------------------------------------------------------------
 
+
 def read_corrections(path: Path | None = None) -> list[dict]:
     """The corrections, oldest first; raises PublishedError naming the first problem."""
     path = path or CORRECTIONS
@@ -61,9 +62,12 @@ def validate_corrections(entries, where: str = "seeds/corrections.yaml") -> list
         missing = [f for f in CORRECTION_FIELDS if f not in e]
         unknown = sorted(set(e) - set(CORRECTION_FIELDS))
         if missing or unknown:
-            problems.append(f"{at} needs exactly {', '.join(CORRECTION_FIELDS)}"
-                            + (f" (missing {', '.join(missing)})" if missing else "")
-                            + (f" (unknown {', '.join(unknown)})" if unknown else "") + ".")
+            problems.append(
+                f"{at} needs exactly {', '.join(CORRECTION_FIELDS)}"
+                + (f" (missing {', '.join(missing)})" if missing else "")
+                + (f" (unknown {', '.join(unknown)})" if unknown else "")
+                + "."
+            )
             continue
         try:
             dt.date.fromisoformat(str(e["date"]))
@@ -77,8 +81,10 @@ def validate_corrections(entries, where: str = "seeds/corrections.yaml") -> list
         if e["old_label"] in SCALE and e["new_label"] in SCALE:
             changed = e["old_label"] != e["new_label"]
             if e["rating_changed"] is not changed:
-                problems.append(f"{at} says rating_changed: {e['rating_changed']}, but {e['old_label']} -> "
-                                f"{e['new_label']} {'changes' if changed else 'does not change'} the rating.")
+                problems.append(
+                    f"{at} says rating_changed: {e['rating_changed']}, but {e['old_label']} -> "
+                    f"{e['new_label']} {'changes' if changed else 'does not change'} the rating."
+                )
     return problems
 
 
@@ -93,6 +99,7 @@ def last_corrected(claim_id: str, corrections: list[dict] | None = None) -> str 
 
 
 # --- the edition's snapshot ----------------------------------------------------------------------------------
+
 
 def _digest(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
@@ -113,8 +120,9 @@ def _dataset_checksums() -> dict[str, str]:
     return {name: describe(name).meta["sha256"] for name in dataset_names()}
 
 
-def snapshot(records: list[dict], register: dict[str, str] | None = None,
-             checksums: dict[str, str] | None = None) -> dict[str, dict]:
+def snapshot(
+    records: list[dict], register: dict[str, str] | None = None, checksums: dict[str, str] | None = None
+) -> dict[str, dict]:
     """claim id -> what the edition says and the inputs that decided it, for every judged claim."""
     register = _register_entries() if register is None else register
     checksums = _dataset_checksums() if checksums is None else checksums
@@ -122,13 +130,22 @@ def snapshot(records: list[dict], register: dict[str, str] | None = None,
     for r in records:
         if not r.get("label"):
             continue
-        datasets = sorted(set(r.get("datasets") or []) | ({"public_records"} if any(
-            s.get("type") == "record" for s in r.get("sources") or []) else set()))
+        datasets = sorted(
+            set(r.get("datasets") or [])
+            | ({"public_records"} if any(s.get("type") == "record" for s in r.get("sources") or []) else set())
+        )
         out[r["claim_id"]] = {
-            "label": r["label"], "rating": r.get("rating"), "evidence": r.get("evidence"),
-            "conclusion": r.get("conclusion"), "chapter": r.get("chapter"),
-            "inputs": {"datasets": {d: checksums.get(d) for d in datasets}, "parameters": r.get("parameters") or {},
-                       "rule": r.get("rule"), "register": register.get(r["claim_id"])},
+            "label": r["label"],
+            "rating": r.get("rating"),
+            "evidence": r.get("evidence"),
+            "conclusion": r.get("conclusion"),
+            "chapter": r.get("chapter"),
+            "inputs": {
+                "datasets": {d: checksums.get(d) for d in datasets},
+                "parameters": r.get("parameters") or {},
+                "rule": r.get("rule"),
+                "register": register.get(r["claim_id"]),
+            },
         }
     return out
 
@@ -155,6 +172,7 @@ def read_built(path: Path | None = None) -> dict[str, dict]:
 
 
 # --- what changed ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Change:
@@ -215,16 +233,23 @@ def gate(published: dict[str, dict], built: dict[str, dict], corrections: list[d
             continue
         old = change.old["label"] if change.old else None
         new = change.new["label"] if change.new else None
-        explained = any(c["claim"] == change.claim_id and c["old_label"] == old and c["new_label"] == new
-                        for c in corrections)
+        explained = any(
+            c["claim"] == change.claim_id and c["old_label"] == old and c["new_label"] == new for c in corrections
+        )
         if not explained:
-            problems.append(f"{change.claim_id}: published {old or 'absent'}, built {new or 'absent'}, and no "
-                            f"correction in seeds/corrections.yaml records {old} -> {new}.")
+            problems.append(
+                f"{change.claim_id}: published {old or 'absent'}, built {new or 'absent'}, and no "
+                f"correction in seeds/corrections.yaml records {old} -> {new}."
+            )
     return problems
 
 
-def publish(built: dict[str, dict] | None = None, corrections: list[dict] | None = None,
-            path: Path | None = None, today: dt.date | None = None) -> Path:
+def publish(
+    built: dict[str, dict] | None = None,
+    corrections: list[dict] | None = None,
+    path: Path | None = None,
+    today: dt.date | None = None,
+) -> Path:
     """Write the published edition from the last build; refuses while a label change has no correction."""
     path = path or PUBLISHED
     built = read_built() if built is None else built
@@ -232,8 +257,10 @@ def publish(built: dict[str, dict] | None = None, corrections: list[dict] | None
     if path.exists():
         problems = gate(read_published(path)["verdicts"], built, corrections)
         if problems:
-            raise PublishedError(f"{len(problems)} label(s) changed without a correction: {' '.join(problems)} "
-                                 "Record each in seeds/corrections.yaml, then publish again.")
+            raise PublishedError(
+                f"{len(problems)} label(s) changed without a correction: {' '.join(problems)} "
+                "Record each in seeds/corrections.yaml, then publish again."
+            )
     data = {"edition": str(today or dt.date.today()), "verdicts": built}
     from claimbook.builder.workspace import write_whole
 
@@ -242,6 +269,7 @@ def publish(built: dict[str, dict] | None = None, corrections: list[dict] | None
 
 
 # --- pages -----------------------------------------------------------------------------------------------------
+
 
 def _label(entry: dict | None, key: str) -> str:
     if entry is None:
@@ -255,12 +283,21 @@ def _changes(published: dict, built: dict[str, dict], link=None) -> dict:
     from claimbook.core.html import fragment
 
     changes = diff(published["verdicts"], built)
-    rows = [{"claim": fragment(link(c)) if link else c.claim_id,
-             "label": (_label(c.old, "label"), _label(c.new, "label")),
-             "texts": [(_label(c.old, key), _label(c.new, key)) for key in COMPARED if key != "label"],
-             "moved_by": c.moved_by} for c in changes]
-    return {"edition": str(published.get("edition", "?")), "rows": rows, "scale": list(SCALE),
-            "n_labels": sum(c.label_changed for c in changes)}
+    rows = [
+        {
+            "claim": fragment(link(c)) if link else c.claim_id,
+            "label": (_label(c.old, "label"), _label(c.new, "label")),
+            "texts": [(_label(c.old, key), _label(c.new, key)) for key in COMPARED if key != "label"],
+            "moved_by": c.moved_by,
+        }
+        for c in changes
+    ]
+    return {
+        "edition": str(published.get("edition", "?")),
+        "rows": rows,
+        "scale": list(SCALE),
+        "n_labels": sum(c.label_changed for c in changes),
+    }
 
 
 def changes_html(published: dict, built: dict[str, dict], link=None) -> str:
@@ -296,6 +333,8 @@ def corrections_html(corrections: list[dict], link=None) -> str:
     macro); the bare id without it."""
     from claimbook.core.html import fragment, render
 
-    rows = [{**c, "claim": fragment(link(c["claim"])) if link else c["claim"]}
-            for c in sorted(corrections, key=lambda e: e["date"], reverse=True)]
+    rows = [
+        {**c, "claim": fragment(link(c["claim"])) if link else c["claim"]}
+        for c in sorted(corrections, key=lambda e: e["date"], reverse=True)
+    ]
     return render("corrections.html.j2", rows=rows)

@@ -179,8 +179,7 @@ def recorded(path: Path) -> dict:
     return dict(meta) if isinstance(meta, dict) else {}
 
 
-def plan(names: list[str] | None, given: dict[str, Any], from_text: bool,
-         keep_parameters: bool = False) -> list[Job]:
+def plan(names: list[str] | None, given: dict[str, Any], from_text: bool, keep_parameters: bool = False) -> list[Job]:
     """Resolve notebooks and validate their parameters; raises before anything runs.
 
     With keep_parameters (the `build` command), a chapter keeps the parameters of its last executed copy
@@ -201,8 +200,16 @@ def plan(names: list[str] | None, given: dict[str, Any], from_text: bool,
                 params = None  # the notebook or its data changed: back to the defaults
         if params is None:
             params = resolve(declared, given, name, from_text=from_text)
-        jobs.append(Job(name, path, params, {k: p.default for k, p in declared.items()}, _is_summary(nb),
-                        _declared_sweeps(nb, path)))
+        jobs.append(
+            Job(
+                name,
+                path,
+                params,
+                {k: p.default for k, p in declared.items()},
+                _is_summary(nb),
+                _declared_sweeps(nb, path),
+            )
+        )
     return jobs
 
 
@@ -215,9 +222,11 @@ def _sweep_spec(entry) -> tuple[str, list[str] | None]:
 def _declared_sweeps(nb, path: Path) -> tuple[str, ...]:
     declared = nb.metadata.get("claimbook", {}).get("sweep", [])
     if not isinstance(declared, list) or not all(isinstance(d, str) for d in declared):
-        raise RunError(f"{relpath(path)} declares its sweep as {shorten(declared)}; claimbook.sweep in the "
-                       f"notebook's metadata must be a list of parameter names, as in [\"edition\"] or "
-                       f"[\"edition\", \"tolerance_pct=5,10\"].")
+        raise RunError(
+            f"{relpath(path)} declares its sweep as {shorten(declared)}; claimbook.sweep in the "
+            f'notebook\'s metadata must be a list of parameter names, as in ["edition"] or '
+            f'["edition", "tolerance_pct=5,10"].'
+        )
     declared = tuple(_sweep_spec(s)[0] for s in declared)
     if len(declared) > 2:  # the data choice and at most one threshold, each swept alone
         raise RunError(f"{relpath(path)} declares {len(declared)} sweep parameters; give one or two.")
@@ -237,8 +246,9 @@ def declared_sweep_values(path: Path) -> dict[str, list[str] | None]:
     return dict(_sweep_spec(s) for s in nb.metadata.get("claimbook", {}).get("sweep", []))
 
 
-def plan_sweep(name: str, param: str, values: list | None, given: dict[str, Any] | None = None,
-               from_text: bool = True) -> list[Job]:
+def plan_sweep(
+    name: str, param: str, values: list | None, given: dict[str, Any] | None = None, from_text: bool = True
+) -> list[Job]:
     """One job per value of `param` (None: every allowed value), the other parameters at their defaults
     or as given; every value is validated before anything runs."""
     path = find(name)
@@ -249,13 +259,16 @@ def plan_sweep(name: str, param: str, values: list | None, given: dict[str, Any]
     if values is None:
         values = declared[param].allowed(resolve(declared, others, short, from_text=from_text))
         if values is None:
-            raise RunError(f"{param} of {short} has no finite set of values to sweep; name them, "
-                           f"as in --sweep {param}=A,B.")
+            raise RunError(
+                f"{param} of {short} has no finite set of values to sweep; name them, as in --sweep {param}=A,B."
+            )
     else:
         values = [convert(declared[param], v) if isinstance(v, str) else v for v in values]
     defaults = {k: p.default for k, p in declared.items()}
-    return [Job(short, path, resolve(declared, {**others, param: v}, short, from_text=from_text), defaults,
-                sweep=param) for v in values]
+    return [
+        Job(short, path, resolve(declared, {**others, param: v}, short, from_text=from_text), defaults, sweep=param)
+        for v in values
+    ]
 
 
 # Fields papermill writes that differ between two executions of the same inputs: times, the paths of this
@@ -286,8 +299,10 @@ def _finish(job: Job, nb) -> None:
         if "injected-parameters" in tags or "parameters" in tags:
             cell.metadata["tags"] = sorted(set(tags) | {"hide-input"})
     if job.non_default:
-        changed = ", ".join(f"{md_code(f'{k}={shorten(v)}')} (default {md_code(shorten(job.defaults[k]))})"
-                            for k, v in job.non_default.items())
+        changed = ", ".join(
+            f"{md_code(f'{k}={shorten(v)}')} (default {md_code(shorten(job.defaults[k]))})"
+            for k, v in job.non_default.items()
+        )
         banner = nbformat.v4.new_markdown_cell(
             f":::{{important}} Rerun with other parameters\nThis chapter was executed with {changed}; "
             f"its figures and verdicts follow from those values, not from the defaults.\n:::"
@@ -316,8 +331,10 @@ def check_inputs() -> None:
     problems += evidence.validate() if not problems else []
     if problems:
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-        raise RunError(f"the inputs are damaged: {'; '.join(p.rstrip('.') for p in problems[:3])}{more}; nothing was run and the last "
-                       f"good chapters and book are unchanged (`python -m claimbook check` lists every problem).")
+        raise RunError(
+            f"the inputs are damaged: {'; '.join(p.rstrip('.') for p in problems[:3])}{more}; nothing was run and the last "
+            f"good chapters and book are unchanged (`python -m claimbook check` lists every problem)."
+        )
 
 
 def warm_up() -> None:
@@ -364,14 +381,24 @@ def _execute(job: Job) -> tuple[float, str | None, str | None]:
     error = None
     try:
         pm.execute_notebook(
-            str(job.path), str(tmp), parameters=job.params, kernel_name=KERNEL, cwd=str(job.path.parent),
-            progress_bar=False, log_output=False, engine_name=ENGINE_NAME,
+            str(job.path),
+            str(tmp),
+            parameters=job.params,
+            kernel_name=KERNEL,
+            cwd=str(job.path.parent),
+            progress_bar=False,
+            log_output=False,
+            engine_name=ENGINE_NAME,
         )
     except pm.PapermillExecutionError as exc:
-        error = (f"{relpath(job.path)} failed in cell {_source_cell_number(job.path, exc.source)}: "
-                 f"{exc.ename}: {shorten(_first_line(exc.evalue), 200)[1:-1]}")
+        error = (
+            f"{relpath(job.path)} failed in cell {_source_cell_number(job.path, exc.source)}: "
+            f"{exc.ename}: {shorten(_first_line(exc.evalue), 200)[1:-1]}"
+        )
     except Exception as exc:  # kernel died, notebook unreadable, ...
-        error = f"{relpath(job.path)} could not be executed: {type(exc).__name__}: {shorten(_first_line(exc), 200)[1:-1]}"
+        error = (
+            f"{relpath(job.path)} could not be executed: {type(exc).__name__}: {shorten(_first_line(exc), 200)[1:-1]}"
+        )
     seconds = time.perf_counter() - start
     if error is None and tmp.exists():
         nb = nbformat.read(tmp, as_version=4)
@@ -399,8 +426,11 @@ def _child(job: Job, conn, parent: int) -> None:
     try:
         result = _execute(job)
     except BaseException as exc:  # noqa: BLE001 - reported as the notebook's failure, in one sentence
-        result = (0.0, f"{relpath(job.path)} could not be executed: {type(exc).__name__}: "
-                       f"{shorten(_first_line(exc), 200)[1:-1]}", None)
+        result = (
+            0.0,
+            f"{relpath(job.path)} could not be executed: {type(exc).__name__}: {shorten(_first_line(exc), 200)[1:-1]}",
+            None,
+        )
     conn.send(result)
     conn.close()
 
@@ -438,15 +468,20 @@ def _execute_all(todo: list[Job], workers: int, out, timeout: float) -> list[str
             _stop(proc)
             (workspace.TMP_DIR / f"{job.output.stem}.{proc.pid}.ipynb").unlink(missing_ok=True)  # its half-written copy
             say(f"  {job.label:<12} STOPPED after {timeout:g} s", out)
-            errors.append(f"{relpath(job.path)} did not finish within {timeout:g} s, the time limit per notebook, "
-                          f"and was stopped (give more with --timeout SECONDS)")
+            errors.append(
+                f"{relpath(job.path)} did not finish within {timeout:g} s, the time limit per notebook, "
+                f"and was stopped (give more with --timeout SECONDS)"
+            )
         for sentinel in [s for s in ready if s in running]:
             proc, receive, job, _ = running.pop(sentinel)
             try:
                 seconds, error, staged = receive.recv()
             except (EOFError, OSError):  # the child died before reporting
-                seconds, error, staged = 0.0, (f"{relpath(job.path)} could not be executed: its process ended "
-                                               f"with code {proc.exitcode}"), None
+                seconds, error, staged = (
+                    0.0,
+                    (f"{relpath(job.path)} could not be executed: its process ended with code {proc.exitcode}"),
+                    None,
+                )
             proc.join()
             if staged is None:
                 (workspace.TMP_DIR / f"{job.output.stem}.{proc.pid}.ipynb").unlink(missing_ok=True)
@@ -498,8 +533,7 @@ def _kill_kernels(signum, frame):
     with contextlib.suppress(OSError):
         for p in workspace.TMP_DIR.glob("*.ipynb"):
             p.unlink(missing_ok=True)
-    say("claimbook: interrupted; the executed chapters and the book are as they were before this command.",
-        sys.stderr)
+    say("claimbook: interrupted; the executed chapters and the book are as they were before this command.", sys.stderr)
     os._exit(128 + signum)
 
 
@@ -542,8 +576,9 @@ def _summary_reads(path: Path, shared: str, own: set[str]) -> str:
     return extra
 
 
-def _run_phase(jobs: list[Job], shared, force: bool, jobs_limit: int | None, out,
-               timeout: float = TIMEOUT) -> list[str]:
+def _run_phase(
+    jobs: list[Job], shared, force: bool, jobs_limit: int | None, out, timeout: float = TIMEOUT
+) -> list[str]:
     """Execute the jobs that are out of date, in parallel; returns the error sentences. `shared` is the
     digest of the inputs besides the notebook, its parameters and its modules (text, or a function of the
     notebook's path)."""
@@ -580,14 +615,21 @@ def _run_phase(jobs: list[Job], shared, force: bool, jobs_limit: int | None, out
     return errors
 
 
-def run(names: list[str] | None = None, given: dict[str, Any] | None = None, from_text: bool = True,
-        jobs_limit: int | None = None, force: bool = False, keep_parameters: bool = False,
-        sweep: tuple[str, list | None] | None = None, sweeps: bool = True, out=None,
-        timeout: float | None = None) -> list[Job]:
+def run(
+    names: list[str] | None = None,
+    given: dict[str, Any] | None = None,
+    from_text: bool = True,
+    jobs_limit: int | None = None,
+    force: bool = False,
+    keep_parameters: bool = False,
+    sweep: tuple[str, list | None] | None = None,
+    sweeps: bool = True,
+    out=None,
+    timeout: float | None = None,
+) -> list[Job]:
     """Execute what is out of date inside a session (the lock, and all or nothing); see _run."""
     with session(out):
-        return _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, sweeps, out,
-                    timeout or TIMEOUT)
+        return _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, sweeps, out, timeout or TIMEOUT)
 
 
 def _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, sweeps, out, timeout) -> list[Job]:
@@ -614,8 +656,13 @@ def _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, swe
     else:
         jobs = plan(names, given or {}, from_text, keep_parameters)
         if sweeps:
-            jobs += [sj for j in jobs if not j.summary for p, values in declared_sweep_values(j.path).items()
-                     for sj in plan_sweep(j.name, p, values)]
+            jobs += [
+                sj
+                for j in jobs
+                if not j.summary
+                for p, values in declared_sweep_values(j.path).items()
+                for sj in plan_sweep(j.name, p, values)
+            ]
     named = {j.path for j in jobs}
     summaries = [j for j in jobs if j.summary]
     unnamed = [p.name for p in all_notebooks().values() if p not in named and is_summary(p)]
@@ -634,14 +681,17 @@ def _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, swe
     errors = _run_phase(chapters, shared, force, jobs_limit, out, timeout)
     if not errors and summaries:
         own = {j.path.name for j in summaries}
-        errors = _run_phase(summaries, lambda path: _summary_reads(path, shared, own), force, jobs_limit, out,
-                            timeout)
+        errors = _run_phase(summaries, lambda path: _summary_reads(path, shared, own), force, jobs_limit, out, timeout)
     runreport.write()
     if not errors and whole_plan:
         _write_plan_stamp(stamp_key, chapters + summaries)
     if errors:
         kept = "; ".join(dict.fromkeys(errors))  # a swept copy failing like its chapter is said once
-        where = f"the failed copy is in {relpath(workspace.FAILED_DIR)}/ and " if any(" failed" in e for e in errors) else ""
+        where = (
+            f"the failed copy is in {relpath(workspace.FAILED_DIR)}/ and "
+            if any(" failed" in e for e in errors)
+            else ""
+        )
         raise NotebookFailed(f"{kept}; {where}the last good executed chapters and book are unchanged.")
     return chapters + summaries
 
@@ -651,9 +701,15 @@ def _plan_key(sweeps: bool) -> str:
     package, the revision (the reproducibility appendix names it) and whether the sweeps run."""
     from claimbook.builder.provenance import git_revision
 
-    files = [*sorted(all_notebooks().values()), *(p for g in INPUT_GLOBS for p in sorted(ROOT.glob(g))),
-             *(f for m in dependencies.all_modules(workspace.PACKAGE_DIR)
-               for f in dependencies.module_files(m, workspace.PACKAGE_DIR))]
+    files = [
+        *sorted(all_notebooks().values()),
+        *(p for g in INPUT_GLOBS for p in sorted(ROOT.glob(g))),
+        *(
+            f
+            for m in dependencies.all_modules(workspace.PACKAGE_DIR)
+            for f in dependencies.module_files(m, workspace.PACKAGE_DIR)
+        ),
+    ]
     return hashlib.sha256(f"plan 1 {sweeps} {git_revision()} {files_digest(files)}".encode()).hexdigest()
 
 
@@ -663,10 +719,26 @@ def _outputs_digest() -> str:
 
 
 def _write_plan_stamp(key: str, jobs: list[Job]) -> None:
-    stamp = {"key": key, "outputs": _outputs_digest(), "jobs": [
-        {"name": j.name, "path": relpath(j.path), "params": j.params, "defaults": j.defaults, "summary": j.summary,
-         "sweeps": list(j.sweeps), "sweep": j.sweep, "inputs_hash": j.inputs_hash} for j in jobs]}
-    write_whole(json.dumps(stamp, sort_keys=True, default=str).encode(), workspace.BUILD_DIR / PLAN_STAMP, only_if_changed=True)
+    stamp = {
+        "key": key,
+        "outputs": _outputs_digest(),
+        "jobs": [
+            {
+                "name": j.name,
+                "path": relpath(j.path),
+                "params": j.params,
+                "defaults": j.defaults,
+                "summary": j.summary,
+                "sweeps": list(j.sweeps),
+                "sweep": j.sweep,
+                "inputs_hash": j.inputs_hash,
+            }
+            for j in jobs
+        ],
+    }
+    write_whole(
+        json.dumps(stamp, sort_keys=True, default=str).encode(), workspace.BUILD_DIR / PLAN_STAMP, only_if_changed=True
+    )
 
 
 def _unchanged(key: str, out) -> list[Job] | None:
@@ -676,8 +748,19 @@ def _unchanged(key: str, out) -> list[Job] | None:
         stamp = json.loads((workspace.BUILD_DIR / PLAN_STAMP).read_bytes())
         if stamp.get("key") != key or stamp.get("outputs") != _outputs_digest():
             return None
-        jobs = [Job(j["name"], ROOT / j["path"], j["params"], j["defaults"], j["summary"], tuple(j["sweeps"]),
-                    j["sweep"], j["inputs_hash"]) for j in stamp["jobs"]]
+        jobs = [
+            Job(
+                j["name"],
+                ROOT / j["path"],
+                j["params"],
+                j["defaults"],
+                j["summary"],
+                tuple(j["sweeps"]),
+                j["sweep"],
+                j["inputs_hash"],
+            )
+            for j in stamp["jobs"]
+        ]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     if not all(j.output.is_file() for j in jobs):

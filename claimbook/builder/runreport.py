@@ -25,9 +25,14 @@ def start() -> None:
 def note(job, status: str, seconds: float | None = None) -> None:
     """Record what happened to one job: executed, reused, copied or failed."""
     entry = {
-        "notebook": relpath(job.output), "source": relpath(job.path), "chapter": job.path.stem,
+        "notebook": relpath(job.output),
+        "source": relpath(job.path),
+        "chapter": job.path.stem,
         "kind": "summary" if job.summary else "swept copy" if job.sweep else "chapter",
-        "swept": job.sweep, "status": status, "parameters": job.params, "non_default": job.non_default,
+        "swept": job.sweep,
+        "status": status,
+        "parameters": job.params,
+        "non_default": job.non_default,
         "inputs_hash": job.inputs_hash,
     }
     if status in ("executed", "copied", "failed"):

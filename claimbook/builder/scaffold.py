@@ -96,16 +96,22 @@ checks it. Replace this paragraph: it is the first thing a reader sees.
 
 **Prerequisites.** How to read a verdict is explained in the introduction.
 """),
-        _code("top_n: int = 10  # kinds of claim shown in the figure; changes the figure only, no verdict [range: 1..20]",
-              "parameters", "hide-input"),
-        _code(f"""
+        _code(
+            "top_n: int = 10  # kinds of claim shown in the figure; changes the figure only, no verdict [range: 1..20]",
+            "parameters",
+            "hide-input",
+        ),
+        _code(
+            f"""
 from claimbook.chapters import {imports}
 from claimbook.core import params
 
 params.check_parameters("{name}", globals())  # a hand-edited value stops here, with the CLI's sentence
 CLAIMS = page.claims_of("{name}")
 page.glue_all({{"n_claims": len(CLAIMS)}})
-""", "hide-input"),
+""",
+            "hide-input",
+        ),
         _md("""
 ## The claims
 
@@ -141,15 +147,19 @@ The claims of this chapter by kind. Source: the claims register, `seeds/claims.y
         _md("## Verdicts"),
     ]
     for c in claims:
-        cells += [_md(f"({c['id'].lower()})=\n### {c['id']}: {c['statement']}"),
-                  _code(f'page.verdict("{c["id"]}")', "hide-input")]
+        cells += [
+            _md(f"({c['id'].lower()})=\n### {c['id']}: {c['statement']}"),
+            _code(f'page.verdict("{c["id"]}")', "hide-input"),
+        ]
     if not claims:
-        cells.append(_md(f"""
+        cells.append(
+            _md(f"""
 No claim in the register names this chapter yet. Add each to `seeds/claims.yaml` (with `notebook: {name}`) and
 its findings to `seeds/evidence.yaml`, then give it a section here: a Markdown cell with its label and heading,
 and below it a code cell with `page.verdict("ID")` (judged from its records) or
 `page.verdict("ID", {name}.check_...(CLAIMS["ID"], ...))` (computed from statistics).
-"""))
+""")
+        )
     cells += [
         _md("""
 ## What would change the verdicts
@@ -162,10 +172,13 @@ The records behind each verdict are listed with it, with their publication dates
 """),
         _code('page.sources("public_records")', "hide-input"),
     ]
-    nb = nbformat.v4.new_notebook(cells=cells, metadata={
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    })
+    nb = nbformat.v4.new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+    )
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
     return nb
@@ -188,8 +201,10 @@ def next_number(root: Path = ROOT) -> int:
     numbers = _chapter_numbers(root).values()
     number = (max(numbers, default=0) // 10 + 1) * 10
     if number > LAST_CHAPTER_NUMBER:
-        raise ScaffoldError(f"there is no multiple of ten left below 90 after the last chapter; give --number NN "
-                            f"(free numbers between the chapters, under {LAST_CHAPTER_NUMBER + 1}).")
+        raise ScaffoldError(
+            f"there is no multiple of ten left below 90 after the last chapter; give --number NN "
+            f"(free numbers between the chapters, under {LAST_CHAPTER_NUMBER + 1})."
+        )
     return number
 
 
@@ -202,8 +217,10 @@ def add_to_toc(stem: str, number: int, toc: Path) -> bool:
     chapters = _chapter_numbers(toc.parent)
     entries = [(i, m) for i, line in enumerate(lines) if (m := TOC_ENTRY.match(line)) and m["stem"] in chapters]
     if not entries:
-        raise ScaffoldError(f"{relpath(toc)} lists no chapter to place {stem} beside; add "
-                            f"'- file: _build/executed/{stem}' to it by hand.")
+        raise ScaffoldError(
+            f"{relpath(toc)} lists no chapter to place {stem} beside; add "
+            f"'- file: _build/executed/{stem}' to it by hand."
+        )
     later = [(i, m) for i, m in entries if chapters[m["stem"]] > number]
     at, m = later[0] if later else (entries[-1][0] + 1, entries[-1][1])
     lines.insert(at, f"{m['indent']}- file: _build/executed/{stem}\n")
@@ -215,8 +232,11 @@ def register_claims(name: str, root: Path = ROOT) -> list[dict]:
     """The claims seeds/claims.yaml assigns to notebook `name`, read as written: the register is not valid until
     the notebook they name exists, so it is not validated here (`python -m claimbook check` does that after)."""
     raw = read_yaml_mapping(root / "seeds" / "claims.yaml", ScaffoldError)
-    return [c for c in raw.get("claims") or [] if isinstance(c, dict) and c.get("notebook") == name
-            and c.get("id") and c.get("statement")]
+    return [
+        c
+        for c in raw.get("claims") or []
+        if isinstance(c, dict) and c.get("notebook") == name and c.get("id") and c.get("statement")
+    ]
 
 
 def new_chapter(name: str, number: int | None = None, title: str | None = None, root: Path = ROOT) -> list[Path]:
@@ -229,8 +249,9 @@ def new_chapter(name: str, number: int | None = None, title: str | None = None, 
         raise ScaffoldError(f"there is a chapter {name} already ({relpath(existing[name])}).")
     number = next_number(root) if number is None else number
     if not 1 <= number <= LAST_CHAPTER_NUMBER:
-        raise ScaffoldError(f"a chapter's number is from 1 to {LAST_CHAPTER_NUMBER} (90 and above are the appendices), "
-                            f"not {number}.")
+        raise ScaffoldError(
+            f"a chapter's number is from 1 to {LAST_CHAPTER_NUMBER} (90 and above are the appendices), not {number}."
+        )
     taken = {int(m.group(1)): p for p in (root / "notebooks").glob("*.ipynb") if (m := re.match(r"^(\d+)_", p.stem))}
     if number in taken:
         raise ScaffoldError(f"the number {number:02d} is taken by {relpath(taken[number])}; give another --number.")
@@ -238,9 +259,10 @@ def new_chapter(name: str, number: int | None = None, title: str | None = None, 
     title = title or name.replace("_", " ").capitalize()
     files = {
         root / "notebooks" / f"{stem}.ipynb": nbformat.writes(notebook(name, title, register_claims(name, root)))
-                                            + "\n",
+        + "\n",
         root / "claimbook" / "chapters" / f"{name}.py": MODULE.replace("__TITLE_LITERAL__", repr(title))
-                                                    .replace("__TITLE__", title).replace("__NAME__", name),
+        .replace("__TITLE__", title)
+        .replace("__NAME__", name),
         root / "tests" / f"test_{name}.py": TEST.replace("__NAME__", name),
     }
     for path in files:

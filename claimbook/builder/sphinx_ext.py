@@ -88,8 +88,9 @@ class _GeneratedMarkdown(SphinxDirective):
         from docutils.statemachine import StringList
 
         container = nodes.container()
-        self.state.nested_parse(StringList(self.text().splitlines(), source="claimbook.core.rules"),
-                                self.content_offset, container)
+        self.state.nested_parse(
+            StringList(self.text().splitlines(), source="claimbook.core.rules"), self.content_offset, container
+        )
         return container.children
 
 
@@ -120,9 +121,11 @@ def _generated_inputs(docname: str) -> list:
 
     if docname.startswith(EXECUTED_PREFIX):
         return [published.CORRECTIONS, *sorted((SWEEP_DIR / docname.removeprefix(EXECUTED_PREFIX)).glob("*.ipynb"))]
-    return {"book/changes": [published.BUILT, published.PUBLISHED, published.CORRECTIONS],
-            "book/corrections": [published.CORRECTIONS],
-            "book/execution": [runreport.REPORT]}.get(docname, [])
+    return {
+        "book/changes": [published.BUILT, published.PUBLISHED, published.CORRECTIONS],
+        "book/corrections": [published.CORRECTIONS],
+        "book/execution": [runreport.REPORT],
+    }.get(docname, [])
 
 
 def _follow_generated(app, env, added, changed, removed):
@@ -132,8 +135,11 @@ def _follow_generated(app, env, added, changed, removed):
     known = getattr(env, "claimbook_generated_digests", {})
     # the templates (and core/html) make every page's date line, and the cards and tables of the others
     markup = files_digest(module_files("core/html"))
-    now = {d: markup + (files_digest(_generated_inputs(d)) if d.startswith(EXECUTED_PREFIX) or d in GENERATED_PAGES
-                        else "") for d in env.found_docs}
+    now = {
+        d: markup
+        + (files_digest(_generated_inputs(d)) if d.startswith(EXECUTED_PREFIX) or d in GENERATED_PAGES else "")
+        for d in env.found_docs
+    }
     env.claimbook_generated_digests = now
     return [d for d, digest in now.items() if known.get(d) != digest]
 
@@ -239,13 +245,19 @@ class ExecutionReportDirective(_RawDirective):
         report = read()
         rows = []
         for name, e in report.get("notebooks", {}).items():
-            rows.append({
-                "name": name, "kind": e.get("kind", ""), "status": e.get("status", ""),
-                "at": e.get("at", "before this report"), "took": f"{e['seconds']:.1f} s" if "seconds" in e else "",
-                "changed": ", ".join(f"{k}={v}" for k, v in sorted((e.get("non_default") or {}).items())) or "defaults",
-                "parameters": ", ".join(f"{k}={v}" for k, v in sorted((e.get("parameters") or {}).items())),
-                "inputs_hash": str(e.get("inputs_hash", ""))[:12],
-            })
+            rows.append(
+                {
+                    "name": name,
+                    "kind": e.get("kind", ""),
+                    "status": e.get("status", ""),
+                    "at": e.get("at", "before this report"),
+                    "took": f"{e['seconds']:.1f} s" if "seconds" in e else "",
+                    "changed": ", ".join(f"{k}={v}" for k, v in sorted((e.get("non_default") or {}).items()))
+                    or "defaults",
+                    "parameters": ", ".join(f"{k}={v}" for k, v in sorted((e.get("parameters") or {}).items())),
+                    "inputs_hash": str(e.get("inputs_hash", ""))[:12],
+                }
+            )
         return render("execution_report.html.j2", run_at=report.get("run_at", "?"), rows=rows)
 
 

@@ -30,10 +30,8 @@ class RunError(ClaimbookError):
     pass
 
 
-
 class BusyError(RunError):
     pass
-
 
 
 def inside_build(path: Path) -> Path:
@@ -41,8 +39,9 @@ def inside_build(path: Path) -> Path:
     build = Path(BUILD_DIR).resolve()
     resolved = Path(path).resolve()
     if resolved != build and build not in resolved.parents:
-        raise RunError(f"refusing to write {shorten(str(path))}: every file the runner writes must lie under "
-                       f"{relpath(build)}/.")
+        raise RunError(
+            f"refusing to write {shorten(str(path))}: every file the runner writes must lie under {relpath(build)}/."
+        )
     return path
 
 
@@ -205,9 +204,11 @@ def session(out=None):
     except BlockingIOError:
         holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
         os.close(fd)
-        raise BusyError(f"another claimbook build, run or pdf is running in this checkout"
-                        f"{f' (process {holder})' if holder.isdigit() else ''}; wait for it to finish and try "
-                        f"again (nothing was changed).") from None
+        raise BusyError(
+            f"another claimbook build, run or pdf is running in this checkout"
+            f"{f' (process {holder})' if holder.isdigit() else ''}; wait for it to finish and try "
+            f"again (nothing was changed)."
+        ) from None
     os.ftruncate(fd, 0)
     os.pwrite(fd, str(os.getpid()).encode(), 0)
     _SESSION = Session(fd)
@@ -228,8 +229,14 @@ def _recover(out=None) -> None:
     """Undo the leftovers of a command that was killed (SIGKILL leaves no chance to clean up)."""
     if _undo(BUILD_DIR / JOURNAL_NAME):
         say("claimbook: an earlier build or run was interrupted; what it had replaced was put back.", out or sys.stdout)
-    for leftover in [*BUILD_DIR.glob(".*.old"), *BUILD_DIR.glob("html.new"), *BUILD_DIR.glob("html.old"),
-                     *BUILD_DIR.glob(".*.tmp"), *BUILD_DIR.glob("*/.*.tmp"), *BUILD_DIR.glob("*/*/.*.tmp")]:
+    for leftover in [
+        *BUILD_DIR.glob(".*.old"),
+        *BUILD_DIR.glob("html.new"),
+        *BUILD_DIR.glob("html.old"),
+        *BUILD_DIR.glob(".*.tmp"),
+        *BUILD_DIR.glob("*/.*.tmp"),
+        *BUILD_DIR.glob("*/*/.*.tmp"),
+    ]:
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
         else:

@@ -34,19 +34,30 @@ OFFER = "aluminium_offer_statements"
 TARIFF_YEAR = 2023  # the year Proclamation 10522 took effect: shares before it are "before the tariffs"
 # Release dates of the USGS Mineral Commodity Summaries (MCS 2025 is not in the data; MCS 2026 appeared in
 # February 2026, after every claim's date, and is dated to the month's end).
-MCS_PUBLISHED = {2023: dt.date(2023, 1, 31), 2024: dt.date(2024, 1, 31), 2025: dt.date(2025, 1, 31),
-                 2026: dt.date(2026, 2, 28)}
+MCS_PUBLISHED = {
+    2023: dt.date(2023, 1, 31),
+    2024: dt.date(2024, 1, 31),
+    2025: dt.date(2025, 1, 31),
+    2026: dt.date(2026, 2, 28),
+}
 DEFAULT_YEAR = 2023  # the latest year in the latest edition published before the claims (MCS 2024, estimated)
 
-SHARE_OF = {"apparent_consumption": "US apparent consumption (the US market)",
-            "imports": "US aluminium imports"}
+SHARE_OF = {"apparent_consumption": "US apparent consumption (the US market)", "imports": "US aluminium imports"}
 
 
-def rate_share(claimed: float, found: float | None, tolerance_pct: float, same_whole_other_years: list[float],
-               other_whole: list[float], qualifier: str = "about") -> str:
+def rate_share(
+    claimed: float,
+    found: float | None,
+    tolerance_pct: float,
+    same_whole_other_years: list[float],
+    other_whole: list[float],
+    qualifier: str = "about",
+) -> str:
     """The label for a claimed share of a named whole (see SHARE)."""
+
     def near(x):
         return v.deviation_pct(claimed, x) <= tolerance_pct
+
     if found is None:
         return v.UNVERIFIABLE
     label = v.rate_number(claimed, found, tolerance_pct, qualifier)
@@ -59,11 +70,16 @@ def rate_share(claimed: float, found: float | None, tolerance_pct: float, same_w
     return label
 
 
-SHARE = v.Rule("share", "Shares of a named whole", "A claimed share is compared, as a number, with the share of "
-               "the whole the claim names (here the US market) in the last year before the event it names. If it "
-               "misses there but matches the same whole in another year, mixed; if it matches only a share of a "
-               "different whole (imports instead of the market), mostly inaccurate: the number is real, but it "
-               "measures something else.", rate_share)
+SHARE = v.Rule(
+    "share",
+    "Shares of a named whole",
+    "A claimed share is compared, as a number, with the share of "
+    "the whole the claim names (here the US market) in the last year before the event it names. If it "
+    "misses there but matches the same whole in another year, mixed; if it matches only a share of a "
+    "different whole (imports instead of the market), mostly inaccurate: the number is real, but it "
+    "measures something else.",
+    rate_share,
+)
 
 
 def edition_published(edition: int) -> dt.date:
@@ -82,6 +98,7 @@ def editions_by(as_of: dt.date | str, year: int | None = None, metric: str = "ap
 
 # --- data selection ----------------------------------------------------------------------------------
 
+
 def _salient(metric: str) -> pd.DataFrame:
     df = load(SALIENT)
     return df[(df["metric"] == metric) & df["edition"].notna() & df["year"].notna()]
@@ -94,8 +111,12 @@ def salient_value(metric: str, year: int, edition: int) -> dict:
     if row.empty:
         return {}
     r = row.iloc[0]
-    return {"value_kt": float(r["value"]), "edition": int(r["edition"]), "estimated": bool(r["estimated"]),
-            "tier": r["source_tier"]}
+    return {
+        "value_kt": float(r["value"]),
+        "edition": int(r["edition"]),
+        "estimated": bool(r["estimated"]),
+        "tier": r["source_tier"],
+    }
 
 
 def salient_series(metric: str) -> pd.DataFrame:
@@ -120,12 +141,17 @@ def smelter_value(country: str, year: int, edition: int | None = None) -> dict:
         return {}
     same = df[df["edition"] == edition]
     r = (same if len(same) else df.sort_values("edition")).iloc[-1]
-    return {"value_kt": float(r["primary_aluminium_kt"]), "edition": int(r["edition"]),
-            "estimated": bool(r["estimated"]), "tier": r["source_tier"],
-            "capacity_kt": None if pd.isna(r["capacity_kt"]) else float(r["capacity_kt"])}
+    return {
+        "value_kt": float(r["primary_aluminium_kt"]),
+        "edition": int(r["edition"]),
+        "estimated": bool(r["estimated"]),
+        "tier": r["source_tier"],
+        "capacity_kt": None if pd.isna(r["capacity_kt"]) else float(r["capacity_kt"]),
+    }
 
 
 # --- allowed values of the parameters ---------------------------------------------------------------
+
 
 def years(params: dict) -> list[int]:
     """Allowed `year`: years with Russian and world output in a complete USGS table and US apparent
@@ -155,6 +181,7 @@ def pre_tariff_years(params: dict) -> list[int]:
 
 # --- Russia in US supply -------------------------------------------------------------------------------
 
+
 def _annual_imports() -> pd.DataFrame:
     df = load(IMPORTS)
     return df[df["period"] == df["year"].astype(str)]
@@ -172,17 +199,26 @@ def russian_quantities() -> pd.DataFrame:
         whole = g[g["product_scope"].str.startswith("all")]
         if len(whole):
             r = whole.iloc[0]
-            out.append((int(year), float(r["quantity_t"]), r["product_scope"], r["publisher"], r["source_tier"],
-                        [r["figure_id"]]))
+            out.append(
+                (
+                    int(year),
+                    float(r["quantity_t"]),
+                    r["product_scope"],
+                    r["publisher"],
+                    r["source_tier"],
+                    [r["figure_id"]],
+                )
+            )
             continue
-        best = min(g.groupby("publisher"), key=lambda kv: (min(rank[t] for t in kv[1]["source_tier"]),
-                                                           -kv[1]["quantity_t"].sum()))
+        best = min(
+            g.groupby("publisher"),
+            key=lambda kv: (min(rank[t] for t in kv[1]["source_tier"]), -kv[1]["quantity_t"].sum()),
+        )
         pub, rows = best
         scope = " + ".join(rows["product_scope"])
         tier = max(rows["source_tier"], key=lambda t: rank[t])
         out.append((int(year), float(rows["quantity_t"].sum()), scope, pub, tier, list(rows["figure_id"])))
-    return pd.DataFrame(out, columns=["year", "quantity_t", "product_scope", "publisher", "source_tier",
-                                      "figure_ids"])
+    return pd.DataFrame(out, columns=["year", "quantity_t", "product_scope", "publisher", "source_tier", "figure_ids"])
 
 
 def consumption_shares() -> pd.DataFrame:
@@ -206,9 +242,24 @@ def import_shares() -> pd.DataFrame:
     der["derived"] = True
     out = pd.concat([pub, der])
     out["year"] = out["year"].astype(int)
-    return out[["figure_id", "period", "year", "russia_share_pct", "share_qualifier", "denominator",
-                "product_scope", "publisher", "source_tier", "derived"]].sort_values(["year", "figure_id"]) \
+    return (
+        out[
+            [
+                "figure_id",
+                "period",
+                "year",
+                "russia_share_pct",
+                "share_qualifier",
+                "denominator",
+                "product_scope",
+                "publisher",
+                "source_tier",
+                "derived",
+            ]
+        ]
+        .sort_values(["year", "figure_id"])
         .reset_index(drop=True)
+    )
 
 
 def offer_in_proportion(offer_t: float, year: int, edition: int) -> pd.DataFrame:
@@ -224,9 +275,16 @@ def offer_in_proportion(offer_t: float, year: int, edition: int) -> pd.DataFrame
         ("US primary aluminium production", salient_value("primary_production", year, edition)),
     ]:
         if rec:
-            rows.append({"whole": label, "value_kt": rec["value_kt"], "edition": rec["edition"],
-                         "estimated": rec["estimated"], "tier": rec["tier"],
-                         "share_pct": offer_t / (rec["value_kt"] * 1000) * 100})
+            rows.append(
+                {
+                    "whole": label,
+                    "value_kt": rec["value_kt"],
+                    "edition": rec["edition"],
+                    "estimated": rec["estimated"],
+                    "tier": rec["tier"],
+                    "share_pct": offer_t / (rec["value_kt"] * 1000) * 100,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -245,14 +303,12 @@ def _event_year(row) -> int:
     return int(str(row["date_text"])[:4])
 
 
-
 def tariff_events(origin: str = "Russia") -> pd.DataFrame:
     """Tariff measures with a rate that cover the given origin, with the year each took effect."""
     df = events()
     df = df[df["tariff_rate_pct"].notna() & df["affected_origin"].fillna("").str.contains(origin)].copy()
     df["year"] = [_event_year(r) for _, r in df.iterrows()]
     return df.sort_values("effective_date").reset_index(drop=True)
-
 
 
 def like_for_like_decline() -> dict:
@@ -262,17 +318,17 @@ def like_for_like_decline() -> dict:
     df = df[df["quantity_t"].notna()]
     after = df[df["year"] >= TARIFF_YEAR].sort_values("year")
     for _, a in after.iterrows():
-        before = df[(df["year"] < TARIFF_YEAR) & (df["product_scope"].str.split().str[0] ==
-                                                   a["product_scope"].split()[0])].sort_values("year")
+        before = df[
+            (df["year"] < TARIFF_YEAR) & (df["product_scope"].str.split().str[0] == a["product_scope"].split()[0])
+        ].sort_values("year")
         if len(before):
             b = before.iloc[-1]
             return {"before": b, "after": a}
     return {}
 
 
-
-
 # --- the two statistical checks ----------------------------------------------------------------------
+
 
 def _mt(t: float) -> str:
     return f"{t / 1e6:,.1f} million t"
@@ -296,18 +352,30 @@ def share_found(pre_tariff_year: int, share_of: str, edition: int | None) -> dic
         if df.empty:
             return {}
         r = df.iloc[-1]
-        return {"share_pct": float(r["share_pct"]), "year": int(r["year"]), "edition": int(r["edition"]),
-                "quantity_t": float(r["quantity_t"]), "scope": r["product_scope"], "publisher": r["publisher"],
-                "whole_kt": float(r["consumption_kt"]), "estimated": bool(r["estimated"])}
+        return {
+            "share_pct": float(r["share_pct"]),
+            "year": int(r["year"]),
+            "edition": int(r["edition"]),
+            "quantity_t": float(r["quantity_t"]),
+            "scope": r["product_scope"],
+            "publisher": r["publisher"],
+            "whole_kt": float(r["consumption_kt"]),
+            "estimated": bool(r["estimated"]),
+        }
     df = import_shares()
     df = df[(df["year"] == pre_tariff_year) & ~df["derived"]]
     if df.empty:
         return {}
     rank = {"primary": 0, "secondary": 1, "weak": 2}
     r = df.assign(t=df["source_tier"].map(rank)).sort_values(["t", "russia_share_pct"], ascending=[True, False]).iloc[0]
-    return {"share_pct": float(r["russia_share_pct"]), "year": int(r["year"]), "edition": None,
-            "qualifier": r["share_qualifier"] if isinstance(r["share_qualifier"], str) else "",
-            "denominator": r["denominator"], "publisher": r["publisher"]}
+    return {
+        "share_pct": float(r["russia_share_pct"]),
+        "year": int(r["year"]),
+        "edition": None,
+        "qualifier": r["share_qualifier"] if isinstance(r["share_qualifier"], str) else "",
+        "denominator": r["denominator"],
+        "publisher": r["publisher"],
+    }
 
 
 def _import_match(claimed: float, tolerance_pct: float) -> pd.Series | None:
@@ -320,8 +388,9 @@ def _import_match(claimed: float, tolerance_pct: float) -> pd.Series | None:
     return best if v.deviation_pct(claimed, best["russia_share_pct"]) <= tolerance_pct else None
 
 
-def check_market_share(claim: dict, pre_tariff_year: int, share_of: str, edition: int,
-                       tolerance_pct: float) -> v.Verdict:
+def check_market_share(
+    claim: dict, pre_tariff_year: int, share_of: str, edition: int, tolerance_pct: float
+) -> v.Verdict:
     """'Russia supplied about X% of the US market before the 2023 tariffs' (SHARE), as of the claim's date."""
     claimed = float(claim["asserted"]["value"])
     qualifier = claim["asserted"].get("qualifier") or "about"
@@ -332,8 +401,15 @@ def check_market_share(claim: dict, pre_tariff_year: int, share_of: str, edition
     datasets = [IMPORTS, SALIENT] if share_of == "apparent_consumption" else [IMPORTS]
     found = share_found(pre_tariff_year, share_of, used) if (used or share_of == "imports") else {}
     if not found:
-        return v.Verdict(claim["id"], v.UNVERIFIABLE, f"The data give no share of {SHARE_OF[share_of]} for "
-                         f"{pre_tariff_year} published by {as_of:%d %B %Y}.", claimed, None, SHARE, datasets)
+        return v.Verdict(
+            claim["id"],
+            v.UNVERIFIABLE,
+            f"The data give no share of {SHARE_OF[share_of]} for {pre_tariff_year} published by {as_of:%d %B %Y}.",
+            claimed,
+            None,
+            SHARE,
+            datasets,
+        )
     imp = import_shares()
     imp = imp[(imp["year"] < TARIFF_YEAR) & ~imp["derived"]]
     cons = consumption_shares()
@@ -347,31 +423,41 @@ def check_market_share(claim: dict, pre_tariff_year: int, share_of: str, edition
     label = rate_share(claimed, found["share_pct"], tolerance_pct, same_other, other_whole, qualifier)
     match = _import_match(claimed, tolerance_pct)
     if share_of == "apparent_consumption":
-        text = (f"Russia's {found['quantity_t']:,.0f} tonnes of {found['scope']} in {found['year']} "
-                f"({found['publisher'].split(' citing')[0]}) were {_share_text(found['share_pct'])} of US apparent "
-                f"consumption in USGS's {found['edition']} edition, not {claimed:g}%")
+        text = (
+            f"Russia's {found['quantity_t']:,.0f} tonnes of {found['scope']} in {found['year']} "
+            f"({found['publisher'].split(' citing')[0]}) were {_share_text(found['share_pct'])} of US apparent "
+            f"consumption in USGS's {found['edition']} edition, not {claimed:g}%"
+        )
         if match is not None and label != v.ACCURATE:
-            full = (f"{text}; {claimed:g}% was Russia's {int(match['year'])} share of "
-                    f"{match['denominator']} ({match['russia_share_pct']:g}%).")
+            full = (
+                f"{text}; {claimed:g}% was Russia's {int(match['year'])} share of "
+                f"{match['denominator']} ({match['russia_share_pct']:g}%)."
+            )
             short = f"{text}; {claimed:g}% was a {int(match['year'])} share of US imports."
             text = full if len(full.split()) <= v.MAX_CONCLUSION_WORDS else short
         else:
             text += "."
     else:
         q = "roughly " if found["qualifier"] == "about" else ""
-        text = (f"{found['publisher'].split(' (')[0]} put Russia at {q}{found['share_pct']:g}% of "
-                f"{found['denominator']} in {found['year']}, against the claimed {claimed:g}%")
+        text = (
+            f"{found['publisher'].split(' (')[0]} put Russia at {q}{found['share_pct']:g}% of "
+            f"{found['denominator']} in {found['year']}, against the claimed {claimed:g}%"
+        )
         if label == v.MIXED and match is not None:
-            text += (f"; the figure matches {int(match['year'])} ({match['russia_share_pct']:g}%), "
-                     f"years before the tariffs.")
+            text += (
+                f"; the figure matches {int(match['year'])} ({match['russia_share_pct']:g}%), years before the tariffs."
+            )
         else:
             text += "."
     verdict = v.Verdict(claim["id"], label, text, claimed, round(found["share_pct"], 2), SHARE, datasets)
     if share_of == "apparent_consumption":
         verdict.since_then = _later_editions(found, as_of)
         if edition != used:
-            verdict.since_then.insert(0, f"The edition chosen, USGS's {edition}, was not available on "
-                                         f"{as_of:%d %B %Y}; the label uses the {used} edition, the latest then.")
+            verdict.since_then.insert(
+                0,
+                f"The edition chosen, USGS's {edition}, was not available on "
+                f"{as_of:%d %B %Y}; the label uses the {used} edition, the latest then.",
+            )
     return verdict
 
 
@@ -383,9 +469,11 @@ def _later_editions(found: dict, as_of: dt.date) -> list[str]:
     for r in later.itertuples():
         published = edition_published(r.edition)
         if published > as_of:
-            out.append(f"USGS's {r.edition} edition, released in {published:%B %Y}, counts US apparent "
-                       f"consumption in {found['year']} as {_kt_as_mt(r.consumption_kt)} under a wider "
-                       f"definition, which would make Russia's share {_share_text(r.share_pct)}.")
+            out.append(
+                f"USGS's {r.edition} edition, released in {published:%B %Y}, counts US apparent "
+                f"consumption in {found['year']} as {_kt_as_mt(r.consumption_kt)} under a wider "
+                f"definition, which would make Russia's share {_share_text(r.share_pct)}."
+            )
     return out
 
 
@@ -394,25 +482,46 @@ def check_decline(claim: dict, decline_ratio: float) -> v.Verdict:
     vague word 'reduced'): the same products, last year before the tariff against the first year under it."""
     pair = like_for_like_decline()
     if not pair:
-        return v.Verdict(claim["id"], v.UNVERIFIABLE, "The data hold no Russian tonnage of the same products "
-                         "before and after the tariff.", "a fall", None, v.COMPARISON, [IMPORTS])
+        return v.Verdict(
+            claim["id"],
+            v.UNVERIFIABLE,
+            "The data hold no Russian tonnage of the same products before and after the tariff.",
+            "a fall",
+            None,
+            v.COMPARISON,
+            [IMPORTS],
+        )
     b, a = pair["before"], pair["after"]
     before, after = float(b["quantity_t"]), float(a["quantity_t"])
     label = v.COMPARISON(before, after, decline_ratio)
     ratio = before / after if after else float("inf")
-    text = (f"Trade data reported by {b['publisher'].split(' citing')[0]} and a trade-data table show US imports of "
-            f"Russian unwrought aluminium fell from {before:,.0f} tonnes in {int(b['year'])} to {after:,.0f} in "
-            f"{int(a['year'])}, when the 200% tariff took effect: {ratio:,.0f} times less.")
-    verdict = v.Verdict(claim["id"], label, text, f"a fall to at most 1/{decline_ratio:g}",
-                        {"before_t": before, "after_t": after, "ratio": round(ratio, 2)}, v.COMPARISON, [IMPORTS])
+    text = (
+        f"Trade data reported by {b['publisher'].split(' citing')[0]} and a trade-data table show US imports of "
+        f"Russian unwrought aluminium fell from {before:,.0f} tonnes in {int(b['year'])} to {after:,.0f} in "
+        f"{int(a['year'])}, when the 200% tariff took effect: {ratio:,.0f} times less."
+    )
+    verdict = v.Verdict(
+        claim["id"],
+        label,
+        text,
+        f"a fall to at most 1/{decline_ratio:g}",
+        {"before_t": before, "after_t": after, "ratio": round(ratio, 2)},
+        v.COMPARISON,
+        [IMPORTS],
+    )
     verdict.sensitivity = v.VAGUE["reduced"].sensitivity(round(ratio, 2))
     return verdict
 
 
 # --- the figures ------------------------------------------------------------------------------------------------
 
-PROPORTION_ORDER = ("US primary aluminium production", "US imports (crude and semi-manufactures)",
-                    "US apparent consumption", "world primary aluminium output", "Russia's primary aluminium output")
+PROPORTION_ORDER = (
+    "US primary aluminium production",
+    "US imports (crude and semi-manufactures)",
+    "US apparent consumption",
+    "world primary aluminium output",
+    "Russia's primary aluminium output",
+)
 
 
 def _edition_colours() -> dict[int, str]:
@@ -433,10 +542,14 @@ def proportion_figure(offer_t: float, year: int, edition: int):
         "USGS Mineral Commodity Summaries, Aluminum (datasets aluminium_smelter_production, aluminium_us_salient)",
         size=(7.5, 3.6),
     )
-    labels = [f"{w}, {year}\n({r.value_kt:,.0f} kt, MCS {r.edition}{', estimated' if r.estimated else ''})"
-              for w, r in shown.iterrows()]
-    colours = [figures.HIGHLIGHT if w.startswith("Russia") else figures.BASE if w.startswith("world") else figures.ACCENT
-               for w in shown.index]
+    labels = [
+        f"{w}, {year}\n({r.value_kt:,.0f} kt, MCS {r.edition}{', estimated' if r.estimated else ''})"
+        for w, r in shown.iterrows()
+    ]
+    colours = [
+        figures.HIGHLIGHT if w.startswith("Russia") else figures.BASE if w.startswith("world") else figures.ACCENT
+        for w in shown.index
+    ]
     ax.barh(labels, shown["share_pct"], color=colours)
     ax.axvline(100, color="#333333", linewidth=0.8, linestyle=":")
     ax.text(100, len(shown) - 0.5, " = the whole", fontsize=8, va="center")
@@ -480,7 +593,8 @@ def shares_figure(claimed: float):
         "Russia in US aluminium supply: share of imports and share of the market",
         "aluminium_us_imports_from_russia (as published); aluminium_us_salient (USGS MCS, by edition); "
         "aluminium_policy_events",
-        size=(10, 4.6), ncols=2,
+        size=(10, 4.6),
+        ncols=2,
     )
     groups = {"US imports of unwrought aluminum and alloys": "o", "total US aluminum imports": "s"}
     for denom, g in imp.groupby("denominator"):
@@ -488,13 +602,34 @@ def shares_figure(claimed: float):
         x = g["year"] + 0.5
         filled = g["source_tier"] != "weak"
         left.scatter(x[filled], g.loc[filled, "russia_share_pct"], marker=marker, color=figures.HIGHLIGHT, zorder=3)
-        left.scatter(x[~filled], g.loc[~filled, "russia_share_pct"], marker=marker, facecolor="white",
-                     edgecolor=figures.HIGHLIGHT, zorder=3)
-    handles = [mlines.Line2D([], [], marker=m, linestyle="", color=figures.HIGHLIGHT, label=lab) for lab, m in [
-        ("of unwrought aluminium & alloy imports", "o"), ("of all aluminium imports", "s"),
-        ("of all product imports, 1st half", "^"), ("of unwrought imports, derived", "D")]]
-    handles.append(mlines.Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
-                                 markeredgecolor=figures.HIGHLIGHT, label="hollow: weak source"))
+        left.scatter(
+            x[~filled],
+            g.loc[~filled, "russia_share_pct"],
+            marker=marker,
+            facecolor="white",
+            edgecolor=figures.HIGHLIGHT,
+            zorder=3,
+        )
+    handles = [
+        mlines.Line2D([], [], marker=m, linestyle="", color=figures.HIGHLIGHT, label=lab)
+        for lab, m in [
+            ("of unwrought aluminium & alloy imports", "o"),
+            ("of all aluminium imports", "s"),
+            ("of all product imports, 1st half", "^"),
+            ("of unwrought imports, derived", "D"),
+        ]
+    ]
+    handles.append(
+        mlines.Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markerfacecolor="white",
+            markeredgecolor=figures.HIGHLIGHT,
+            label="hollow: weak source",
+        )
+    )
     left.set_title("Share of US imports (as published)", loc="left", fontsize=10)
     edition_colours = _edition_colours()
     offsets = {2023: -0.15, 2024: 0.0, 2026: 0.15}
@@ -518,12 +653,16 @@ def shares_figure(claimed: float):
         ax.set_ylim(0, claimed * 1.25)
         ax.set_ylabel("Russia's share, %")
         ax.set_xlabel("Year (dotted lines: measures against Russian aluminium)")
-    short = {"proclamation_9704": "Proclamation 9704", "tariff_200pct_russian_origin_effective": "200% tariff",
-             "us_ban_new_russian_aluminum_copper_nickel": "import ban"}
+    short = {
+        "proclamation_9704": "Proclamation 9704",
+        "tariff_200pct_russian_origin_effective": "200% tariff",
+        "us_ban_new_russian_aluminum_copper_nickel": "import ban",
+    }
     for x, _, eid in marks:
         if eid in short:
-            left.text(x, claimed * 1.24, short[eid] + " ", fontsize=6.5, rotation=90, va="top", ha="right",
-                      color="#555555")
+            left.text(
+                x, claimed * 1.24, short[eid] + " ", fontsize=6.5, rotation=90, va="top", ha="right", color="#555555"
+            )
     left.legend(handles=handles, loc="center right", fontsize=7)
     right.legend(loc="center right", fontsize=7)
     return figures.done(fig)

@@ -46,6 +46,7 @@ class EconomyError(ClaimbookError):
 
 # --- the rules ---------------------------------------------------------------------------------------------
 
+
 def rate_latest(holds_now: bool | None) -> str:
     """Label for a present-tense statement about a statistic, from whether it holds on the latest reading
     published by the claim's date (None: no such reading); see LATEST."""
@@ -54,10 +55,15 @@ def rate_latest(holds_now: bool | None) -> str:
     return v.ACCURATE if holds_now else v.INACCURATE
 
 
-LATEST = v.Rule("latest", "Present-tense statements about statistics", "A statement about how things are now is "
-                "judged on the latest reading published by the claim's date (with the reading of a year earlier "
-                "where it speaks of a rise or a fall): it holds there, accurate; it does not, inaccurate. "
-                "Readings published later are shown as since then.", rate_latest)
+LATEST = v.Rule(
+    "latest",
+    "Present-tense statements about statistics",
+    "A statement about how things are now is "
+    "judged on the latest reading published by the claim's date (with the reading of a year earlier "
+    "where it speaks of a rise or a fall): it holds there, accurate; it does not, inaccurate. "
+    "Readings published later are shown as since then.",
+    rate_latest,
+)
 
 
 def gas_leads(values: dict[str, float]) -> bool:
@@ -67,9 +73,14 @@ def gas_leads(values: dict[str, float]) -> bool:
     return values["gas"] > max(x for k, x in values.items() if k != "gas")
 
 
-PARTICULARLY = v.Rule("particularly", "'Particularly' one kind", "Purchases said to be 'particularly' of one kind "
-                      "count as such when that kind is the largest of them by value in the figures published by "
-                      "the claim's date.", gas_leads)
+PARTICULARLY = v.Rule(
+    "particularly",
+    "'Particularly' one kind",
+    "Purchases said to be 'particularly' of one kind "
+    "count as such when that kind is the largest of them by value in the figures published by "
+    "the claim's date.",
+    gas_leads,
+)
 
 
 def _date(d) -> str:
@@ -78,6 +89,7 @@ def _date(d) -> str:
 
 
 # --- readings ----------------------------------------------------------------------------------------------
+
 
 def readings(indicator: str) -> pd.DataFrame:
     """Every figure of one indicator with its publication date, oldest period first."""
@@ -143,6 +155,7 @@ def china(as_of=None) -> pd.DataFrame:
 
 # --- measures ----------------------------------------------------------------------------------------------
 
+
 def soaring(value: float, previous: float | None, threshold_pct: float) -> bool | None:
     """'Soaring': at or above the threshold and higher than a year before (None: no reading a year before)."""
     if previous is None or (isinstance(previous, float) and math.isnan(previous)):
@@ -170,18 +183,29 @@ def _pct(x: float, signed: bool = False) -> str:
 
 
 def _gdp_since(claim: dict, after: pd.DataFrame) -> list[str]:
-    return [f"Rosstat's {'revised ' if 'revision' in r.vintage.lower() else ''}figure for {r.year} growth, "
-            f"{_pct(r.value, True)}, was first reported on {_date(r.published)}." for r in after.itertuples()]
+    return [
+        f"Rosstat's {'revised ' if 'revision' in r.vintage.lower() else ''}figure for {r.year} growth, "
+        f"{_pct(r.value, True)}, was first reported on {_date(r.published)}."
+        for r in after.itertuples()
+    ]
 
 
 # --- checks on statistics ----------------------------------------------------------------------------------
+
 
 def check_shrinking_gdp(claim: dict) -> v.Verdict:
     """'Russia's GDP is shrinking': the latest annual real GDP growth published by the claim's date below 0."""
     gdp = gdp_growth(claim["as_of"])
     if gdp.empty:
-        return v.Verdict(claim["id"], v.UNVERIFIABLE, "No figure for Russia's real GDP growth published by the "
-                         "claim's date was located.", "growth below 0", None, LATEST, [MACRO])
+        return v.Verdict(
+            claim["id"],
+            v.UNVERIFIABLE,
+            "No figure for Russia's real GDP growth published by the claim's date was located.",
+            "growth below 0",
+            None,
+            LATEST,
+            [MACRO],
+        )
     latest = gdp.iloc[-1]
     before = gdp[gdp["year"] == latest["year"] - 1]
     holds = bool(latest["value"] < 0)
@@ -189,11 +213,20 @@ def check_shrinking_gdp(claim: dict) -> v.Verdict:
     if len(before):
         b = before.iloc[0]
         prev = f" and {_pct(abs(b['value']))} in {int(b['year'])}{' (revised)' if 'revision' in b['vintage'].lower() else ''}"
-    conclusion = (f"Rosstat's figures published by {_date(claim['as_of'])} had real GDP "
-                  f"{'falling' if holds else 'growing'} {_pct(abs(latest['value']))} in {int(latest['year'])}"
-                  f"{prev}, so the economy was {'shrinking' if holds else 'not shrinking'}.")
-    verdict = v.Verdict(claim["id"], rate_latest(holds), conclusion, "real GDP growth below 0",
-                        {int(r.year): r.value for r in gdp.itertuples()}, LATEST, [MACRO])
+    conclusion = (
+        f"Rosstat's figures published by {_date(claim['as_of'])} had real GDP "
+        f"{'falling' if holds else 'growing'} {_pct(abs(latest['value']))} in {int(latest['year'])}"
+        f"{prev}, so the economy was {'shrinking' if holds else 'not shrinking'}."
+    )
+    verdict = v.Verdict(
+        claim["id"],
+        rate_latest(holds),
+        conclusion,
+        "real GDP growth below 0",
+        {int(r.year): r.value for r in gdp.itertuples()},
+        LATEST,
+        [MACRO],
+    )
     verdict.since_then = _gdp_since(claim, published_after(readings(GDP), claim["as_of"]))
     return verdict
 
@@ -204,25 +237,49 @@ def check_soaring_inflation(claim: dict, measure: str = "latest_annual", soaring
     latest, before = inflation(measure, claim["as_of"])
     name = INFLATION_MEASURES[measure][1]
     if latest is None:
-        return v.Verdict(claim["id"], v.UNVERIFIABLE, f"No figure of {name} published by the claim's date was "
-                         "located.", f"inflation at least {soaring_pct:g}% and rising", None, LATEST, [MACRO])
+        return v.Verdict(
+            claim["id"],
+            v.UNVERIFIABLE,
+            f"No figure of {name} published by the claim's date was located.",
+            f"inflation at least {soaring_pct:g}% and rising",
+            None,
+            LATEST,
+            [MACRO],
+        )
     when = _date(latest["date"]) if pd.notna(latest["date"]) else str(int(latest["year"]))
     was = None if before is None else float(before["value"])
     holds = soaring(float(latest["value"]), was, soaring_pct)
     if holds is None or before is None or was is None:  # soaring() is None without a reading a year before
-        conclusion = (f"The latest {name} published by the claim's date, {_pct(latest['value'])} for {when}, has no "
-                      "reading a year earlier to show whether it was rising.")
+        conclusion = (
+            f"The latest {name} published by the claim's date, {_pct(latest['value'])} for {when}, has no "
+            "reading a year earlier to show whether it was rising."
+        )
     else:
         then = _date(before["date"]) if pd.notna(before["date"]) else str(int(before["year"]))
         high = latest["value"] >= soaring_pct
         rising = latest["value"] > was
-        reason = (f"at or above the {soaring_pct:g}% taken as soaring, and rising" if holds else
-                  ("high but not rising" if high else
-                   "below the level taken as soaring" + ("" if rising else " and not rising")))
-        conclusion = (f"Official figures put {name} at {_pct(latest['value'])} for {when}, against {_pct(was)} for "
-                      f"{then}: {reason}, so 'soaring' {'holds' if holds else 'does not hold'}.")
-    verdict = v.Verdict(claim["id"], rate_latest(holds), conclusion, f"inflation at least {soaring_pct:g}% and rising",
-                        {"latest": float(latest["value"]), "a year before": was}, LATEST, [MACRO])
+        reason = (
+            f"at or above the {soaring_pct:g}% taken as soaring, and rising"
+            if holds
+            else (
+                "high but not rising"
+                if high
+                else "below the level taken as soaring" + ("" if rising else " and not rising")
+            )
+        )
+        conclusion = (
+            f"Official figures put {name} at {_pct(latest['value'])} for {when}, against {_pct(was)} for "
+            f"{then}: {reason}, so 'soaring' {'holds' if holds else 'does not hold'}."
+        )
+    verdict = v.Verdict(
+        claim["id"],
+        rate_latest(holds),
+        conclusion,
+        f"inflation at least {soaring_pct:g}% and rising",
+        {"latest": float(latest["value"]), "a year before": was},
+        LATEST,
+        [MACRO],
+    )
     if holds is not None and (was is None or latest["value"] > was):
         verdict.sensitivity = v.VAGUE["soaring"].sensitivity(float(latest["value"]), threshold=soaring_pct)
     return verdict
@@ -234,28 +291,50 @@ def check_fdi_fall(claim: dict, sharp_fall_pct: float = 50.0) -> v.Verdict:
     it is not an inflow, and it also moves with valuations and exchange rates."""
     flows = as_published(readings(FDI_FLOW), claim["as_of"])
     if flows.empty:
-        return v.Verdict(claim["id"], v.UNVERIFIABLE, "No figure of net foreign direct investment inflows "
-                         "published by the claim's date was located.", "inflows fell sharply", None, LATEST, [MACRO])
+        return v.Verdict(
+            claim["id"],
+            v.UNVERIFIABLE,
+            "No figure of net foreign direct investment inflows published by the claim's date was located.",
+            "inflows fell sharply",
+            None,
+            LATEST,
+            [MACRO],
+        )
     latest = flows.iloc[-1]
     pre_war = flows[flows["year"] == 2021]
     baseline = float(pre_war.iloc[0]["value"]) if len(pre_war) else None
     fall = fall_pct(float(latest["value"]), baseline)
     holds = fell_sharply(fall, sharp_fall_pct)
     withdrawn = as_published(readings(WITHDRAWALS), claim["as_of"])
-    out = (f"; investors who sold Russian businesses took out about ${withdrawn.iloc[0]['value']:g}bn by March 2023"
-           if len(withdrawn) else "")
+    out = (
+        f"; investors who sold Russian businesses took out about ${withdrawn.iloc[0]['value']:g}bn by March 2023"
+        if len(withdrawn)
+        else ""
+    )
     if holds is None:
-        conclusion = (f"World Bank figures put net foreign direct investment inflows at {latest['value']:g}% of GDP "
-                      f"in {int(latest['year'])}, and no pre-war figure in that measure was located to size the fall.")
+        conclusion = (
+            f"World Bank figures put net foreign direct investment inflows at {latest['value']:g}% of GDP "
+            f"in {int(latest['year'])}, and no pre-war figure in that measure was located to size the fall."
+        )
     elif latest["value"] < 0:
-        conclusion = (f"World Bank figures show net foreign direct investment inflows turning to net withdrawals in "
-                      f"{int(latest['year'])}, {latest['value']:g}% of GDP, a sharp fall{out}.")
+        conclusion = (
+            f"World Bank figures show net foreign direct investment inflows turning to net withdrawals in "
+            f"{int(latest['year'])}, {latest['value']:g}% of GDP, a sharp fall{out}."
+        )
     else:
-        conclusion = (f"World Bank figures put net foreign direct investment inflows {fall:.0f}% below the pre-war "
-                      f"year in {int(latest['year'])}, {'a' if holds else 'not a'} sharp fall{out}.")
-    verdict = v.Verdict(claim["id"], rate_latest(holds), conclusion, f"inflows down by at least {sharp_fall_pct:g}%",
-                        {"net inflows, % of GDP": float(latest["value"]), "pre-war": baseline,
-                         "fall, %": fall}, LATEST, [MACRO])
+        conclusion = (
+            f"World Bank figures put net foreign direct investment inflows {fall:.0f}% below the pre-war "
+            f"year in {int(latest['year'])}, {'a' if holds else 'not a'} sharp fall{out}."
+        )
+    verdict = v.Verdict(
+        claim["id"],
+        rate_latest(holds),
+        conclusion,
+        f"inflows down by at least {sharp_fall_pct:g}%",
+        {"net inflows, % of GDP": float(latest["value"]), "pre-war": baseline, "fall, %": fall},
+        LATEST,
+        [MACRO],
+    )
     verdict.sensitivity = v.VAGUE["sharply"].sensitivity(fall, threshold=sharp_fall_pct) if holds is not None else ""
     return verdict
 
@@ -293,13 +372,27 @@ def check_weakening(claim: dict, inflation_verdict: v.Verdict, fdi_verdict: v.Ve
     grew = [y for y, x in years.items() if x >= 0]
     shrank = [y for y, x in years.items() if x < 0]
     growth = " and ".join(f"{_pct(years[y])} in {y}" for y in grew)
-    conclusion = (f"Rosstat figures show output fell in {', '.join(map(str, shrank)) or 'no year'} but grew "
-                  f"{growth or 'in no year'}, so it did not keep weakening, though inflation, interest rates and "
-                  f"foreign investment had worsened.") if grew else (
-                  "Rosstat figures show output falling in every year since the war began, with inflation and "
-                  "foreign investment worsening.")
-    return v.Verdict(claim["id"], label, conclusion, "output falling every year since 2022, with strains",
-                     {"growth by year": years, "output kept falling": fell, "strains": strains}, v.FINDINGS, [MACRO])
+    conclusion = (
+        (
+            f"Rosstat figures show output fell in {', '.join(map(str, shrank)) or 'no year'} but grew "
+            f"{growth or 'in no year'}, so it did not keep weakening, though inflation, interest rates and "
+            f"foreign investment had worsened."
+        )
+        if grew
+        else (
+            "Rosstat figures show output falling in every year since the war began, with inflation and "
+            "foreign investment worsening."
+        )
+    )
+    return v.Verdict(
+        claim["id"],
+        label,
+        conclusion,
+        "output falling every year since 2022, with strains",
+        {"growth by year": years, "output kept falling": fell, "strains": strains},
+        v.FINDINGS,
+        [MACRO],
+    )
 
 
 def gas_against_crude(as_of) -> dict:
@@ -313,9 +406,13 @@ def gas_against_crude(as_of) -> dict:
     gas_parts = {f: float(val.loc[f, "value"]) for f in GAS_FLOWS if f in val.index}
     months = {f: (9 if val.loc[f, "period"] == "Jan-Sep" else 12) for f in gas_parts}
     scaled = sum(x * 12 / months[f] for f, x in gas_parts.items())
-    return {"crude": float(val.loc[CRUDE, "value"]), "gas": sum(gas_parts.values()), "gas_full_year": scaled,
-            "partial": any(m < 12 for m in months.values()),
-            "total": float(val.loc["all_goods", "value"]) if "all_goods" in val.index else None}
+    return {
+        "crude": float(val.loc[CRUDE, "value"]),
+        "gas": sum(gas_parts.values()),
+        "gas_full_year": scaled,
+        "partial": any(m < 12 for m in months.values()),
+        "total": float(val.loc["all_goods", "value"]) if "all_goods" in val.index else None,
+    }
 
 
 def check_china_purchases(claim: dict) -> v.Verdict:
@@ -328,16 +425,24 @@ def check_china_purchases(claim: dict) -> v.Verdict:
     if not figures:
         conclusion = "No value of China's purchases of Russian crude and gas published by the claim's date was located."
     else:
-        share = (f", about {figures['crude'] / figures['total'] * 100:.0f}% of all its imports from Russia"
-                 if figures["total"] else "")
-        conclusion = (f"China's customs data show large purchases, crude alone worth ${figures['crude']:g}bn in "
-                      f"2024{share}; but gas was worth about ${figures['gas_full_year']:.0f}bn at most, so gas was "
-                      f"{'the largest part' if leads else 'not the main part'}.")
-    verdict = v.Verdict(claim["id"], label, conclusion, "gas the largest of the purchases", figures, v.FINDINGS, [CHINA])
+        share = (
+            f", about {figures['crude'] / figures['total'] * 100:.0f}% of all its imports from Russia"
+            if figures["total"]
+            else ""
+        )
+        conclusion = (
+            f"China's customs data show large purchases, crude alone worth ${figures['crude']:g}bn in "
+            f"2024{share}; but gas was worth about ${figures['gas_full_year']:.0f}bn at most, so gas was "
+            f"{'the largest part' if leads else 'not the main part'}."
+        )
+    verdict = v.Verdict(
+        claim["id"], label, conclusion, "gas the largest of the purchases", figures, v.FINDINGS, [CHINA]
+    )
     return verdict
 
 
 # --- the figures ------------------------------------------------------------------------------------------------
+
 
 def day(d, basis="") -> str:
     """A publication date as established: '7 Feb 2025', the month alone ('Feb 2025') where the basis says only
@@ -354,18 +459,46 @@ def gdp_figure(as_of):
 
     gdp = gdp_growth(as_of)
     later = published_after(readings(GDP), as_of)
-    fig, ax = figures.new(f"Russia: real GDP growth as published by {as_of:%d %b %Y}",
-                          "Rosstat via news reports (dataset russia_macro)")
-    ax.bar(gdp["year"], gdp["value"], color="white", edgecolor=figures.HIGHLIGHT, hatch="////", width=0.6,
-           label="figure published by the claim's date (secondary)")
+    fig, ax = figures.new(
+        f"Russia: real GDP growth as published by {as_of:%d %b %Y}", "Rosstat via news reports (dataset russia_macro)"
+    )
+    ax.bar(
+        gdp["year"],
+        gdp["value"],
+        color="white",
+        edgecolor=figures.HIGHLIGHT,
+        hatch="////",
+        width=0.6,
+        label="figure published by the claim's date (secondary)",
+    )
     for r in gdp.itertuples():
-        ax.annotate(f"{r.value:+.1f}\n({day(r.published)})", (r.year, r.value), textcoords="offset points",
-                    xytext=(0, 4 if r.value >= 0 else -22), ha="center", fontsize=8)
-    ax.scatter(later["year"] + 0.3, later["value"], marker="D", facecolor="white", edgecolor=figures.ACCENT, zorder=3,
-               label="reported later")
+        ax.annotate(
+            f"{r.value:+.1f}\n({day(r.published)})",
+            (r.year, r.value),
+            textcoords="offset points",
+            xytext=(0, 4 if r.value >= 0 else -22),
+            ha="center",
+            fontsize=8,
+        )
+    ax.scatter(
+        later["year"] + 0.3,
+        later["value"],
+        marker="D",
+        facecolor="white",
+        edgecolor=figures.ACCENT,
+        zorder=3,
+        label="reported later",
+    )
     for r in later.itertuples():
-        ax.annotate(f"{r.value:+.1f}\n({day(r.published)})", (r.year + 0.3, r.value), textcoords="offset points",
-                    xytext=(6, -4), fontsize=8, color=figures.ACCENT, ha="left")
+        ax.annotate(
+            f"{r.value:+.1f}\n({day(r.published)})",
+            (r.year + 0.3, r.value),
+            textcoords="offset points",
+            xytext=(6, -4),
+            fontsize=8,
+            color=figures.ACCENT,
+            ha="left",
+        )
     ax.set_xlim(gdp["year"].min() - 0.6, gdp["year"].max() + 1.1)
     ax.axhline(0, color="#333333", linewidth=0.8)
     ax.set_xticks(list(gdp["year"]))
@@ -386,21 +519,45 @@ def inflation_figure(as_of, soaring_pct: float):
     dec = readings("cpi_inflation_dec_dec")
     yoy = readings("cpi_inflation_yoy")
     rate = key_rate()
-    fig, ax = figures.new("Russia: inflation and the key rate, as published by early 2025",
-                          "Rosstat, Ministry of Economic Development and Bank of Russia via news reports (dataset russia_macro)")
+    fig, ax = figures.new(
+        "Russia: inflation and the key rate, as published by early 2025",
+        "Rosstat, Ministry of Economic Development and Bank of Russia via news reports (dataset russia_macro)",
+    )
     x_dec = pd.to_datetime(dec["year"].astype(str) + "-12-31")
-    ax.bar(x_dec, dec["value"], width=120, color="white", edgecolor=figures.HIGHLIGHT, hatch="////",
-           label="December on December (Rosstat; secondary)")
+    ax.bar(
+        x_dec,
+        dec["value"],
+        width=120,
+        color="white",
+        edgecolor=figures.HIGHLIGHT,
+        hatch="////",
+        label="December on December (Rosstat; secondary)",
+    )
     for x, r in zip(x_dec, dec.itertuples()):
         ax.annotate(f"{r.value:g}", (x, r.value), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8)
     ax.scatter(yoy["date"], yoy["value"], color=figures.ACCENT, zorder=3, label="12-month rate at a weekly reading")
     for r in yoy.itertuples():
-        ax.annotate(f"{r.value:g} ({r.date:%d %b %Y})", (r.date, r.value), textcoords="offset points", xytext=(0, 6),
-                    ha="center", fontsize=8, color=figures.ACCENT)
-    ax.step(rate["date"], rate["value"], where="post", color=figures.BASE, marker="s", label="key rate decisions located")
+        ax.annotate(
+            f"{r.value:g} ({r.date:%d %b %Y})",
+            (r.date, r.value),
+            textcoords="offset points",
+            xytext=(0, 6),
+            ha="center",
+            fontsize=8,
+            color=figures.ACCENT,
+        )
+    ax.step(
+        rate["date"], rate["value"], where="post", color=figures.BASE, marker="s", label="key rate decisions located"
+    )
     ax.axhline(soaring_pct, color=figures.BASE, linestyle="--", linewidth=1)
-    ax.annotate(f"'soaring' threshold, {soaring_pct:g}%", (x_dec.min(), soaring_pct), textcoords="offset points",
-                xytext=(-40, 3), fontsize=8, color="#555555")
+    ax.annotate(
+        f"'soaring' threshold, {soaring_pct:g}%",
+        (x_dec.min(), soaring_pct),
+        textcoords="offset points",
+        xytext=(-40, 3),
+        fontsize=8,
+        color="#555555",
+    )
     ax.axvline(as_of, color="#333333", linestyle=":", linewidth=1)
     ax.annotate("claim's date", (as_of, 1), fontsize=8, rotation=90, ha="right", color="#333333")
     ax.set_ylim(0, max(dec["value"].max(), rate["value"].max()) * 1.2)
@@ -422,14 +579,23 @@ def china_figure(as_of):
 
     cn = china(as_of)
     values = cn[(cn["unit"] == "USD bn") & (cn["year"] == 2024) & (cn["flow"] != "all_goods")]
-    fig, ax = figures.new("China's 2024 imports from Russia by value, as published by early 2025",
-                          "China customs via Reuters, Russia's Pivot to Asia, SMI.today (dataset china_energy_imports_from_russia)")
-    labels = [CHINA_FLOW_NAMES[f] + (" (Jan-Sep)" if p != "year" else "") for f, p in zip(values["flow"], values["period"])]
+    fig, ax = figures.new(
+        "China's 2024 imports from Russia by value, as published by early 2025",
+        "China customs via Reuters, Russia's Pivot to Asia, SMI.today (dataset china_energy_imports_from_russia)",
+    )
+    labels = [
+        CHINA_FLOW_NAMES[f] + (" (Jan-Sep)" if p != "year" else "") for f, p in zip(values["flow"], values["period"])
+    ]
     colours = [figures.BASE if f == "crude_oil" else figures.HIGHLIGHT for f in values["flow"]]
     ax.barh(labels, values["value"], color="white", edgecolor=colours, hatch="////")
     for i, r in enumerate(values.itertuples()):
-        ax.annotate(f"${r.value:g}bn ({day(r.published, r.published_basis)})", (r.value, i), textcoords="offset points",
-                    xytext=(4, -3), fontsize=8)
+        ax.annotate(
+            f"${r.value:g}bn ({day(r.published, r.published_basis)})",
+            (r.value, i),
+            textcoords="offset points",
+            xytext=(4, -3),
+            fontsize=8,
+        )
     ax.set_xlim(0, values["value"].max() * 1.35)
     ax.set_xlabel("Billion US dollars")
     ax.invert_yaxis()

@@ -12,14 +12,19 @@ if TYPE_CHECKING:
 
 # Okabe & Ito (2008) palette, safe for the common colour-vision deficiencies.
 HIGHLIGHT = "#D55E00"  # vermillion: the country under discussion
-BASE = "#999999"       # grey: everything else
-ACCENT = "#0072B2"     # blue: a second series
+BASE = "#999999"  # grey: everything else
+ACCENT = "#0072B2"  # blue: a second series
 SECONDARY = "#E69F00"  # orange: secondary-source points
 
 # One colour per verdict label, the same as the verdict boxes in book/_static/claimbook.css (a test checks).
 VERDICT_COLOURS = {
-    "accurate": "#009E73", "mostly accurate": "#56B4E9", "mixed": "#E69F00", "mostly inaccurate": "#CC79A7",
-    "inaccurate": "#D55E00", "unverifiable": "#999999", "not rated": "#DDDDDD",
+    "accurate": "#009E73",
+    "mostly accurate": "#56B4E9",
+    "mixed": "#E69F00",
+    "mostly inaccurate": "#CC79A7",
+    "inaccurate": "#D55E00",
+    "unverifiable": "#999999",
+    "not rated": "#DDDDDD",
 }
 
 STYLE: dict[RcKeyType, Any] = {
@@ -70,6 +75,7 @@ def done(fig):
 
 # --- the summaries' figures (the pages that read the register and the executed chapters) -----------------------
 
+
 def claims_figure(claims):
     """Three panels counting the register's claims (a DataFrame with `articles`, `kind`, `area`): by article
     (a claim made in two articles counts in both), by kind and by area."""
@@ -79,7 +85,9 @@ def claims_figure(claims):
     by_kind = Counter(claims["kind"])
     by_area = Counter(claims["area"])
     fig, axes = new("Claims in the register", "seeds/claims.yaml", size=(9, 3.4), ncols=3)
-    for ax, (title, counts) in zip(axes, [("by article (seed)", by_article), ("by kind", by_kind), ("by area", by_area)]):
+    for ax, (title, counts) in zip(
+        axes, [("by article (seed)", by_article), ("by kind", by_kind), ("by area", by_area)]
+    ):
         labels = sorted(counts)
         ax.barh(labels[::-1], [counts[k] for k in labels[::-1]], color=ACCENT)
         ax.set_title(title, fontsize=10, loc="left")
@@ -105,16 +113,22 @@ def verdicts_figure(judged: list[dict]):
         by_area.setdefault(r["area"], Counter())[r["label"]] += 1
 
     fig, axes = new("Verdicts", "the executed chapters of this book (verdicts.json)", size=(10, 3.8), ncols=3)
-    axes[0].barh(order[::-1], [counts[k] for k in order[::-1]],
-                 color=[VERDICT_COLOURS[k] for k in order[::-1]], edgecolor="#555555", linewidth=0.4)
+    axes[0].barh(
+        order[::-1],
+        [counts[k] for k in order[::-1]],
+        color=[VERDICT_COLOURS[k] for k in order[::-1]],
+        edgecolor="#555555",
+        linewidth=0.4,
+    )
     axes[0].set_title("by verdict", fontsize=10, loc="left")
     for ax, (title, groups) in zip(axes[1:], [("by article (seed)", by_article), ("by area", by_area)]):
         names = sorted(groups)[::-1]
         left = [0] * len(names)
         for label in order:
             values = [groups[n][label] for n in names]
-            ax.barh(names, values, left=left, color=VERDICT_COLOURS[label], label=label,
-                    edgecolor="#555555", linewidth=0.4)
+            ax.barh(
+                names, values, left=left, color=VERDICT_COLOURS[label], label=label, edgecolor="#555555", linewidth=0.4
+            )
             left = [a + b for a, b in zip(left, values)]
         ax.set_title(title, fontsize=10, loc="left")
     for ax in axes:

@@ -27,7 +27,7 @@ TIMELINE: dict[str, str] = {
     "kremlin_meeting_rare_metals_2025_02_24": "Putin's meeting on rare-earth metals with ministers",
     "kremlin_zarubin_offer_partners_2025_02_24": "Putin's interview with Zarubin: the offer to American partners",
     "trump_oval_macron_rare_earth_2025_02_24": "Trump in the Oval Office with Macron on rare earths",
-    "reuters_peskov_2025_02_25": "Peskov: \"We have a lot of them\"",
+    "reuters_peskov_2025_02_25": 'Peskov: "We have a lot of them"',
     "bbc_znbc_copy_2025_02_25": "The BBC reports the offer",
     "tass_peskov_no_quick_results_2025_03_02": "Peskov: no quick results to be expected",
     "reuters_aawsat_dmitriev_talks_begun_2025_03_31": "Dmitriev: rare-earth talks with the US have begun",
@@ -74,11 +74,24 @@ def timeline(days_before: int, days_after: int, labels: dict[str, str] | None = 
         day = event_date(rid)
         if first <= day <= last:
             r = recs[rid]
-            rows.append({"record": rid, "event_date": day, "published": r["published"], "label": label,
-                         "publisher": r["publisher"], "tier": r["tier"], "title": r["title"], "url": r["url"]})
+            rows.append(
+                {
+                    "record": rid,
+                    "event_date": day,
+                    "published": r["published"],
+                    "label": label,
+                    "publisher": r["publisher"],
+                    "tier": r["tier"],
+                    "title": r["title"],
+                    "url": r["url"],
+                }
+            )
     columns = ["record", "event_date", "published", "label", "publisher", "tier", "title", "url"]
-    return (pd.DataFrame(rows, columns=columns).sort_values(["event_date", "published"], kind="stable")
-            .reset_index(drop=True))
+    return (
+        pd.DataFrame(rows, columns=columns)
+        .sort_values(["event_date", "published"], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def sources_sentence(events: pd.DataFrame) -> str:
@@ -94,6 +107,7 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
 
 
 # --- the figure ---------------------------------------------------------------------------------------------------
+
 
 def timeline_figure(days_before: int, days_after: int, judged_late: dt.date):
     """One row per dated record in the window: the day of the event (filled; orange primary, blue secondary)
@@ -116,22 +130,29 @@ def timeline_figure(days_before: int, days_after: int, judged_late: dt.date):
     for yy, ev in zip(y, events.itertuples()):
         colour = figures.HIGHLIGHT if ev.tier == "primary" else figures.ACCENT
         if ev.published != ev.event_date:
-            ax.plot([pd.Timestamp(ev.event_date), pd.Timestamp(ev.published)], [yy, yy], color=figures.BASE, linewidth=1)
+            ax.plot(
+                [pd.Timestamp(ev.event_date), pd.Timestamp(ev.published)], [yy, yy], color=figures.BASE, linewidth=1
+            )
             ax.scatter(pd.Timestamp(ev.published), yy, facecolor="white", edgecolor=colour, s=30, zorder=3)
         ax.scatter(pd.Timestamp(ev.event_date), yy, color=colour, s=45, zorder=4)
     ax.axvline(pd.Timestamp(offer_day), color=figures.HIGHLIGHT, linestyle="--", linewidth=1)
-    handles = [Line2D([], [], marker="o", linestyle="", color=figures.HIGHLIGHT, label="primary record"),
-               Line2D([], [], marker="o", linestyle="", color=figures.ACCENT, label="secondary report"),
-               Line2D([], [], color=figures.HIGHLIGHT, linestyle="--", label="the offer")]
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=figures.HIGHLIGHT, label="primary record"),
+        Line2D([], [], marker="o", linestyle="", color=figures.ACCENT, label="secondary report"),
+        Line2D([], [], color=figures.HIGHLIGHT, linestyle="--", label="the offer"),
+    ]
     if first <= judged_late <= last:
         ax.axvline(pd.Timestamp(judged_late), color="#333333", linestyle=":", linewidth=1)
-        handles.append(Line2D([], [], color="#333333", linestyle=":", label="date the 'recent overtures' claim is judged"))
+        handles.append(
+            Line2D([], [], color="#333333", linestyle=":", label="date the 'recent overtures' claim is judged")
+        )
     ax.set_yticks(y, list(events["label"]), fontsize=8)
     ax.set_ylim(-0.7, len(events) - 0.3)
     ax.set_xlim(pd.Timestamp(first) - pd.Timedelta(days=1), pd.Timestamp(last) + pd.Timedelta(days=1))
     span = (last - first).days
-    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=0, interval=max(1, span // 42)) if span <= 120
-                               else mdates.MonthLocator())
+    ax.xaxis.set_major_locator(
+        mdates.WeekdayLocator(byweekday=0, interval=max(1, span // 42)) if span <= 120 else mdates.MonthLocator()
+    )
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y" if span <= 120 else "%b\n%Y"))
     ax.tick_params(axis="x", labelsize=8)
     ax.set_xlabel("Date of the event (filled) and of the record's publication, where later (hollow)")

@@ -57,8 +57,11 @@ def verdict(claim_id: str, result: v.Verdict | None = None) -> None:
     result = complete(result)  # its sources, evidence strength and "since then" from the records
     display(result)
     # recorded as JSON in the executed notebook, where the summaries and exports read it (rules.from_notebook)
-    display({v.GLUE_MIME: result.to_dict()}, raw=True,
-            metadata={"scrapbook": {"name": f"verdict-{claim_id}", "mime_prefix": v.GLUE_PREFIX}})
+    display(
+        {v.GLUE_MIME: result.to_dict()},
+        raw=True,
+        metadata={"scrapbook": {"name": f"verdict-{claim_id}", "mime_prefix": v.GLUE_PREFIX}},
+    )
 
 
 def rules(*parts: Iterable[str] | v.Rule) -> None:

@@ -50,6 +50,7 @@ def _pct(x: float, qualifier: str | None = None) -> str:
 
 # ---------------------------------------------------------------- the record
 
+
 def figures() -> pd.DataFrame:
     """The processing dataset."""
     return load(SHARES)
@@ -68,19 +69,31 @@ def mining_shares_usgs(country: str = "China") -> pd.DataFrame:
             continue
         ed = int(edition)
         tonnes, total = float(mine["production_t_reo"].iloc[0]), float(world.iloc[0])
-        out.append({
-            "year": int(year), "share_pct": tonnes / total * 100, "share_qualifier": None,
-            "share_of": "world rare-earth mine production", "tonnes": tonnes, "world_tonnes": total,
-            "estimated": bool(mine["estimated"].fillna(False).iloc[0]), "projection": False,
-            "published": mcs_published(ed), "edition": ed, "publisher": "USGS", "source_tier": "primary",
-            "figure_id": f"usgs_mcs{ed}_{country.lower()}_{year}",
-            "source": f"USGS's Mineral Commodity Summaries {ed}",
-        })
+        out.append(
+            {
+                "year": int(year),
+                "share_pct": tonnes / total * 100,
+                "share_qualifier": None,
+                "share_of": "world rare-earth mine production",
+                "tonnes": tonnes,
+                "world_tonnes": total,
+                "estimated": bool(mine["estimated"].fillna(False).iloc[0]),
+                "projection": False,
+                "published": mcs_published(ed),
+                "edition": ed,
+                "publisher": "USGS",
+                "source_tier": "primary",
+                "figure_id": f"usgs_mcs{ed}_{country.lower()}_{year}",
+                "source": f"USGS's Mineral Commodity Summaries {ed}",
+            }
+        )
     return pd.DataFrame(out)
 
 
-_VIA = re.compile(r"(?:as reported by|as summarised by|via) ([A-Z][A-Za-z ]*?)(?: news)?(?: \d{4}-\d{2}-\d{2})?"
-                  r"(?: and [\w.]+)?$")
+_VIA = re.compile(
+    r"(?:as reported by|as summarised by|via) ([A-Z][A-Za-z ]*?)(?: news)?(?: \d{4}-\d{2}-\d{2})?"
+    r"(?: and [\w.]+)?$"
+)
 
 
 def iea_source(document: str) -> tuple[str, str]:
@@ -116,15 +129,41 @@ def iea_shares(stage: str, projections: bool = False) -> pd.DataFrame:
     """China's share of one stage as the IEA gives it, observed years and, on request, projections; the average
     over several minerals is left out (it is not a rare-earth share)."""
     df = figures()
-    df = df[(df["subject"] == "China") & (df["stage"] == stage) & df["share_pct"].notna()
-            & (df["publisher"] == "IEA") & ~df["share_of"].fillna("").str.contains("average")]
+    df = df[
+        (df["subject"] == "China")
+        & (df["stage"] == stage)
+        & df["share_pct"].notna()
+        & (df["publisher"] == "IEA")
+        & ~df["share_of"].fillna("").str.contains("average")
+    ]
     if not projections:
         df = df[~df["projection"].astype(bool)]
     named = df["document"].map(iea_source)
-    df = df.assign(published=df["published"].dt.date, source=named.str[0], carrier=named.str[1],
-                   share_qualifier=df["share_qualifier"].astype(object).where(df["share_qualifier"].notna(), None))
-    return df[["year", "share_pct", "share_qualifier", "share_of", "projection", "published", "publisher",
-               "source_tier", "figure_id", "source", "carrier"]].sort_values(["year", "published"]).reset_index(drop=True)
+    df = df.assign(
+        published=df["published"].dt.date,
+        source=named.str[0],
+        carrier=named.str[1],
+        share_qualifier=df["share_qualifier"].astype(object).where(df["share_qualifier"].notna(), None),
+    )
+    return (
+        df[
+            [
+                "year",
+                "share_pct",
+                "share_qualifier",
+                "share_of",
+                "projection",
+                "published",
+                "publisher",
+                "source_tier",
+                "figure_id",
+                "source",
+                "carrier",
+            ]
+        ]
+        .sort_values(["year", "published"])
+        .reset_index(drop=True)
+    )
 
 
 def china_series(stage: str) -> pd.DataFrame:
@@ -141,6 +180,7 @@ def stages(params: dict) -> list[str]:
 
 
 # ---------------------------------------------------------------- the rule
+
 
 def as_published(rows: list[dict], when: dt.date) -> tuple[dict | None, list[dict]]:
     """The figure a reader had on `when`: among the figures published on or before that day, the one for the
@@ -163,25 +203,30 @@ def rate_share(rows: list[dict], when: dt.date, floor: float, tolerance_pp: floa
 
 
 SHARE = v.Rule(
-    "stage_share", "China's share of a stage",
+    "stage_share",
+    "China's share of a stage",
     "The claim's 'processing' is read as one stage of the chain (mining, separation and refining, or magnet "
     "making). China's share is the figure for the latest year published by the claim's date; figures published "
     "later are listed as since then and do not change the label. A claimed floor ('80%+') or the share read as "
     "'dominates' is met when the share reaches it; below it, the share is rated in percentage points as for "
     "shares (within the tolerance accurate, within twice mostly accurate, within four times mostly inaccurate, "
     "further inaccurate). No figure published by the date: unverifiable.",
-    rate_share)
+    rate_share,
+)
 
 
 # ---------------------------------------------------------------- checks
+
 
 def _figure_text(r: dict) -> str:
     """'92% of global refined rare-earth output in 2023', or, computed from USGS tonnages,
     '270,000 of 390,000 tonnes (69%) of world rare-earth mine production in 2024 (estimated)'."""
     if "tonnes" in r and r.get("tonnes") is not None and not pd.isna(r.get("tonnes")):
         est = " (estimated)" if r.get("estimated") else ""
-        return (f"{r['tonnes']:,.0f} of {r['world_tonnes']:,.0f} tonnes ({r['share_pct']:.0f}%) of "
-                f"{r['share_of']} in {int(r['year'])}{est}")
+        return (
+            f"{r['tonnes']:,.0f} of {r['world_tonnes']:,.0f} tonnes ({r['share_pct']:.0f}%) of "
+            f"{r['share_of']} in {int(r['year'])}{est}"
+        )
     return f"{_pct(r['share_pct'], r['share_qualifier'])} of {r['share_of']} in {int(r['year'])}"
 
 
@@ -197,8 +242,7 @@ def since_then(claim_id: str, later: list[dict]) -> list[str]:
     """One sentence per figure published after the claim's date, except those whose report the claim's
     evidence already shows."""
     shown = _shown_later(claim_id)
-    return [f"{_subject(r)} put China at {_figure_text(r)}."
-            for r in later if r["published"] not in shown]
+    return [f"{_subject(r)} put China at {_figure_text(r)}." for r in later if r["published"] not in shown]
 
 
 def check_share(claim: dict, stage: str, floor: float, tolerance_pp: float, reading: str) -> v.Verdict:
@@ -210,8 +254,10 @@ def check_share(claim: dict, stage: str, floor: float, tolerance_pp: float, read
     label = rate_share(rows, when, floor, tolerance_pp)
     datasets = [MINE] if stage == "mining" else [SHARES]
     if decisive is None:
-        text = (f"No figure for China's share of world rare-earth {STAGE_NAMES[stage]} had been published by "
-                f"{_day(when)} in the sources on record.")
+        text = (
+            f"No figure for China's share of world rare-earth {STAGE_NAMES[stage]} had been published by "
+            f"{_day(when)} in the sources on record."
+        )
         found = None
     else:
         share = float(decisive["share_pct"])
@@ -236,8 +282,10 @@ def check_dominance(claim: dict, stage: str, dominant_pct: float, tolerance_pp: 
     """'China dominates processing': China's share of the stage against the share read as dominance (at least
     half, so China is also the largest producer); says when another plausible reading would flip it."""
     if dominant_pct < 50:
-        raise v.VerdictError(f"'dominates' needs at least half of the stage (so China is also the largest "
-                             f"producer); got {dominant_pct:g}%.")
+        raise v.VerdictError(
+            f"'dominates' needs at least half of the stage (so China is also the largest "
+            f"producer); got {dominant_pct:g}%."
+        )
     reading = "the half read as dominance" if dominant_pct == 50 else f"the {dominant_pct:g}% read as dominance"
     verdict = check_share(claim, stage, dominant_pct, tolerance_pp, reading)
     verdict.sensitivity = v.VAGUE["dominates"].sensitivity(verdict.found)
@@ -246,11 +294,14 @@ def check_dominance(claim: dict, stage: str, dominant_pct: float, tolerance_pp: 
 
 # ---------------------------------------------------------------- the figures
 
+
 def then_and_latest(as_of: dt.date) -> tuple[dict, dict]:
     """For each stage, the figure published by `as_of` and the latest one on record (None where none)."""
     series = {s: china_series(s).to_dict("records") for s in STAGES}
-    return ({s: as_published(series[s], as_of)[0] for s in STAGES},
-            {s: as_published(series[s], dt.date.max)[0] for s in STAGES})
+    return (
+        {s: as_published(series[s], as_of)[0] for s in STAGES},
+        {s: as_published(series[s], dt.date.max)[0] for s in STAGES},
+    )
 
 
 def stages_figure(stage: str, as_of: dt.date):
@@ -274,19 +325,30 @@ def stages_figure(stage: str, as_of: dt.date):
             if r is None or (j == 1 and then[s] is not None and r["figure_id"] == then[s]["figure_id"]):
                 ax.text(x, 3, "none" if r is None else "no later\nfigure", ha="center", fontsize=8, color="#555555")
                 continue
-            ax.bar(x, r["share_pct"], color=style.HIGHLIGHT if s == stage else style.BASE, edgecolor="white",
-                   hatch="//" if j == 1 else None)
+            ax.bar(
+                x,
+                r["share_pct"],
+                color=style.HIGHLIGHT if s == stage else style.BASE,
+                edgecolor="white",
+                hatch="//" if j == 1 else None,
+            )
             ax.text(x, r["share_pct"] + 1.5, f"{r['share_pct']:.0f}%\n({int(r['year'])})", ha="center", fontsize=8)
-        ax.text(i * 3 + 0.5, -0.17, STAGE_NAMES[s].capitalize(), transform=ax.get_xaxis_transform(),
-                ha="center", fontsize=9)
+        ax.text(
+            i * 3 + 0.5, -0.17, STAGE_NAMES[s].capitalize(), transform=ax.get_xaxis_transform(), ha="center", fontsize=9
+        )
     ax.set_xticks(positions, labels, fontsize=7.5)
     ax.set_ylim(0, 115)
     ax.set_ylabel("China's share of world total, %")
     ax.grid(axis="x", visible=False)
-    ax.legend(handles=[Patch(facecolor=style.BASE, label=f"published by {as_of:%d %B %Y}"),
-                       Patch(facecolor=style.BASE, hatch="//", edgecolor="white", label="published later"),
-                       Patch(facecolor=style.HIGHLIGHT, label=f"stage read as 'processing': {stage}")],
-              loc="upper left", fontsize=8)
+    ax.legend(
+        handles=[
+            Patch(facecolor=style.BASE, label=f"published by {as_of:%d %B %Y}"),
+            Patch(facecolor=style.BASE, hatch="//", edgecolor="white", label="published later"),
+            Patch(facecolor=style.HIGHLIGHT, label=f"stage read as 'processing': {stage}"),
+        ],
+        loc="upper left",
+        fontsize=8,
+    )
     return style.done(fig)
 
 
@@ -295,8 +357,13 @@ def years_figure(stage: str):
     and its 2030 projections hollow in a shaded band; the stage read as 'processing' in the highlight colour."""
     from claimbook.chapters import figures as style
 
-    usgs = (pd.DataFrame(china_series("mining").to_dict("records")).sort_values(["year", "published"])
-            .groupby("year").last().reset_index())
+    usgs = (
+        pd.DataFrame(china_series("mining").to_dict("records"))
+        .sort_values(["year", "published"])
+        .groupby("year")
+        .last()
+        .reset_index()
+    )
     fig, ax = style.new(
         "China's share of world rare-earth mining, refining and magnets, by year",
         "USGS Mineral Commodity Summaries (computed); IEA via SEAISI and Rare Earth Exchanges",
@@ -313,11 +380,22 @@ def years_figure(stage: str):
             p = proj.iloc[0]
             same = obs[obs["published"] == p["published"]]  # the base year of the same outlook
             last = (same if len(same) else obs).iloc[-1]
-            ax.plot([last["year"], p["year"]], [last["share_pct"], p["share_pct"]], color=colour[s], linestyle=":",
-                    linewidth=1)
+            ax.plot(
+                [last["year"], p["year"]],
+                [last["share_pct"], p["share_pct"]],
+                color=colour[s],
+                linestyle=":",
+                linewidth=1,
+            )
             ax.scatter(proj["year"], proj["share_pct"], facecolor="white", edgecolor=colour[s], marker="s", zorder=3)
-            ax.annotate(f"IEA projection {p['share_pct']:.0f}%", (p["year"], p["share_pct"]),
-                        textcoords="offset points", xytext=(-6, -14), ha="right", fontsize=8)
+            ax.annotate(
+                f"IEA projection {p['share_pct']:.0f}%",
+                (p["year"], p["share_pct"]),
+                textcoords="offset points",
+                xytext=(-6, -14),
+                ha="right",
+                fontsize=8,
+            )
     ax.axvspan(2025.5, 2030.5, color="#eeeeee", zorder=0)
     ax.text(2028, 103, "projections (IEA), not data", ha="center", fontsize=8, color="#555555")
     ax.set_ylim(40, 108)

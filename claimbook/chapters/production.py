@@ -31,6 +31,7 @@ PROCESSING = "ree_processing_shares"
 
 # --- data selection -------------------------------------------------------------------------------------
 
+
 def _complete() -> pd.DataFrame:
     df = load(PRODUCTION)
     return df[df["table_complete"].fillna(False).astype(bool)]
@@ -68,12 +69,20 @@ def shares(country: str) -> pd.DataFrame:
     for (ed, yr), _ in df.groupby(["edition", "year"]):
         row = figure(country, int(ed), int(yr))
         if row:
-            rows.append({"edition": int(ed), "year": int(yr), "production_t": float(row["production_t_reo"]),
-                         "world_t": world_total(int(ed), int(yr)), "share_pct": float(row["share_pct"]),
-                         "estimated": bool(row["estimated"]) if pd.notna(row["estimated"]) else None,
-                         "source_tier": row["source_tier"]})
-    return pd.DataFrame(rows, columns=["edition", "year", "production_t", "world_t", "share_pct", "estimated",
-                                       "source_tier"])
+            rows.append(
+                {
+                    "edition": int(ed),
+                    "year": int(yr),
+                    "production_t": float(row["production_t_reo"]),
+                    "world_t": world_total(int(ed), int(yr)),
+                    "share_pct": float(row["share_pct"]),
+                    "estimated": bool(row["estimated"]) if pd.notna(row["estimated"]) else None,
+                    "source_tier": row["source_tier"],
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["edition", "year", "production_t", "world_t", "share_pct", "estimated", "source_tier"]
+    )
 
 
 def latest_series() -> pd.DataFrame:
@@ -127,12 +136,14 @@ def holders(edition: int, year: int) -> pd.DataFrame:
     if r.empty or p.empty:
         return pd.DataFrame(columns=["country", "reserves_t", "reserves_share_pct", "production_t_reo", "share_pct"])
     out = r[["country", "reserves_t", "reserves_share_pct", "rank"]].merge(
-        p[["country", "production_t_reo", "share_pct"]], on="country", how="left")
+        p[["country", "production_t_reo", "share_pct"]], on="country", how="left"
+    )
     out["listed_in_production"] = out["production_t_reo"].notna()
     return out.fillna({"production_t_reo": 0.0, "share_pct": 0.0})
 
 
 # --- allowed values of the parameters -------------------------------------------------------------------
+
 
 def countries(params: dict) -> list[str]:
     """Allowed values of `country`: countries with positive output in some complete edition's table."""
@@ -163,6 +174,7 @@ def latest_year(edition: int) -> int | None:
 
 
 # --- formatting ----------------------------------------------------------------------------------------
+
 
 def _name(country: str) -> str:
     """A country's name as it reads in a sentence ('the United States')."""
@@ -242,13 +254,16 @@ def later_shares(country: str, as_of: dt.date) -> list[str]:
     out = []
     s = shares(country)
     for ed, grp in s[s["edition"].map(lambda e: published(int(e)) > as_of)].groupby("edition"):
-        figs = " and ".join(f"{_tonnes(r.production_t)} of {_tonnes(r.world_t)} tonnes in {r.year} "
-                            f"({_pct(r.share_pct)})" for r in grp.itertuples())
+        figs = " and ".join(
+            f"{_tonnes(r.production_t)} of {_tonnes(r.world_t)} tonnes in {r.year} ({_pct(r.share_pct)})"
+            for r in grp.itertuples()
+        )
         out.append(f"{_summary(int(ed))}, published {_date(published(int(ed)))}, gives {_name(country)} {figs}.")
     return out
 
 
 # --- checks of the statistical claims ------------------------------------------------------------------------
+
 
 def check_share(claim: dict, country: str, edition: int, year: int, tolerance_pp: float) -> v.Verdict:
     """A claimed share of world mine output ('about N%') against the edition a reader had (POINTS): the gap in
@@ -260,20 +275,25 @@ def check_share(claim: dict, country: str, edition: int, year: int, tolerance_pp
     row = figure(country, *pick) if pick else {}
     total = world_total(*pick) if pick else None
     if not pick or not row or total is None:  # no summary public by then, no row for the country, or no world total
-        text = (f"No USGS summary public on {_date(as_of)} gives {_name(country)}'s share of world mine output"
-                + (f" in {pick[1]}." if pick else "."))
+        text = f"No USGS summary public on {_date(as_of)} gives {_name(country)}'s share of world mine output" + (
+            f" in {pick[1]}." if pick else "."
+        )
         return v.Verdict(claim["id"], v.UNVERIFIABLE, text, claimed, None, v.POINTS, [PRODUCTION])
     ed, yr = pick
     found = float(row["share_pct"])
     label = v.POINTS(claimed, found, tolerance_pp, qualifier)
     gap = abs(claimed - found)
-    head = (f"{_as_read(ed, as_of)} gives {_name(country)} {_tonnes(row['production_t_reo'])} of "
-            f"{_tonnes(total)} tonnes mined in {yr}, {_pct(found)} of world output")
+    head = (
+        f"{_as_read(ed, as_of)} gives {_name(country)} {_tonnes(row['production_t_reo'])} of "
+        f"{_tonnes(total)} tonnes mined in {yr}, {_pct(found)} of world output"
+    )
     if label == v.ACCURATE:
-        tail = (f", about {claimed:g}% as the article says" + (", and below it." if found <= claimed else "."))
+        tail = f", about {claimed:g}% as the article says" + (", and below it." if found <= claimed else ".")
     else:
-        tail = (f", {gap:.2f} points {'below' if found < claimed else 'above'} the claimed {claimed:g}%, more "
-                f"than the {tolerance_pp:g} points allowed.")
+        tail = (
+            f", {gap:.2f} points {'below' if found < claimed else 'above'} the claimed {claimed:g}%, more "
+            f"than the {tolerance_pp:g} points allowed."
+        )
     verdict = v.Verdict(claim["id"], label, head + tail, claimed, round(found, 2), v.POINTS, [PRODUCTION])
     if not _reported_later(claim["id"]):
         verdict.since_then = later_shares(country, as_of)
@@ -284,8 +304,9 @@ def _share_words(threshold_pct: float) -> str:
     return "more than half" if threshold_pct == 50 else f"more than {threshold_pct:g}%"
 
 
-def check_bulk(claim: dict, country: str, edition: int, year: int,
-               threshold_pct: float = v.VAGUE["the bulk"].threshold) -> v.Verdict:
+def check_bulk(
+    claim: dict, country: str, edition: int, year: int, threshold_pct: float = v.VAGUE["the bulk"].threshold
+) -> v.Verdict:
     """'Country X accounts for the bulk of world mining': X's share above the threshold (HOLDS), in the
     edition-year a reader had and in every other edition-year public on the claim's date."""
     as_of = claim["as_of"]
@@ -293,7 +314,8 @@ def check_bulk(claim: dict, country: str, edition: int, year: int,
     s = shares(country)
     s = s[s["edition"].isin(public_editions(as_of))]
     holds: dict[tuple[int, int], bool | None] = {
-        (int(r.edition), int(r.year)): bool(r.share_pct > threshold_pct) for r in s.itertuples()}
+        (int(r.edition), int(r.year)): bool(r.share_pct > threshold_pct) for r in s.itertuples()
+    }
     row = figure(country, *pick) if pick else {}
     total = world_total(*pick) if pick else None
     if not pick or not row or total is None:  # as in check_share: without the world total there is no share
@@ -304,20 +326,25 @@ def check_bulk(claim: dict, country: str, edition: int, year: int,
     label = v.HOLDS(holds, pick)
     found = float(row["share_pct"])
     words = _share_words(threshold_pct)
-    head = (f"{_as_read(ed, as_of)} gives {_name(country)} {_tonnes(row['production_t_reo'])} of "
-            f"{_tonnes(total)} tonnes mined in {yr}, {_pct(found)} of world output, "
-            + (f"{words}, as the article says" if holds[pick] else f"not {words}"))
+    head = (
+        f"{_as_read(ed, as_of)} gives {_name(country)} {_tonnes(row['production_t_reo'])} of "
+        f"{_tonnes(total)} tonnes mined in {yr}, {_pct(found)} of world output, "
+        + (f"{words}, as the article says" if holds[pick] else f"not {words}")
+    )
     others = [h for k, h in holds.items() if k != pick and h is not None]
     first = min(e for e, _ in holds)
     if others and all(h == holds[pick] for h in others):
         tail = f"; every summary since {first} agrees."
     elif others:
-        tail = (f"; {sum(others)} of the {len(others)} other years in summaries since {first} "
-                f"{'is' if sum(others) == 1 else 'are'} {words}.")
+        tail = (
+            f"; {sum(others)} of the {len(others)} other years in summaries since {first} "
+            f"{'is' if sum(others) == 1 else 'are'} {words}."
+        )
     else:
         tail = "."
-    verdict = v.Verdict(claim["id"], label, head + tail, f"> {threshold_pct:g}%", round(found, 1), v.HOLDS,
-                        [PRODUCTION])
+    verdict = v.Verdict(
+        claim["id"], label, head + tail, f"> {threshold_pct:g}%", round(found, 1), v.HOLDS, [PRODUCTION]
+    )
     # the sentence names the thresholds that would flip the verdict: above the share while it holds
     verdict.sensitivity = v.VAGUE["the bulk"].sensitivity(round(found, 1), threshold=threshold_pct)
     if not _reported_later(claim["id"]):
@@ -334,13 +361,18 @@ def development_ratio(country: str, edition: int, year: int | None = None) -> di
     if row.empty:
         return {}
     r = row.iloc[0]
-    return {"edition": edition, "year": year, "production_share_pct": float(r["share_pct"]),
-            "reserves_share_pct": float(r["reserves_share_pct"]),
-            "ratio": float(r["share_pct"]) / float(r["reserves_share_pct"])}
+    return {
+        "edition": edition,
+        "year": year,
+        "production_share_pct": float(r["share_pct"]),
+        "reserves_share_pct": float(r["reserves_share_pct"]),
+        "ratio": float(r["share_pct"]) / float(r["reserves_share_pct"]),
+    }
 
 
-def check_underdeveloped(claim: dict, country: str, edition: int, year: int,
-                         max_ratio: float = v.VAGUE["underdeveloped"].threshold) -> v.Verdict:
+def check_underdeveloped(
+    claim: dict, country: str, edition: int, year: int, max_ratio: float = v.VAGUE["underdeveloped"].threshold
+) -> v.Verdict:
     """'Underdeveloped relative to its resources': the share of world output below `max_ratio` times the share
     of world reserves, both from one edition (HOLDS), in the edition a reader had and in every other edition
     with both tables public on the claim's date."""
@@ -354,39 +386,48 @@ def check_underdeveloped(claim: dict, country: str, edition: int, year: int,
     ref = ratios[ed] if pick else {}
     others = {e: h for e, h in holds.items() if e != ed and h is not None}
     if not pick or (not ref and not others):
-        text = (f"No USGS summary public on {_date(as_of)} gives both {_name(country)}'s reserves and its mine "
-                f"output to compare.")
+        text = (
+            f"No USGS summary public on {_date(as_of)} gives both {_name(country)}'s reserves and its mine "
+            f"output to compare."
+        )
         return v.Verdict(claim["id"], v.UNVERIFIABLE, text, claimed, None, v.HOLDS, [PRODUCTION, RESERVES])
     label = v.HOLDS(holds, ed)
     limit = "half" if max_ratio == 0.5 else f"{max_ratio:g} times"
     found = {e: round(r["ratio"], 3) for e, r in ratios.items() if r}
     if not ref:  # the chosen edition has no reserves table: judged on the editions that have both
         n = sum(others.values())
-        text = (f"{_summary(ed)} has no reserves table; {n} of the {len(others)} summaries since {min(others)} "
-                f"that have one give {_name(country)} a share of world mine output under {limit} its reserves share.")
+        text = (
+            f"{_summary(ed)} has no reserves table; {n} of the {len(others)} summaries since {min(others)} "
+            f"that have one give {_name(country)} a share of world mine output under {limit} its reserves share."
+        )
         return v.Verdict(claim["id"], label, text, claimed, found, v.HOLDS, [PRODUCTION, RESERVES])
     limit = "half" if max_ratio == 0.5 else f"{max_ratio:g} times"
-    head = (f"{_as_read(ed, as_of)} gives {_name(country)} {ref['reserves_share_pct']:.1f}% of listed world "
-            f"reserves but {_pct(ref['production_share_pct'])} of world mine output in {ref['year']}, "
-            f"{ref['ratio']:.2f} times its reserves share, {'under' if holds[ed] else 'not under'} {limit}"
-            + (", as the article says" if holds[ed] else ""))
+    head = (
+        f"{_as_read(ed, as_of)} gives {_name(country)} {ref['reserves_share_pct']:.1f}% of listed world "
+        f"reserves but {_pct(ref['production_share_pct'])} of world mine output in {ref['year']}, "
+        f"{ref['ratio']:.2f} times its reserves share, {'under' if holds[ed] else 'not under'} {limit}"
+        + (", as the article says" if holds[ed] else "")
+    )
     if not others:
         tail = "."
     elif all(h == holds[ed] for h in others.values()):
         tail = f"; every summary since {min(others)} agrees."
     else:
         differ = [str(e) for e, h in others.items() if h != holds[ed]]
-        tail = (f"; the {' and '.join(differ)} {'summary differs' if len(differ) == 1 else 'summaries differ'}.")
+        tail = f"; the {' and '.join(differ)} {'summary differs' if len(differ) == 1 else 'summaries differ'}."
     verdict = v.Verdict(claim["id"], label, head + tail, claimed, found, v.HOLDS, [PRODUCTION, RESERVES])
     # the sentence names the thresholds that would flip the verdict: at or below the ratio while it holds
-    verdict.sensitivity = v.VAGUE["underdeveloped"].sensitivity(round(ref["ratio"], 2), higher_holds=False,
-                                                                threshold=max_ratio)
+    verdict.sensitivity = v.VAGUE["underdeveloped"].sensitivity(
+        round(ref["ratio"], 2), higher_holds=False, threshold=max_ratio
+    )
     later = [e for e in reserves.complete_editions() if published(e) > as_of]
     verdict.since_then = [
         f"{_summary(e)}, published {_date(published(e))}, gives {_name(country)} {r['reserves_share_pct']:.1f}% of "
         f"listed reserves and {_pct(r['production_share_pct'])} of world mine output in {r['year']}, "
         f"{r['ratio']:.2f} times its reserves share."
-        for e in later if (r := development_ratio(country, e))]
+        for e in later
+        if (r := development_ratio(country, e))
+    ]
     return verdict
 
 
@@ -406,6 +447,7 @@ def reserves_edition_for(edition: int) -> int:
 
 # --- the figures ------------------------------------------------------------------------------------------------
 
+
 def production_figure(country: str):
     """Mine production by country and year on a log scale, each year from the newest edition: one grey line
     per producer (named when it ends at 10,000 t or more), the world dashed, `country` highlighted with its
@@ -424,24 +466,58 @@ def production_figure(country: str):
         if name == country:
             continue
         is_world = name == "World"
-        ax.plot(grp["year"], grp["production_t_reo"], color=figures.ACCENT if is_world else figures.BASE,
-                linestyle="--" if is_world else "-", linewidth=1.4 if is_world else 0.9, zorder=1)
+        ax.plot(
+            grp["year"],
+            grp["production_t_reo"],
+            color=figures.ACCENT if is_world else figures.BASE,
+            linestyle="--" if is_world else "-",
+            linewidth=1.4 if is_world else 0.9,
+            zorder=1,
+        )
         end = grp[grp["year"] == grp["year"].max()].iloc[0]
         if is_world or end["production_t_reo"] >= 10_000:
-            ax.annotate(name, (end["year"], end["production_t_reo"]), xytext=(4, 0), textcoords="offset points",
-                        va="center", fontsize=8, color=figures.ACCENT if is_world else "#555555")
+            ax.annotate(
+                name,
+                (end["year"], end["production_t_reo"]),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color=figures.ACCENT if is_world else "#555555",
+            )
     own = hist[hist["production_t_reo"] > 0]
     ax.plot(own["year"], own["production_t_reo"], color=figures.HIGHLIGHT, linewidth=2.2, zorder=3)
     primary = own[own["source_tier"] == "primary"]
     other = own[own["source_tier"] != "primary"]
-    ax.scatter(primary["year"], primary["production_t_reo"], color=figures.HIGHLIGHT, zorder=4, s=22,
-               label=f"{country}, USGS (primary)")
+    ax.scatter(
+        primary["year"],
+        primary["production_t_reo"],
+        color=figures.HIGHLIGHT,
+        zorder=4,
+        s=22,
+        label=f"{country}, USGS (primary)",
+    )
     if len(other):
-        ax.scatter(other["year"], other["production_t_reo"], facecolor="white", edgecolor=figures.HIGHLIGHT, zorder=4,
-                   s=26, label=f"{country}, secondary report")
+        ax.scatter(
+            other["year"],
+            other["production_t_reo"],
+            facecolor="white",
+            edgecolor=figures.HIGHLIGHT,
+            zorder=4,
+            s=26,
+            label=f"{country}, secondary report",
+        )
     end = own.iloc[-1]
-    ax.annotate(country, (end["year"], end["production_t_reo"]), xytext=(4, 0), textcoords="offset points",
-                va="center", fontsize=9, color=figures.HIGHLIGHT, fontweight="bold")
+    ax.annotate(
+        country,
+        (end["year"], end["production_t_reo"]),
+        xytext=(4, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=9,
+        color=figures.HIGHLIGHT,
+        fontweight="bold",
+    )
     ax.set_yscale("log")
     ax.set_ylabel("Mine production, t REO (log scale)")
     ax.set_xlabel("Production year")
@@ -454,8 +530,13 @@ def older_text(country: str) -> str:
     """The country's figures outside the complete tables, with source and tier, as one sentence ("none")."""
     hist = history(country)
     older = hist[~hist["table_complete"].fillna(False).astype(bool)]
-    return "; ".join(f"{int(r.year)}: {r.production_t_reo:,.0f} t ({r.source_edition}, {r.source_tier})"
-                     for r in older.itertuples()) or "none"
+    return (
+        "; ".join(
+            f"{int(r.year)}: {r.production_t_reo:,.0f} t ({r.source_edition}, {r.source_tier})"
+            for r in older.itertuples()
+        )
+        or "none"
+    )
 
 
 def share_figure(country: str, edition: int, claimed_pct: float, tolerance_pp: float):
@@ -468,17 +549,35 @@ def share_figure(country: str, edition: int, claimed_pct: float, tolerance_pp: f
         f"{country}: share of world rare-earth mine output, by USGS edition",
         "USGS Mineral Commodity Summaries, Rare Earths, world tables (dataset usgs_ree_mine_production)",
     )
-    ax.axhspan(claimed_pct - tolerance_pp, claimed_pct + tolerance_pp, color=figures.SECONDARY, alpha=0.15,
-               label=f"claimed about {claimed_pct:g}%, ± {tolerance_pp:g} points")
+    ax.axhspan(
+        claimed_pct - tolerance_pp,
+        claimed_pct + tolerance_pp,
+        color=figures.SECONDARY,
+        alpha=0.15,
+        label=f"claimed about {claimed_pct:g}%, ± {tolerance_pp:g} points",
+    )
     ax.axhline(claimed_pct, color=figures.SECONDARY, linewidth=1)
     for ed, grp in by_edition.groupby("edition"):
         chosen = ed == edition
         colour = figures.HIGHLIGHT if chosen else figures.BASE
-        ax.plot(grp["year"], grp["share_pct"], color=colour, marker="o", linewidth=2 if chosen else 1,
-                zorder=3 if chosen else 2, label=f"MCS {ed} (edition used)" if chosen else None)
+        ax.plot(
+            grp["year"],
+            grp["share_pct"],
+            color=colour,
+            marker="o",
+            linewidth=2 if chosen else 1,
+            zorder=3 if chosen else 2,
+            label=f"MCS {ed} (edition used)" if chosen else None,
+        )
         end = grp.iloc[-1]
-        ax.annotate(f"MCS {ed}", (end["year"], end["share_pct"]), xytext=(5, 4 if ed % 2 else -9),
-                    textcoords="offset points", fontsize=7, color=colour)
+        ax.annotate(
+            f"MCS {ed}",
+            (end["year"], end["share_pct"]),
+            xytext=(5, 4 if ed % 2 else -9),
+            textcoords="offset points",
+            fontsize=7,
+            color=colour,
+        )
     ax.set_ylabel("Share of world mine output, %")
     ax.set_xlabel("Production year")
     ax.set_xticks(sorted(by_edition["year"].unique()))
@@ -501,10 +600,20 @@ def holders_figure(country: str, edition: int, year: int, top_n: int):
         size=(7.5, 0.42 * len(pairs) + 1.5),
     )
     ys = range(len(pairs))
-    ax.barh([y + 0.2 for y in ys], pairs["reserves_share_pct"], height=0.38, color=figures.ACCENT,
-            label="share of world reserves (countries listed)")
-    ax.barh([y - 0.2 for y in ys], pairs["share_pct"], height=0.38, color=figures.SECONDARY,
-            label=f"share of world mine output, {year}")
+    ax.barh(
+        [y + 0.2 for y in ys],
+        pairs["reserves_share_pct"],
+        height=0.38,
+        color=figures.ACCENT,
+        label="share of world reserves (countries listed)",
+    )
+    ax.barh(
+        [y - 0.2 for y in ys],
+        pairs["share_pct"],
+        height=0.38,
+        color=figures.SECONDARY,
+        label=f"share of world mine output, {year}",
+    )
     ax.set_yticks(list(ys), pairs["country"])
     for y, (r, p) in enumerate(zip(pairs["reserves_share_pct"], pairs["share_pct"])):
         ax.text(r, y + 0.2, f" {r:.1f}", va="center", fontsize=7)

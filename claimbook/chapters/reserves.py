@@ -22,11 +22,16 @@ NATIONAL = "russia_ree_national_figures"
 # also record usgs_mcs2025_ree_reserves_2025_01_31); MCS 2026: the data-release metadata, 6 February 2026
 # (record usgs_mcs2026_data_release_2026_02_06); MCS 2024: USGS Publications Warehouse, "January 31, 2024";
 # MCS 2023: released on 31 January 2023, the same end-of-January schedule.
-PUBLISHED = {2023: dt.date(2023, 1, 31), 2024: dt.date(2024, 1, 31), 2025: dt.date(2025, 1, 31),
-             2026: dt.date(2026, 2, 6)}
+PUBLISHED = {
+    2023: dt.date(2023, 1, 31),
+    2024: dt.date(2024, 1, 31),
+    2025: dt.date(2025, 1, 31),
+    2026: dt.date(2026, 2, 6),
+}
 
 
 # --- the tables ------------------------------------------------------------------------------------------------
+
 
 def _reported():
     df = load(RESERVES)
@@ -114,6 +119,7 @@ def national_figures(country: str):
 
 # --- the rules this chapter adds --------------------------------------------------------------------------------
 
+
 def rate_rank_in_edition(claimed: int, rank: int | None) -> str:
     """Label for a claimed rank against the rank in the edition of the day (see RANK_OF_THE_DAY)."""
     if rank is None:
@@ -133,16 +139,20 @@ def rate_top_n(rank: int | None, top_n: int) -> str:
 
 
 RANK_OF_THE_DAY = v.Rule(
-    "rank_of_the_day", "Ranks in the edition of the day",
+    "rank_of_the_day",
+    "Ranks in the edition of the day",
     "A rank is judged in the latest edition of the table published by the claim's date: the same rank is "
     "accurate; one place off, mostly inaccurate; further off, inaccurate; no figure there, unverifiable. Older "
     "editions it replaced and editions published later are shown as context and never change the label.",
-    rate_rank_in_edition)
+    rate_rank_in_edition,
+)
 TOP_N = v.Rule(
-    "top_n", "'Among the largest' and 'the leaders'",
+    "top_n",
+    "'Among the largest' and 'the leaders'",
     "Read as ranking within a stated number of places in the latest edition published by the claim's date: "
     "within them, accurate; one place beyond, mostly inaccurate; further, inaccurate; no figure, unverifiable.",
-    rate_top_n)
+    rate_top_n,
+)
 RULES = (RANK_OF_THE_DAY, TOP_N)
 
 
@@ -155,13 +165,16 @@ def rank_sensitivity(word: str, rank: int | None, top_n: int) -> str:
     flips = [n for n in range(int(vague.low), int(vague.high) + 1) if (rank <= n) != holds]
     if not flips:
         return ""
-    other = (f"the top {max(flips)} or fewer" if holds else f"the top {min(flips)} or more")
-    return (f"The verdict turns on the words '{word}': the record shows {_ordinal(rank)} place, so reading them "
-            f"as {other} would change it (plausible readings run from the top {vague.low:g} to the top "
-            f"{vague.high:g}; the book uses the top {top_n}).")
+    other = f"the top {max(flips)} or fewer" if holds else f"the top {min(flips)} or more"
+    return (
+        f"The verdict turns on the words '{word}': the record shows {_ordinal(rank)} place, so reading them "
+        f"as {other} would change it (plausible readings run from the top {vague.low:g} to the top "
+        f"{vague.high:g}; the book uses the top {top_n})."
+    )
 
 
 # --- the checks --------------------------------------------------------------------------------------------------
+
 
 def _date(d: dt.date) -> str:
     return f"{d.day} {d:%B %Y}"
@@ -179,8 +192,20 @@ def _figure_text(row: dict) -> str:
     return _tonnes(row["reserves_t"], q if isinstance(q, str) else None)
 
 
-_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-             "eleventh", "twelfth")
+_ORDINALS = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+)
 
 
 def _ordinal(n: int | None) -> str:
@@ -201,8 +226,15 @@ def _source(claim: dict, ed: int) -> str:
 
 
 def _no_edition(claim: dict, rule: v.Rule, claimed) -> v.Verdict:
-    return v.Verdict(claim["id"], v.UNVERIFIABLE, f"No complete USGS table had been published by "
-                     f"{_date(claim['as_of'])}, so none can settle this.", claimed, None, rule, [RESERVES])
+    return v.Verdict(
+        claim["id"],
+        v.UNVERIFIABLE,
+        f"No complete USGS table had been published by {_date(claim['as_of'])}, so none can settle this.",
+        claimed,
+        None,
+        rule,
+        [RESERVES],
+    )
 
 
 def _later(country: str, as_of: dt.date, shows) -> list[str]:
@@ -214,6 +246,7 @@ def _later_amounts(country: str, as_of: dt.date) -> list[str]:
     def shows(ed):
         row = figure(country, ed)
         return f"puts {country}'s reserves at {_figure_text(row)}" if row else f"gives no figure for {country}"
+
     return _later(country, as_of, shows)
 
 
@@ -221,6 +254,7 @@ def _later_ranks(country: str, as_of: dt.date) -> list[str]:
     def shows(ed):
         rank = rank_in(country, ed)
         return f"ranks {country} {_ordinal(rank)}" if rank else f"gives no figure for {country}"
+
     return _later(country, as_of, shows)
 
 
@@ -233,15 +267,32 @@ def check_amount(claim: dict, country: str, edition: int, tolerance_pct: float) 
     row = figure(country, ed)
     when = _source(claim, ed)
     if not row:
-        verdict = v.Verdict(claim["id"], v.UNVERIFIABLE, f"{when} gives no reserves figure for {country}.",
-                            claimed, None, v.NUMBER, [RESERVES])
+        verdict = v.Verdict(
+            claim["id"],
+            v.UNVERIFIABLE,
+            f"{when} gives no reserves figure for {country}.",
+            claimed,
+            None,
+            v.NUMBER,
+            [RESERVES],
+        )
     else:
         found = row["reserves_t"]
         label = v.NUMBER(claimed, found, tolerance_pct, claim["asserted"].get("qualifier", "about"))
-        tail = ("as the claim says" if label == v.ACCURATE
-                else f"{v.deviation_pct(claimed, found):.0f}% from the claimed {_tonnes(claimed)}")
-        verdict = v.Verdict(claim["id"], label, f"{when} puts {country}'s reserves at {_figure_text(row)} of "
-                            f"rare-earth oxide, {tail}.", claimed, found, v.NUMBER, [RESERVES])
+        tail = (
+            "as the claim says"
+            if label == v.ACCURATE
+            else f"{v.deviation_pct(claimed, found):.0f}% from the claimed {_tonnes(claimed)}"
+        )
+        verdict = v.Verdict(
+            claim["id"],
+            label,
+            f"{when} puts {country}'s reserves at {_figure_text(row)} of rare-earth oxide, {tail}.",
+            claimed,
+            found,
+            v.NUMBER,
+            [RESERVES],
+        )
     verdict.since_then = _later_amounts(country, claim["as_of"])
     return verdict
 
@@ -264,8 +315,12 @@ def check_rank(claim: dict, country: str, edition: int) -> v.Verdict:
         older = [e for e, r in ranks_by_edition(country, claim["as_of"]).items() if e < ed and r == claimed]
         shared = any(int((ranking(e)["rank"] == claimed).sum()) > 1 for e in older)
         text += f", not {_ordinal(claimed)}"
-        text += (f"; only the older {' and '.join(map(str, older))} edition{'s' if len(older) > 1 else ''}, "
-                 f"since replaced, had it {'tied ' if shared else ''}{_ordinal(claimed)}." if older else ".")
+        text += (
+            f"; only the older {' and '.join(map(str, older))} edition{'s' if len(older) > 1 else ''}, "
+            f"since replaced, had it {'tied ' if shared else ''}{_ordinal(claimed)}."
+            if older
+            else "."
+        )
     verdict = v.Verdict(claim["id"], label, text, claimed, rank, RANK_OF_THE_DAY, [RESERVES])
     verdict.since_then = _later_ranks(country, claim["as_of"])
     return verdict
@@ -285,9 +340,11 @@ def check_top_n(claim: dict, country: str, edition: int, top_n: int, word: str) 
     else:
         leader = table.iloc[0]
         side = "within" if label == v.ACCURATE else "outside"
-        text = (f"{_source(claim, ed)} ranks {country} {_ordinal(rank)} of "
-                f"{len(table)} countries, {side} the top {top_n} taken as '{word}'")
-        text += (f", though {leader['country']} holds {_tonnes(leader['reserves_t'])}." if rank > 1 else ".")
+        text = (
+            f"{_source(claim, ed)} ranks {country} {_ordinal(rank)} of "
+            f"{len(table)} countries, {side} the top {top_n} taken as '{word}'"
+        )
+        text += f", though {leader['country']} holds {_tonnes(leader['reserves_t'])}." if rank > 1 else "."
     verdict = v.Verdict(claim["id"], label, text, f"top {top_n}", rank, TOP_N, [RESERVES])
     verdict.sensitivity = rank_sensitivity(word, rank, top_n)
     verdict.since_then = _later_ranks(country, claim["as_of"])
@@ -308,19 +365,23 @@ def check_larger_than(claim: dict, country: str, other: str, edition: int, min_r
     if a is None:
         text = f"{src} gives no reserves figure for {country}, so it cannot settle the comparison."
     elif b is None:
-        text = (f"{src} lists {country} with {_tonnes(a)} and gives no reserves figure for {other}: it agrees "
-                f"{country} has more but does not measure the gap.")
+        text = (
+            f"{src} lists {country} with {_tonnes(a)} and gives no reserves figure for {other}: it agrees "
+            f"{country} has more but does not measure the gap."
+        )
     else:
         ratio = a / b
-        text = (f"{src} gives {country} {_tonnes(a)} and {other} {_tonnes(b)}, {ratio:.1f} times as much, "
-                f"against the at least {min_ratio:g} times read as 'significantly'.")
-    verdict = v.Verdict(claim["id"], label, text, f"{country} > {other}", {"a": a, "b": b}, v.COMPARISON,
-                        [RESERVES])
+        text = (
+            f"{src} gives {country} {_tonnes(a)} and {other} {_tonnes(b)}, {ratio:.1f} times as much, "
+            f"against the at least {min_ratio:g} times read as 'significantly'."
+        )
+    verdict = v.Verdict(claim["id"], label, text, f"{country} > {other}", {"a": a, "b": b}, v.COMPARISON, [RESERVES])
     verdict.sensitivity = v.VAGUE["significantly"].sensitivity(ratio, threshold=min_ratio)
     return verdict
 
 
 # --- the figures ------------------------------------------------------------------------------------------------
+
 
 def ranking_figure(country: str, edition: int, top_n: int):
     """Horizontal bars of the `top_n` largest holders in one edition, largest at the top, `country` highlighted,
@@ -337,8 +398,13 @@ def ranking_figure(country: str, edition: int, top_n: int):
     figures.tonnes_axis(ax.xaxis, "Reserves, million t REO")
     ax.grid(axis="y", visible=False)
     for y, (value, rank) in enumerate(zip(shown["reserves_t"], shown["rank"])):
-        ax.text(value, y, f"  #{rank}  {value / 1e6:,.1f}" if value >= 5e4 else f"  #{rank}  {value:,.0f} t",
-                va="center", fontsize=8)
+        ax.text(
+            value,
+            y,
+            f"  #{rank}  {value / 1e6:,.1f}" if value >= 5e4 else f"  #{rank}  {value:,.0f} t",
+            va="center",
+            fontsize=8,
+        )
     ax.set_xlim(0, shown["reserves_t"].max() * 1.18)
     return figures.done(fig)
 
@@ -357,13 +423,27 @@ def history_figure(country: str, edition: int):
     primary = hist[hist["source_tier"] == "primary"]
     secondary = hist[hist["source_tier"] != "primary"]
     ax.plot(hist["edition"], hist["reserves_t"], color=figures.BASE, linewidth=1, zorder=1)
-    ax.scatter(primary["edition"], primary["reserves_t"], color=figures.HIGHLIGHT, zorder=2, label="USGS table (primary)")
-    ax.scatter(secondary["edition"], secondary["reserves_t"], facecolor="white", edgecolor=figures.HIGHLIGHT,
-               zorder=2, label="secondary report of it")
+    ax.scatter(
+        primary["edition"], primary["reserves_t"], color=figures.HIGHLIGHT, zorder=2, label="USGS table (primary)"
+    )
+    ax.scatter(
+        secondary["edition"],
+        secondary["reserves_t"],
+        facecolor="white",
+        edgecolor=figures.HIGHLIGHT,
+        zorder=2,
+        label="secondary report of it",
+    )
     for ed, value in zip(hist["edition"], hist["reserves_t"]):
         rank = ranks.get(int(ed))
-        ax.annotate(f"{value / 1e6:,.1f}" + (f" (#{rank})" if rank else ""), (ed, value),
-                    textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+        ax.annotate(
+            f"{value / 1e6:,.1f}" + (f" (#{rank})" if rank else ""),
+            (ed, value),
+            textcoords="offset points",
+            xytext=(0, 7),
+            ha="center",
+            fontsize=8,
+        )
     ax.axvline(edition, color=figures.ACCENT, linestyle="--", linewidth=1, label=f"edition used: MCS {edition}")
     figures.tonnes_axis(ax.yaxis, "Reserves, million t REO")
     ax.set_xlabel("Edition of the Mineral Commodity Summaries")
@@ -375,10 +455,15 @@ def history_figure(country: str, edition: int):
 def revisions_text(country: str) -> str:
     """'MCS 2023 to MCS 2024: 10.0 to 3.8 million t; ...' between consecutive editions located ("none")."""
     hist = history(country)
-    revisions = [(int(a.edition), int(b.edition), a.reserves_t, b.reserves_t)
-                 for a, b in zip(hist.itertuples(), hist.iloc[1:].itertuples()) if a.reserves_t != b.reserves_t]
-    return "; ".join(f"MCS {a} to MCS {b}: {x / 1e6:,.1f} to {y / 1e6:,.1f} million t"
-                     for a, b, x, y in revisions) or "none"
+    revisions = [
+        (int(a.edition), int(b.edition), a.reserves_t, b.reserves_t)
+        for a, b in zip(hist.itertuples(), hist.iloc[1:].itertuples())
+        if a.reserves_t != b.reserves_t
+    ]
+    return (
+        "; ".join(f"MCS {a} to MCS {b}: {x / 1e6:,.1f} to {y / 1e6:,.1f} million t" for a, b, x, y in revisions)
+        or "none"
+    )
 
 
 def national_figure(country: str, edition: int):
@@ -392,7 +477,9 @@ def national_figure(country: str, edition: int):
         f"{country}: USGS reserves and national figures",
         "USGS MCS (usgs_ree_reserves); Russian officials as reported (russia_ree_national_figures)",
     )
-    labels = [f"USGS MCS {edition}"] + [textwrap.fill(f"{p} ({a})", 34) for p, a in zip(national["publisher"], national["as_of"])]
+    labels = [f"USGS MCS {edition}"] + [
+        textwrap.fill(f"{p} ({a})", 34) for p, a in zip(national["publisher"], national["as_of"])
+    ]
     values = [figure(country, edition)["reserves_t"]] + list(national["value_t"])
     ax.barh(labels[::-1], values[::-1], color=[figures.BASE] * len(national) + [figures.HIGHLIGHT])
     figures.tonnes_axis(ax.xaxis, "Million t (USGS: REO; national: basis not stated)")

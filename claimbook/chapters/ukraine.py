@@ -72,17 +72,26 @@ def rate_vast(ranks: dict[str, int | None], top_n: int) -> str:
     table (unlisted: it does not); the parts combine as a claim made of parts."""
     if top_n < 1:
         raise v.VerdictError(f"the number of places read as 'vast' must be at least 1, got {top_n}.")
-    return v.rate_compound({c: v.ACCURATE if r is not None and r <= top_n else v.INACCURATE
-                            for c, r in ranks.items()})
+    return v.rate_compound({c: v.ACCURATE if r is not None and r <= top_n else v.INACCURATE for c, r in ranks.items()})
 
 
-MUCH = v.Rule("much", "'Much' of a whole", "A published share at or above the threshold read as 'much' is "
-              "accurate; below it but at least half of it, mixed; below half of it, inaccurate. The share must "
-              "count the things the claim names.", rate_share)
-VAST = v.Rule("vast", "'Vast' deposits", "A country has 'vast' deposits when it ranks within the top places "
-              "read as 'vast' of the USGS rare-earth reserves table in the edition published by the claim's date; "
-              "a country the table does not list has none. For several countries the parts combine as for a "
-              "claim made of parts: all hold, accurate; half hold, mixed; none, inaccurate.", rate_vast)
+MUCH = v.Rule(
+    "much",
+    "'Much' of a whole",
+    "A published share at or above the threshold read as 'much' is "
+    "accurate; below it but at least half of it, mixed; below half of it, inaccurate. The share must "
+    "count the things the claim names.",
+    rate_share,
+)
+VAST = v.Rule(
+    "vast",
+    "'Vast' deposits",
+    "A country has 'vast' deposits when it ranks within the top places "
+    "read as 'vast' of the USGS rare-earth reserves table in the edition published by the claim's date; "
+    "a country the table does not list has none. For several countries the parts combine as for a "
+    "claim made of parts: all hold, accurate; half hold, mixed; none, inaccurate.",
+    rate_vast,
+)
 
 
 # ---------------------------------------------------------------- data selection
@@ -113,12 +122,22 @@ def estimate_table():
         if r:
             parts = [row(p) for p in scope["composition"]]
             commodities = scope["commodities"] + "".join(
-                f"; {p['figure'].split(chr(39))[0].lower()} {p['share_pct']:g}% of the value" for p in parts if p)
-            out.append({"figure_id": fid, "estimate": scope["short"], "usd_trillion": float(r["value"]),
-                        "qualifier": r["value_qualifier"] if isinstance(r["value_qualifier"], str) else "",
-                        "measure": scope["measure"], "commodities": commodities,
-                        "prices": _prices(fid), "as_of": r["as_of"], "publisher": r["publisher"],
-                        "tier": r["source_tier"]})
+                f"; {p['figure'].split(chr(39))[0].lower()} {p['share_pct']:g}% of the value" for p in parts if p
+            )
+            out.append(
+                {
+                    "figure_id": fid,
+                    "estimate": scope["short"],
+                    "usd_trillion": float(r["value"]),
+                    "qualifier": r["value_qualifier"] if isinstance(r["value_qualifier"], str) else "",
+                    "measure": scope["measure"],
+                    "commodities": commodities,
+                    "prices": _prices(fid),
+                    "as_of": r["as_of"],
+                    "publisher": r["publisher"],
+                    "tier": r["source_tier"],
+                }
+            )
     return pd.DataFrame(out).sort_values("usd_trillion", ascending=False).reset_index(drop=True)
 
 
@@ -183,9 +202,11 @@ def check_much_under_control(claim: dict, much_pct: float) -> v.Verdict:
     share = float(r["share_pct"])
     label = MUCH(share, much_pct)
     where = "at or above" if share >= much_pct else "below"
-    text = (f"SecDev counted {share:g}% of Ukraine's rare-earth and other critical-mineral deposits under Russian "
-            f"control in {_month_year(str(r['as_of']))}, {where} the {much_pct:g}% read as 'much', though it "
-            f"is a share of deposits, not of their value.")
+    text = (
+        f"SecDev counted {share:g}% of Ukraine's rare-earth and other critical-mineral deposits under Russian "
+        f"control in {_month_year(str(r['as_of']))}, {where} the {much_pct:g}% read as 'much', though it "
+        f"is a share of deposits, not of their value."
+    )
     verdict = v.Verdict(claim["id"], label, text, "much of the value", f"{share:g}% of deposits", MUCH, [DATA])
     verdict.sensitivity = v.VAGUE["much"].sensitivity(share, threshold=much_pct)
     return verdict
@@ -219,16 +240,21 @@ def check_vast_pair(claim: dict, edition: int, top_n: int) -> v.Verdict:
     edition a reader had on the claim's date; later editions go to `since_then`."""
     as_of = claim["as_of"]
     if _published_after(edition, as_of):
-        raise v.VerdictError(f"MCS {edition} was published after the claim's date ({as_of}); choose an edition "
-                             f"published by then (later editions are shown as published since).")
+        raise v.VerdictError(
+            f"MCS {edition} was published after the claim's date ({as_of}); choose an edition "
+            f"published by then (later editions are shown as published since)."
+        )
     ranks = _ranks(edition)
     label = VAST(ranks, top_n)
     held = [c for c, r in ranks.items() if r is not None and r <= top_n]
     scope = "both" if len(held) == len(ranks) else f"{held[0]} only" if held else "neither"
     text = f"{_edition_text(edition, ranks)}; 'vast' is read as the top {top_n}, so the claim holds for {scope}."
     verdict = v.Verdict(claim["id"], label, text, "both have vast deposits", ranks, VAST, [RESERVES])
-    verdict.since_then = [f"{_edition_text(ed, _ranks(ed))} (published {ed})."
-                          for ed in reserves.complete_editions() if _published_after(ed, as_of)]
+    verdict.since_then = [
+        f"{_edition_text(ed, _ranks(ed))} (published {ed})."
+        for ed in reserves.complete_editions()
+        if _published_after(ed, as_of)
+    ]
     # Only Russia's part can turn (an unlisted country fails at any threshold); a rank holds at or below the
     # threshold.
     verdict.sensitivity = v.VAGUE["vast"].sensitivity(ranks["Russia"], higher_holds=False, threshold=top_n)
@@ -236,6 +262,7 @@ def check_vast_pair(claim: dict, edition: int, top_n: int) -> v.Verdict:
 
 
 # --- the figures ------------------------------------------------------------------------------------------------
+
 
 def estimates_figure():
     """One bar per published estimate of Ukraine's mineral wealth, smallest first, labelled with what it counts
@@ -247,7 +274,9 @@ def estimates_figure():
     under_control = row(UNDER_RUSSIAN_CONTROL)
     labels = [f"{r.estimate}\n{r.measure}, {r.prices}" for r in estimates.itertuples()]
     values = list(estimates["usd_trillion"])
-    colours = [figures.HIGHLIGHT if fid == "forbes_ukraine_mineral_value" else figures.BASE for fid in estimates["figure_id"]]
+    colours = [
+        figures.HIGHLIGHT if fid == "forbes_ukraine_mineral_value" else figures.BASE for fid in estimates["figure_id"]
+    ]
     labels.append(f"SecDev: part under Russian control\n{under_control['as_of']}, lower bound")
     values.append(float(under_control["value"]))
     colours.append(figures.ACCENT)
@@ -311,12 +340,23 @@ def occupied_figure():
     dates = national["when"]
     solid = national["source_tier"] != "weak"
     ax.scatter(dates[solid], national.loc[solid, "share_pct"], color=figures.BASE, zorder=2, label="secondary report")
-    ax.scatter(dates[~solid], national.loc[~solid, "share_pct"], facecolor="white", edgecolor=figures.BASE, zorder=2,
-               label="weak source")
+    ax.scatter(
+        dates[~solid],
+        national.loc[~solid, "share_pct"],
+        facecolor="white",
+        edgecolor=figures.BASE,
+        zorder=2,
+        label="weak source",
+    )
     for d, r in zip(dates, national.itertuples()):
-        ax.annotate(f"{r.share_pct:g}%\n{r.publisher.split(' via ')[0].split(' analysis')[0]}", (d, r.share_pct),
-                    textcoords="offset points", xytext=(0, 8) if r.source_tier != "weak" else (0, -26), ha="center",
-                    fontsize=7)
+        ax.annotate(
+            f"{r.share_pct:g}%\n{r.publisher.split(' via ')[0].split(' analysis')[0]}",
+            (d, r.share_pct),
+            textcoords="offset points",
+            xytext=(0, 8) if r.source_tier != "weak" else (0, -26),
+            ha="center",
+            fontsize=7,
+        )
     ax.set_ylim(0, 30)
     ax.set_ylabel("% of Ukraine's territory")
     ax.set_xlabel("Date of the figure")

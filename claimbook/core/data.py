@@ -19,8 +19,19 @@ DATA_DIR = ROOT / "data"
 
 # Sidecar fields every dataset must describe (the origin a reader follows to the publisher).
 REQUIRED_FIELDS = (
-    "title", "producer", "citation", "url", "edition", "published", "accessed",
-    "licence", "unit", "tier", "key", "columns", "sha256",
+    "title",
+    "producer",
+    "citation",
+    "url",
+    "edition",
+    "published",
+    "accessed",
+    "licence",
+    "unit",
+    "tier",
+    "key",
+    "columns",
+    "sha256",
 )
 COLUMN_TYPES = {"int": "Int64", "float": "float64", "str": "str", "bool": "boolean", "date": "datetime64[ns]"}
 TIERS = ("primary", "secondary", "weak", "mixed", "derived")
@@ -73,13 +84,17 @@ def _check_header(csv_path: Path, ds: Dataset) -> None:
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            raise DataError(f"{csv_rel} has the column '{shorten(name)[1:-1]}' twice in its header; each column "
-                            f"appears once (columns: {', '.join(ds.columns)}).")
+            raise DataError(
+                f"{csv_rel} has the column '{shorten(name)[1:-1]}' twice in its header; each column "
+                f"appears once (columns: {', '.join(ds.columns)})."
+            )
         seen.add(name)
     extra = [h for h in header if h not in ds.columns]
     if extra:
-        raise DataError(f"{csv_rel} has a column {shorten(extra[0])} that its sidecar does not describe; "
-                        f"allowed columns: {', '.join(ds.columns)}.")
+        raise DataError(
+            f"{csv_rel} has a column {shorten(extra[0])} that its sidecar does not describe; "
+            f"allowed columns: {', '.join(ds.columns)}."
+        )
 
 
 INT_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)
@@ -107,7 +122,9 @@ def describe(name: str, data_dir: Path | None = None) -> Dataset:
     sidecar = data_dir / f"{name}.yaml"
     if not sidecar.exists():
         known = ", ".join(dataset_names(data_dir)) or "none"
-        raise DataError(f"There is no dataset {shorten(name)} ({relpath(sidecar)} is missing); known datasets: {known}.")
+        raise DataError(
+            f"There is no dataset {shorten(name)} ({relpath(sidecar)} is missing); known datasets: {known}."
+        )
     meta = read_yaml_mapping(sidecar, DataError, "a mapping of catalog fields")
     missing = [f for f in REQUIRED_FIELDS if f not in meta]
     if missing:
@@ -145,7 +162,10 @@ def _schema(ds: Dataset):
         if "max" in spec:
             checks.append(pa.Check.le(spec["max"]))
         cols[col] = pa.Column(
-            COLUMN_TYPES[spec["type"]], checks=checks, nullable=bool(spec.get("nullable")), coerce=True,
+            COLUMN_TYPES[spec["type"]],
+            checks=checks,
+            nullable=bool(spec.get("nullable")),
+            coerce=True,
         )
     return pa.DataFrameSchema(cols, strict=True, unique=ds.key, ordered=False)
 
@@ -171,8 +191,10 @@ def _problem(exc, csv_rel: str, ds: Dataset) -> str:
     spec = ds.columns.get(column, {})
     if reason == pe.SchemaErrorReason.SERIES_CONTAINS_NULLS:
         return f"{csv_rel} has an empty value in column '{column}' (line {line}), which may not be empty."
-    if isinstance(exc, pe.SchemaErrors) or reason in (pe.SchemaErrorReason.DATATYPE_COERCION,
-                                                      pe.SchemaErrorReason.WRONG_DATATYPE):
+    if isinstance(exc, pe.SchemaErrors) or reason in (
+        pe.SchemaErrorReason.DATATYPE_COERCION,
+        pe.SchemaErrorReason.WRONG_DATATYPE,
+    ):
         return f"{csv_rel} has {shorten(value)} in column '{column}' (line {line}), which is not of type {spec.get('type')}."
     allowed = spec.get("allowed")
     bounds = ", ".join(f"{k} {spec[k]}" for k in ("min", "max") if k in spec)
@@ -194,7 +216,9 @@ def read_validated(ds: Dataset, csv_path: Path):
     try:
         df = pd.read_csv(csv_path, dtype=str, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"{csv_rel} cannot be read as CSV: {shorten(str(exc).strip().splitlines()[0], 120)[1:-1]}.") from None
+        raise DataError(
+            f"{csv_rel} cannot be read as CSV: {shorten(str(exc).strip().splitlines()[0], 120)[1:-1]}."
+        ) from None
     except OSError as exc:
         raise DataError(f"{csv_rel} cannot be read ({exc.strerror}).") from None
     for col, spec in ds.columns.items():
@@ -205,8 +229,10 @@ def read_validated(ds: Dataset, csv_path: Path):
             if bad.any():
                 i = int(bad.idxmax())
                 what = "a whole number in ASCII digits" if spec["type"] == "int" else "a finite number in ASCII digits"
-                raise DataError(f"{csv_rel} has {shorten(df.loc[i, col])} in column '{col}' (line {i + 2}), "
-                                f"which is not of type {kind} ({what}).")
+                raise DataError(
+                    f"{csv_rel} has {shorten(df.loc[i, col])} in column '{col}' (line {i + 2}), "
+                    f"which is not of type {kind} ({what})."
+                )
         if spec["type"] == "bool" and col in df:
             df[col] = df[col].map(lambda v: {"true": True, "false": False}.get(v, v), na_action="ignore")
         if spec["type"] == "date" and col in df:
@@ -215,8 +241,10 @@ def read_validated(ds: Dataset, csv_path: Path):
             bad = df[col].notna() & parsed.isna()
             if bad.any():
                 i = int(bad.idxmax())
-                raise DataError(f"{csv_rel} has {shorten(df.loc[i, col])} in column '{col}' (line {i + 2}), "
-                                f"which is not a date (YYYY-MM-DD).")
+                raise DataError(
+                    f"{csv_rel} has {shorten(df.loc[i, col])} in column '{col}' (line {i + 2}), "
+                    f"which is not a date (YYYY-MM-DD)."
+                )
     try:
         return _schema(ds).validate(df)
     except (pe.SchemaError, pe.SchemaErrors) as exc:

@@ -70,8 +70,11 @@ def validate(path: Path | None = None) -> list[str]:
     known_records = records()
     known_datasets = set(_dataset_names())
     register = {c["id"]: c for c in claims()}
-    problems = [f"{rel} has no entry for claim {cid}; every claim names the records that bear on it."
-                for cid in register if cid not in entries]
+    problems = [
+        f"{rel} has no entry for claim {cid}; every claim names the records that bear on it."
+        for cid in register
+        if cid not in entries
+    ]
     for cid, entry in entries.items():
         if cid not in register:
             problems.append(f"{rel} has an entry for {cid}, which is not a claim in seeds/claims.yaml.")
@@ -81,8 +84,9 @@ def validate(path: Path | None = None) -> list[str]:
             continue
         unknown = set(entry) - set(ENTRY_FIELDS)
         if unknown:
-            problems.append(f"{rel}: {cid} has unknown field(s) {', '.join(sorted(unknown))}; "
-                            f"allowed: {', '.join(ENTRY_FIELDS)}.")
+            problems.append(
+                f"{rel}: {cid} has unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(ENTRY_FIELDS)}."
+            )
         findings = entry.get("findings") or []
         if not isinstance(findings, list):
             problems.append(f"{rel}: {cid}'s findings must be a list.")
@@ -115,8 +119,11 @@ def _check_finding(rel: str, cid: str, i: int, f, known_records: dict, known_dat
     recs, dsets = f.get("records") or [], f.get("datasets") or []
     if not recs and not dsets:
         out.append(f"{where} names no record and no dataset.")
-    out += [f"{where} names record {r!r}, which is not in data/{RECORDS_DATASET}.csv." for r in recs
-            if r not in known_records]
+    out += [
+        f"{where} names record {r!r}, which is not in data/{RECORDS_DATASET}.csv."
+        for r in recs
+        if r not in known_records
+    ]
     out += [f"{where} names dataset {d!r}, which does not exist." for d in dsets if d not in known_datasets]
     return out
 
@@ -142,16 +149,33 @@ def entry(claim_id: str) -> dict:
 
 # --- sources -----------------------------------------------------------------------------------------------
 
+
 def record_source(record_id: str) -> dict:
     r = records()[record_id]
-    return {"id": record_id, "type": "record", "title": r["title"], "publisher": r["publisher"],
-            "published": str(r["published"]), "tier": r["tier"], "url": r["url"], "kind": r["kind"]}
+    return {
+        "id": record_id,
+        "type": "record",
+        "title": r["title"],
+        "publisher": r["publisher"],
+        "published": str(r["published"]),
+        "tier": r["tier"],
+        "url": r["url"],
+        "kind": r["kind"],
+    }
 
 
 def dataset_source(name: str) -> dict:
     meta = describe(name).meta
-    return {"id": name, "type": "dataset", "title": meta["title"], "publisher": meta["producer"],
-            "published": str(meta["published"]), "tier": meta["tier"], "url": meta["url"], "kind": "statistics"}
+    return {
+        "id": name,
+        "type": "dataset",
+        "title": meta["title"],
+        "publisher": meta["producer"],
+        "published": str(meta["published"]),
+        "tier": meta["tier"],
+        "url": meta["url"],
+        "kind": "statistics",
+    }
 
 
 def split_by_date(entry: dict, as_of: dt.date, recs: dict[str, dict]) -> tuple[list[dict], list[dict]]:
@@ -163,8 +187,11 @@ def split_by_date(entry: dict, as_of: dt.date, recs: dict[str, dict]) -> tuple[l
     for f in entry.get("findings") or []:
         dates = [recs[r]["published"] for r in f.get("records") or []]
         published = min(dates) if dates else None
-        item = {**f, "published": None if published is None else str(published),
-                "since_then": published is not None and published > as_of}
+        item = {
+            **f,
+            "published": None if published is None else str(published),
+            "since_then": published is not None and published > as_of,
+        }
         (later if item["since_then"] else now).append(item)
     return now, later
 
@@ -215,9 +242,15 @@ def decide(c: dict, e: dict, recs: dict[str, dict]) -> v.Verdict:
     now, _later = split_by_date(e, c["as_of"], recs)
     deciding = [f for f in now if f["role"] in DECIDING_ROLES]
     label = v.rate_findings([(f["role"], f["holds"]) for f in deciding])
-    return v.Verdict(c["id"], label, _conclusion(label, deciding, c["as_of"]), c["statement"],
-                     {f["part"]: f["holds"] for f in deciding}, v.FINDINGS,
-                     sorted({d for f in now for d in f.get("datasets") or []}))
+    return v.Verdict(
+        c["id"],
+        label,
+        _conclusion(label, deciding, c["as_of"]),
+        c["statement"],
+        {f["part"]: f["holds"] for f in deciding},
+        v.FINDINGS,
+        sorted({d for f in now for d in f.get("datasets") or []}),
+    )
 
 
 def _not_rated(c: dict, e: dict) -> v.Verdict:
@@ -248,20 +281,28 @@ def complete(verdict: v.Verdict) -> v.Verdict:
     shown_records = [r for f in now + later for r in f.get("records") or []]
     datasets = list(dict.fromkeys(verdict.datasets + [d for f in now + later for d in f.get("datasets") or []]))
     verdict.datasets = datasets
-    verdict.sources = ([record_source(r) for r in dict.fromkeys(shown_records)]
-                       + [dataset_source(d) for d in datasets])
+    verdict.sources = [record_source(r) for r in dict.fromkeys(shown_records)] + [dataset_source(d) for d in datasets]
     verdict.sources.sort(key=lambda s: (s["published"], s["id"]))
     rec = records()
     # a chapter may have set the strength of the rows it used (a dataset of mixed tiers); keep the stronger
-    verdict.evidence = v.stronger(verdict.evidence, v.evidence_strength(
-        [(rec[r]["tier"], rec[r]["publisher"], rec[r]["kind"]) for r in deciding_records],
-        [describe(d).meta["tier"] for d in verdict.datasets] if verdict.label != v.NOT_RATED else []))
+    verdict.evidence = v.stronger(
+        verdict.evidence,
+        v.evidence_strength(
+            [(rec[r]["tier"], rec[r]["publisher"], rec[r]["kind"]) for r in deciding_records],
+            [describe(d).meta["tier"] for d in verdict.datasets] if verdict.label != v.NOT_RATED else [],
+        ),
+    )
     if verdict.label == v.UNVERIFIABLE or (verdict.label == v.NOT_RATED and not deciding_records):
         verdict.evidence = "no record"
-    verdict.findings = [{k: f.get(k) for k in ("part", "role", "holds", "shows", "published", "since_then")}
-                        for f in now + later]
+    verdict.findings = [
+        {k: f.get(k) for k in ("part", "role", "holds", "shows", "published", "since_then")} for f in now + later
+    ]
     # idempotent: a verdict from judge() is completed again by show()
-    verdict.since_then = list(dict.fromkeys(verdict.since_then + [
-        f"{f['shows'].rstrip('.')} ({_earliest(f)['publisher']}, {_date(f['published'])})." for f in later]))
+    verdict.since_then = list(
+        dict.fromkeys(
+            verdict.since_then
+            + [f"{f['shows'].rstrip('.')} ({_earliest(f)['publisher']}, {_date(f['published'])})." for f in later]
+        )
+    )
     verdict.searched = verdict.searched or str(e.get("searched") or "")
     return verdict

@@ -36,8 +36,12 @@ def environment():
         def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
             return _LAYOUT.sub("", source)
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
-                             undefined=jinja2.StrictUndefined, extensions=[_Layout])
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=[_Layout],
+    )
     # tojson (for JSON in a <script> element) escapes <, >, & and ' as \u003c...; keep other characters as
     # they are and the keys in order, as the exports write them.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}

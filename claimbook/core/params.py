@@ -71,9 +71,11 @@ class Parameter:
             except ClaimbookError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a broken [choices: ...] is the notebook's problem, said once
-                raise ParameterError(f"the allowed values of {self.name} come from claimbook.{self.choices}, which "
-                                     f"failed ({type(exc).__name__}); [choices: ...] must name a function of the "
-                                     f"package that returns the allowed values.") from None
+                raise ParameterError(
+                    f"the allowed values of {self.name} come from claimbook.{self.choices}, which "
+                    f"failed ({type(exc).__name__}); [choices: ...] must name a function of the "
+                    f"package that returns the allowed values."
+                ) from None
         return None
 
     def describe_allowed(self, values: dict) -> str:
@@ -115,14 +117,14 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
         comments = _comments(source)
     except (SyntaxError, tokenize.TokenError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
-        raise ParameterError(f"{where}: the parameters cell is not valid Python{f' (line {line})' if line else ''}; "
-                             f"each line must be `name: type = value  # help`.") from None
+        raise ParameterError(
+            f"{where}: the parameters cell is not valid Python{f' (line {line})' if line else ''}; "
+            f"each line must be `name: type = value  # help`."
+        ) from None
     params: dict[str, Parameter] = {}
     for node in tree.body:
         if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value):
-            raise ParameterError(
-                f"{where}: line {node.lineno} is not of the form `name: type = value  # help`."
-            )
+            raise ParameterError(f"{where}: line {node.lineno} is not of the form `name: type = value  # help`.")
         name = node.target.id
         type_name = ast.unparse(node.annotation)
         if type_name not in TYPES:
@@ -130,8 +132,9 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
         try:
             default = ast.literal_eval(node.value)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            raise ParameterError(f"{where}: the default of {name} is not a literal value; "
-                                 f"give a number, a quoted text, True or False.") from None
+            raise ParameterError(
+                f"{where}: the default of {name} is not a literal value; give a number, a quoted text, True or False."
+            ) from None
         comment = comments.get(node.lineno, "")
         if not comment:
             raise ParameterError(f"{where}: {name} has no help comment.")
@@ -140,26 +143,35 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
             body = body.strip()
             if kind == "choices":
                 if not CHOICES.fullmatch(body):
-                    raise ParameterError(f"{where}: {name} has [choices: {shorten(body)[1:-1]}]; it must name "
-                                         f"MODULE.FUNCTION of the package, as in [choices: chapters.reserves.editions].")
+                    raise ParameterError(
+                        f"{where}: {name} has [choices: {shorten(body)[1:-1]}]; it must name "
+                        f"MODULE.FUNCTION of the package, as in [choices: chapters.reserves.editions]."
+                    )
                 fields["choices"] = body
             elif kind == "one of":
                 try:
                     fields["one_of"] = tuple(_convert(type_name, v.strip(), name) for v in body.split(","))
                 except ValueError:
-                    raise ParameterError(f"{where}: {name} has [one of: {shorten(body)[1:-1]}], which are not all "
-                                         f"{type_name} values; list values of its type, separated by commas.") from None
+                    raise ParameterError(
+                        f"{where}: {name} has [one of: {shorten(body)[1:-1]}], which are not all "
+                        f"{type_name} values; list values of its type, separated by commas."
+                    ) from None
             else:
                 low, sep, high = body.partition("..")
                 try:
                     if not sep:
                         raise ValueError
-                    fields["low"], fields["high"] = _convert("float", low.strip(), name), _convert("float", high.strip(), name)
+                    fields["low"], fields["high"] = (
+                        _convert("float", low.strip(), name),
+                        _convert("float", high.strip(), name),
+                    )
                     if fields["low"] > fields["high"]:
                         raise ValueError
                 except ValueError:
-                    raise ParameterError(f"{where}: {name} has [range: {shorten(body)[1:-1]}]; it must be "
-                                         f"[range: LOW..HIGH] with two numbers, LOW at most HIGH.") from None
+                    raise ParameterError(
+                        f"{where}: {name} has [range: {shorten(body)[1:-1]}]; it must be "
+                        f"[range: LOW..HIGH] with two numbers, LOW at most HIGH."
+                    ) from None
         help_text = _TAG.sub("", comment).strip()
         params[name] = Parameter(name, type_name, default, help_text, **fields)
         _check_type(params[name], default, " (its default)")
@@ -175,7 +187,9 @@ def read_notebook(path: Path):
         return nbformat.reads(text, as_version=4)
     except Exception as exc:  # noqa: BLE001 - nbformat raises JSON, validation and key errors alike
         kind = "is not valid JSON (truncated?)" if isinstance(exc, ValueError) else "is not a Jupyter notebook"
-        raise ParameterError(f"{relpath(path)} {kind}; restore it from git (git checkout -- {relpath(path)}).") from None
+        raise ParameterError(
+            f"{relpath(path)} {kind}; restore it from git (git checkout -- {relpath(path)})."
+        ) from None
 
 
 def notebook_parameters(path: Path) -> dict[str, Parameter]:
@@ -214,8 +228,7 @@ def convert(p: Parameter, text: str) -> Any:
     try:
         return _convert(p.type, text.strip(), p.name)
     except ValueError:
-        raise ParameterError(f"{p.name} must be {p.type} ({TYPE_HINTS[p.type]}), but "
-                             f"{shorten(text)} is not.") from None
+        raise ParameterError(f"{p.name} must be {p.type} ({TYPE_HINTS[p.type]}), but {shorten(text)} is not.") from None
 
 
 def _check_type(p: Parameter, value: Any, where: str = "") -> Any:
@@ -248,8 +261,9 @@ def check_name(name: str, declared: dict[str, Parameter], notebook: str) -> None
         raise ParameterError(f"{notebook} has no parameter {shorten(name)}; {_takes(declared, notebook)}.")
 
 
-def resolve(declared: dict[str, Parameter], given: dict[str, Any], notebook: str,
-            from_text: bool = True) -> dict[str, Any]:
+def resolve(
+    declared: dict[str, Parameter], given: dict[str, Any], notebook: str, from_text: bool = True
+) -> dict[str, Any]:
     """Defaults overlaid with the given values, each checked; raises ParameterError with one sentence.
 
     `from_text` says the values are command-line strings to convert; YAML values arrive typed.
@@ -259,9 +273,7 @@ def resolve(declared: dict[str, Parameter], given: dict[str, Any], notebook: str
         check_name(name, declared, notebook)
         p = declared[name]
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
-            raise ParameterError(
-                f"{name} is empty for {notebook}; give a value ({p.describe_allowed({})})."
-            )
+            raise ParameterError(f"{name} is empty for {notebook}; give a value ({p.describe_allowed({})}).")
         if from_text and isinstance(raw, str):
             raw = convert(p, raw)
         values[name] = _check_type(p, raw)
@@ -276,7 +288,8 @@ def resolve(declared: dict[str, Parameter], given: dict[str, Any], notebook: str
         if allowed is not None and value not in allowed:
             raise ParameterError(
                 f"{name}={shorten(value)} is not available for {notebook}"
-                + _context(p, full) + f"; allowed: {', '.join(map(str, allowed))}."
+                + _context(p, full)
+                + f"; allowed: {', '.join(map(str, allowed))}."
             )
     return full
 
@@ -308,8 +321,10 @@ def split_assignments(chunk: str) -> list[str]:
     try:
         return shlex.split(chunk)
     except ValueError as exc:  # "No closing quotation", "No escaped character"
-        raise ParameterError(f"-p {shorten(chunk)} has an unclosed quote or a trailing backslash ({exc}); "
-                             f"quote each value whole, as in -p \"country='Cote d Ivoire'\".") from None
+        raise ParameterError(
+            f"-p {shorten(chunk)} has an unclosed quote or a trailing backslash ({exc}); "
+            f"quote each value whole, as in -p \"country='Cote d Ivoire'\"."
+        ) from None
 
 
 def read_params_file(path: Path) -> dict[str, str]:
@@ -354,8 +369,10 @@ def check_parameters(notebook: str, namespace: dict[str, Any]) -> dict[str, Any]
         declared = notebook_parameters(path)
         missing = [p for p in declared if p not in namespace]
         if missing:
-            raise ParameterError(f"the parameters cell of {name} does not set {', '.join(missing)}; "
-                                 f"its parameters are: {', '.join(declared)}.")
+            raise ParameterError(
+                f"the parameters cell of {name} does not set {', '.join(missing)}; "
+                f"its parameters are: {', '.join(declared)}."
+            )
         return resolve(declared, {p: namespace[p] for p in declared}, name, from_text=False)
     except ParameterError as exc:
         raise NotebookParameterError(str(exc)) from None

@@ -58,8 +58,9 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
-def validate(seeds_dir: Path | None = None, articles_dir: Path | None = None,
-             notebook_dir: Path | None = None) -> list[str]:
+def validate(
+    seeds_dir: Path | None = None, articles_dir: Path | None = None, notebook_dir: Path | None = None
+) -> list[str]:
     """Every problem in the register, one sentence each; an empty list means it is valid."""
     seeds_dir = seeds_dir or SEEDS_DIR
     articles_dir = articles_dir or ARTICLES_DIR
@@ -81,18 +82,24 @@ def validate(seeds_dir: Path | None = None, articles_dir: Path | None = None,
         if isinstance(date, dict):
             lo, hi = date.get("earliest"), date.get("latest")
             if not (isinstance(lo, dt.date) and isinstance(hi, dt.date)) or lo > hi or not date.get("basis"):
-                problems.append(f"sources.yaml: article {aid} needs date.earliest <= date.latest (ISO dates) and a basis.")
+                problems.append(
+                    f"sources.yaml: article {aid} needs date.earliest <= date.latest (ISO dates) and a basis."
+                )
         if articles_dir.is_dir() and not (articles_dir / f"{aid}.txt").exists():
             problems.append(f"sources.yaml: article {aid} has no file {aid}.txt in {articles_dir}.")
 
     areas = register.get("areas")
     if not isinstance(areas, dict) or not areas:
-        problems.append("claims.yaml declares no areas under 'areas' (each area's name and its id prefix, as reserves: RES).")
+        problems.append(
+            "claims.yaml declares no areas under 'areas' (each area's name and its id prefix, as reserves: RES)."
+        )
         areas = {}
     for area, prefix in areas.items():
         if not re.fullmatch(r"[a-z][a-z0-9_]*", str(area)) or not AREA_PREFIX.fullmatch(str(prefix)):
-            problems.append(f"claims.yaml: area {shorten(area)} needs a lower-case name and a prefix of three capital "
-                            f"letters (as reserves: RES), not {shorten(prefix)}.")
+            problems.append(
+                f"claims.yaml: area {shorten(area)} needs a lower-case name and a prefix of three capital "
+                f"letters (as reserves: RES), not {shorten(prefix)}."
+            )
     prefixes = [str(p) for p in areas.values()]
     for prefix in sorted({p for p in prefixes if prefixes.count(p) > 1}):
         problems.append(f"claims.yaml: the prefix {prefix} is declared for two areas; each area has its own.")
@@ -239,8 +246,10 @@ class ClaimQuote:
     def _repr_html_(self) -> str:
         from claimbook.core.html import render
 
-        quotes = [{"quote": str(a["quote"]), "source": _article_label(a["article"], articles())}
-                  for a in self.claim["appearances"]]
+        quotes = [
+            {"quote": str(a["quote"]), "source": _article_label(a["article"], articles())}
+            for a in self.claim["appearances"]
+        ]
         return render("claim.html.j2", c=self.claim, who=_who(self.claim), quotes=quotes)
 
     def __repr__(self) -> str:
@@ -251,5 +260,9 @@ def _article_label(aid: str, arts: dict) -> str:
     a = arts.get(aid, {})
     name = a.get("headline") or a.get("publication") or f"article {aid[:3]}"
     d = a.get("date", {})
-    when = f"{d.get('earliest')} to {d.get('latest')}" if d and d.get("earliest") != d.get("latest") else str(d.get("earliest"))
+    when = (
+        f"{d.get('earliest')} to {d.get('latest')}"
+        if d and d.get("earliest") != d.get("latest")
+        else str(d.get("earliest"))
+    )
     return f"{name} (seed {aid[:3]}, {when})"

@@ -28,8 +28,13 @@ NOT_RATED = "not rated"
 
 # label -> rating value for ClaimReview (None: outside the numeric scale)
 SCALE: dict[str, int | None] = {
-    ACCURATE: 5, MOSTLY_ACCURATE: 4, MIXED: 3, MOSTLY_INACCURATE: 2, INACCURATE: 1,
-    UNVERIFIABLE: None, NOT_RATED: None,
+    ACCURATE: 5,
+    MOSTLY_ACCURATE: 4,
+    MIXED: 3,
+    MOSTLY_INACCURATE: 2,
+    INACCURATE: 1,
+    UNVERIFIABLE: None,
+    NOT_RATED: None,
 }
 MEANING = {
     ACCURATE: "True as stated, on the record published by the claim's date.",
@@ -40,6 +45,7 @@ MEANING = {
     UNVERIFIABLE: "A search of the public record found nothing that settles it; the verdict says what was searched.",
     NOT_RATED: "An opinion or a prediction: listed, but no factual verdict is possible.",
 }
+
 
 class VerdictError(ClaimbookError):
     pass
@@ -260,8 +266,14 @@ def rate_findings(parts: Sequence[tuple[str, bool]]) -> str:
 
 
 # How strong the evidence is: shown beside the label, never folded into it. Strongest first.
-STRENGTHS = ("primary record", "official statistics", "independent reports", "single report",
-             "secondary statistics", "no record")
+STRENGTHS = (
+    "primary record",
+    "official statistics",
+    "independent reports",
+    "single report",
+    "secondary statistics",
+    "no record",
+)
 
 
 def stronger(a: str, b: str) -> str:
@@ -296,6 +308,7 @@ def evidence_strength(record_tiers: Sequence[tuple[str, ...]], dataset_tiers: Se
 
 # --- the rules: each one object with its text and its function ----------------------------------------------
 
+
 @dataclass(frozen=True)
 class Rule:
     """A stated rule: what the reader is told (title, text) and the function that applies it."""
@@ -312,51 +325,106 @@ class Rule:
         return f"**{self.title}.** {self.text}"
 
 
-NUMBER = Rule("number", "Numbers", "A number within the tolerance of the record is accurate; within twice the "
-              "tolerance, mostly accurate; within four times, mostly inaccurate; further away, inaccurate. 'At "
-              "least' and 'more than' claims are accurate whenever the record reaches the bound.", rate_number)
-POINTS = Rule("points", "Shares in percentage points", "A share within the tolerance (in percentage points) of the "
-              "record is accurate; within twice the tolerance, mostly accurate; within four times, mostly "
-              "inaccurate; further away, inaccurate. 'At least' and 'more than' claims are accurate whenever the "
-              "record reaches the bound.", rate_points)
-RANK = Rule("rank", "Ranks", "A rank that holds in the edition a reader had on the claim's date is accurate; one "
-            "that holds only in other editions is mixed; one that misses by a single place is mostly inaccurate; "
-            "otherwise inaccurate.", rate_rank)
-HOLDS = Rule("holds", "Statements tested edition by edition", "A statement that holds in the reference edition "
-             "(or year) is accurate; one that holds only in others is mixed; one that holds in none is "
-             "inaccurate; where the reference cannot test it, one that holds in every edition that can is mostly "
-             "accurate.", rate_holds)
-COMPARISON = Rule("comparison", "Comparisons", "'A is larger than B' is accurate when A is larger by at least the "
-                  "stated margin; larger by less, mostly accurate; within 5% of B, mixed; smaller, inaccurate. "
-                  "Where the publisher lists A but assesses no figure for B, mostly accurate.", rate_comparison)
-AS_OF = Rule("as_of", "As of the claim's date", "A claim is judged on the state of things on its date: a period "
-             "that covers the date first, else the latest period that ended before it. Evidence about a later "
-             "period is shown as a later change and does not alter the label.", rate_as_of)
-YEARS = Rule("years", "Yearly figures", "A present-tense statement about a yearly figure is judged on the latest "
-             "year with data published by the claim's date: it holds there and in every earlier year, accurate; "
-             "there but not always before, mostly accurate; not there but in an earlier year, mostly inaccurate; "
-             "in no year, inaccurate.", rate_years)
-COMPOUND = Rule("compound", "Claims made of parts", "Each part is rated on its own and the ratings are averaged, "
-                "halves going to the less favourable label; a part the record cannot settle is named and left "
-                "out, and the whole is then at most mostly accurate.", rate_compound)
-FINDINGS = Rule("findings", "Events and statements", "Each part of the statement is checked against dated public "
-                "records published by the claim's date (the articles under check never count). Every part holds: "
-                "accurate. The main point holds but a detail does not: mostly accurate (mixed if two or more "
-                "details fail and they are most of them). Some main points hold and some fail: mixed. The main point fails: mostly inaccurate if a "
-                "detail holds, else inaccurate. No record settles the main point: unverifiable. For 'X said Y' the "
-                "main point is whether X said it, and a paraphrase printed as a direct quote is a failed detail; "
-                "whether Y is true is shown beside the label.", rate_findings)
-NOT_RATED_RULE = Rule("not_rated", "Opinions and predictions", "Opinions and predictions are listed but not rated: "
-                      "no record can show them true or false. The records that bear on them are shown.",
-                      lambda: NOT_RATED)
-STRENGTH = Rule("strength", "Strength of the evidence", "Shown beside the label, never folded into it: a primary "
-                "record (the actor's own text, an official transcript, a law, a company filing); official "
-                "statistics (a publisher's own table, with its edition); independent reports (two or more "
-                "publishers); a single report; secondary statistics (a publisher's figures reported by others).",
-                evidence_strength)
+NUMBER = Rule(
+    "number",
+    "Numbers",
+    "A number within the tolerance of the record is accurate; within twice the "
+    "tolerance, mostly accurate; within four times, mostly inaccurate; further away, inaccurate. 'At "
+    "least' and 'more than' claims are accurate whenever the record reaches the bound.",
+    rate_number,
+)
+POINTS = Rule(
+    "points",
+    "Shares in percentage points",
+    "A share within the tolerance (in percentage points) of the "
+    "record is accurate; within twice the tolerance, mostly accurate; within four times, mostly "
+    "inaccurate; further away, inaccurate. 'At least' and 'more than' claims are accurate whenever the "
+    "record reaches the bound.",
+    rate_points,
+)
+RANK = Rule(
+    "rank",
+    "Ranks",
+    "A rank that holds in the edition a reader had on the claim's date is accurate; one "
+    "that holds only in other editions is mixed; one that misses by a single place is mostly inaccurate; "
+    "otherwise inaccurate.",
+    rate_rank,
+)
+HOLDS = Rule(
+    "holds",
+    "Statements tested edition by edition",
+    "A statement that holds in the reference edition "
+    "(or year) is accurate; one that holds only in others is mixed; one that holds in none is "
+    "inaccurate; where the reference cannot test it, one that holds in every edition that can is mostly "
+    "accurate.",
+    rate_holds,
+)
+COMPARISON = Rule(
+    "comparison",
+    "Comparisons",
+    "'A is larger than B' is accurate when A is larger by at least the "
+    "stated margin; larger by less, mostly accurate; within 5% of B, mixed; smaller, inaccurate. "
+    "Where the publisher lists A but assesses no figure for B, mostly accurate.",
+    rate_comparison,
+)
+AS_OF = Rule(
+    "as_of",
+    "As of the claim's date",
+    "A claim is judged on the state of things on its date: a period "
+    "that covers the date first, else the latest period that ended before it. Evidence about a later "
+    "period is shown as a later change and does not alter the label.",
+    rate_as_of,
+)
+YEARS = Rule(
+    "years",
+    "Yearly figures",
+    "A present-tense statement about a yearly figure is judged on the latest "
+    "year with data published by the claim's date: it holds there and in every earlier year, accurate; "
+    "there but not always before, mostly accurate; not there but in an earlier year, mostly inaccurate; "
+    "in no year, inaccurate.",
+    rate_years,
+)
+COMPOUND = Rule(
+    "compound",
+    "Claims made of parts",
+    "Each part is rated on its own and the ratings are averaged, "
+    "halves going to the less favourable label; a part the record cannot settle is named and left "
+    "out, and the whole is then at most mostly accurate.",
+    rate_compound,
+)
+FINDINGS = Rule(
+    "findings",
+    "Events and statements",
+    "Each part of the statement is checked against dated public "
+    "records published by the claim's date (the articles under check never count). Every part holds: "
+    "accurate. The main point holds but a detail does not: mostly accurate (mixed if two or more "
+    "details fail and they are most of them). Some main points hold and some fail: mixed. The main point fails: mostly inaccurate if a "
+    "detail holds, else inaccurate. No record settles the main point: unverifiable. For 'X said Y' the "
+    "main point is whether X said it, and a paraphrase printed as a direct quote is a failed detail; "
+    "whether Y is true is shown beside the label.",
+    rate_findings,
+)
+NOT_RATED_RULE = Rule(
+    "not_rated",
+    "Opinions and predictions",
+    "Opinions and predictions are listed but not rated: "
+    "no record can show them true or false. The records that bear on them are shown.",
+    lambda: NOT_RATED,
+)
+STRENGTH = Rule(
+    "strength",
+    "Strength of the evidence",
+    "Shown beside the label, never folded into it: a primary "
+    "record (the actor's own text, an official transcript, a law, a company filing); official "
+    "statistics (a publisher's own table, with its edition); independent reports (two or more "
+    "publishers); a single report; secondary statistics (a publisher's figures reported by others).",
+    evidence_strength,
+)
 
-RULES: dict[str, Rule] = {r.key: r for r in (FINDINGS, NUMBER, POINTS, RANK, HOLDS, COMPARISON, YEARS, AS_OF,
-                                              COMPOUND, NOT_RATED_RULE, STRENGTH)}
+RULES: dict[str, Rule] = {
+    r.key: r
+    for r in (FINDINGS, NUMBER, POINTS, RANK, HOLDS, COMPARISON, YEARS, AS_OF, COMPOUND, NOT_RATED_RULE, STRENGTH)
+}
 
 
 def rules_markdown(keys: Sequence[str] | None = None) -> str:
@@ -366,11 +434,14 @@ def rules_markdown(keys: Sequence[str] | None = None) -> str:
 
 def scale_markdown() -> str:
     """The verdict scale as a Markdown table (generated, so no rule text is written twice)."""
-    rows = [f"| {label} | {SCALE[label] if SCALE[label] is not None else 'none'} | {MEANING[label]} |" for label in SCALE]
+    rows = [
+        f"| {label} | {SCALE[label] if SCALE[label] is not None else 'none'} | {MEANING[label]} |" for label in SCALE
+    ]
     return "\n".join(["| label | rating | meaning |", "|---|---|---|", *rows])
 
 
 # --- vague words: their thresholds, in one place -------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Vague:
@@ -399,31 +470,97 @@ class Vague:
             side, possible = ("below", self.low < observed) if holds else ("at or above", self.high >= observed)
         if not possible:
             return ""
-        return (f"The verdict turns on the word '{self.word}': the record shows {observed:g}{self.unit}, so a "
-                f"threshold {side} {observed:g}{self.unit} would change it (plausible thresholds run from "
-                f"{self.low:g} to {self.high:g}{self.unit}; this verdict uses {used:g}).")
+        return (
+            f"The verdict turns on the word '{self.word}': the record shows {observed:g}{self.unit}, so a "
+            f"threshold {side} {observed:g}{self.unit} would change it (plausible thresholds run from "
+            f"{self.low:g} to {self.high:g}{self.unit}; this verdict uses {used:g})."
+        )
 
 
-VAGUE: dict[str, Vague] = {v.word: v for v in (
-    Vague("significantly", "significant_ratio", 2.0, "x", "Twice as large is the least a lay reader hears in "
-          "'significantly larger'.", 1.5, 3.0),
-    Vague("uncontested leaders", "leaders_top_n", 3, " places", "The podium: leaders no one contests are the few "
-          "at the top, not every country in the top five.", 2, 5),
-    Vague("some of the largest", "largest_top_n", 5, " places", "The top five of a table of a dozen countries.", 3, 10),
-    Vague("vast", "vast_top_n", 10, " places", "Ranking in the top ten of the USGS table, about a million tonnes "
-          "or more.", 5, 12),
-    Vague("the bulk", "bulk_share_pct", 50.0, "%", "More than half, the plain meaning of 'the bulk'.", 50.0, 75.0),
-    Vague("underdeveloped", "develop_ratio", 0.5, "", "Mining less than half of the world share that the "
-          "country's share of reserves would suggest.", 0.2, 0.8),
-    Vague("dominates", "dominant_pct", 50.0, "%", "At least half of the stage, and the largest producer.", 50.0, 80.0),
-    Vague("much", "much_pct", 25.0, "%", "A quarter: weaker than 'most' (over half), stronger than 'some'.", 20.0, 50.0),
-    Vague("soaring", "soaring_pct", 8.0, "%", "Twice the Bank of Russia's 4% target, and higher than a year "
-          "before.", 6.0, 12.0),
-    Vague("sharply", "sharp_fall_pct", 50.0, "%", "A fall by half or more (or a turn to net withdrawals) within "
-          "a year or two.", 30.0, 70.0),
-    Vague("reduced", "decline_ratio", 2.0, "x", "Imports falling to half or less of the year before the "
-          "tariffs, clearly beyond year-to-year noise.", 1.25, 3.0),
-)}
+VAGUE: dict[str, Vague] = {
+    v.word: v
+    for v in (
+        Vague(
+            "significantly",
+            "significant_ratio",
+            2.0,
+            "x",
+            "Twice as large is the least a lay reader hears in 'significantly larger'.",
+            1.5,
+            3.0,
+        ),
+        Vague(
+            "uncontested leaders",
+            "leaders_top_n",
+            3,
+            " places",
+            "The podium: leaders no one contests are the few at the top, not every country in the top five.",
+            2,
+            5,
+        ),
+        Vague(
+            "some of the largest", "largest_top_n", 5, " places", "The top five of a table of a dozen countries.", 3, 10
+        ),
+        Vague(
+            "vast",
+            "vast_top_n",
+            10,
+            " places",
+            "Ranking in the top ten of the USGS table, about a million tonnes or more.",
+            5,
+            12,
+        ),
+        Vague("the bulk", "bulk_share_pct", 50.0, "%", "More than half, the plain meaning of 'the bulk'.", 50.0, 75.0),
+        Vague(
+            "underdeveloped",
+            "develop_ratio",
+            0.5,
+            "",
+            "Mining less than half of the world share that the country's share of reserves would suggest.",
+            0.2,
+            0.8,
+        ),
+        Vague(
+            "dominates", "dominant_pct", 50.0, "%", "At least half of the stage, and the largest producer.", 50.0, 80.0
+        ),
+        Vague(
+            "much",
+            "much_pct",
+            25.0,
+            "%",
+            "A quarter: weaker than 'most' (over half), stronger than 'some'.",
+            20.0,
+            50.0,
+        ),
+        Vague(
+            "soaring",
+            "soaring_pct",
+            8.0,
+            "%",
+            "Twice the Bank of Russia's 4% target, and higher than a year before.",
+            6.0,
+            12.0,
+        ),
+        Vague(
+            "sharply",
+            "sharp_fall_pct",
+            50.0,
+            "%",
+            "A fall by half or more (or a turn to net withdrawals) within a year or two.",
+            30.0,
+            70.0,
+        ),
+        Vague(
+            "reduced",
+            "decline_ratio",
+            2.0,
+            "x",
+            "Imports falling to half or less of the year before the tariffs, clearly beyond year-to-year noise.",
+            1.25,
+            3.0,
+        ),
+    )
+}
 
 
 def vague(word: str) -> Vague:
@@ -511,5 +648,3 @@ def from_notebook(nb) -> dict[str, dict]:
                 data = out["data"][GLUE_MIME]
                 found[name.removeprefix("verdict-")] = json.loads(data) if isinstance(data, str) else dict(data)
     return found
-
-

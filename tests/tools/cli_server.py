@@ -19,8 +19,19 @@ import sys
 import time
 import traceback
 
-PRELOAD = ("pandas", "pandera.pandas", "nbformat", "yaml", "jsonschema", "claimbook.cli", "claimbook.core.data",
-           "claimbook.core.register", "claimbook.core.evidence", "claimbook.builder.pipeline", "claimbook.builder.runner")
+PRELOAD = (
+    "pandas",
+    "pandera.pandas",
+    "nbformat",
+    "yaml",
+    "jsonschema",
+    "claimbook.cli",
+    "claimbook.core.data",
+    "claimbook.core.register",
+    "claimbook.core.evidence",
+    "claimbook.builder.pipeline",
+    "claimbook.builder.runner",
+)
 
 
 def child(command: dict) -> None:
