@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from claimbook import ROOT
-from claimbook.chapters import offer
+from claimbook.chapters import offer, page
 from claimbook.core.evidence import IDENTIFIER, entry, records
 from claimbook.core.params import ParameterError, notebook_parameters, resolve
 
@@ -110,16 +110,16 @@ def _sources(nb) -> str:
 def test_every_offer_claim_is_judged_from_its_records_exactly_once():
     source = _sources(nbformat.read(NOTEBOOK, 4))
     shown = re.findall(r'page\.verdict\("([A-Z]{3}-\d{2})"\)', source)  # judged from its records
-    assert sorted(shown) == sorted(offer.offer_claims())
+    assert sorted(shown) == sorted(page.claims_of("offer"))
     assert len(shown) == len(set(shown))
     assert not re.search(r"page\.verdict\([^)]*,", source) and "show(" not in source  # no verdict from any other check
-    for cid in offer.offer_claims():
+    for cid in page.claims_of("offer"):
         assert not entry(cid).get("statistical"), f"{cid} is judged from records, not statistics"
 
 
 def test_each_offer_claim_has_its_own_section_label():
     text = "\n".join(c.source for c in nbformat.read(NOTEBOOK, 4).cells if c.cell_type == "markdown")
-    for cid in offer.offer_claims():
+    for cid in page.claims_of("offer"):
         assert text.count(f"({cid.lower()})=") == 1, cid
 
 

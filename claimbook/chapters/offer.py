@@ -13,9 +13,6 @@ import datetime as dt
 import pandas as pd
 
 from claimbook.core.evidence import records
-from claimbook.core.register import claims
-
-NOTEBOOK = "offer"
 
 # The record that dates the offer: the Kremlin transcript of Putin's answers to Pavel Zarubin.
 OFFER_RECORD = "kremlin_zarubin_offer_partners_2025_02_24"
@@ -36,11 +33,6 @@ TIMELINE: dict[str, str] = {
     "putin_eef_alaska_us_companies_2025_09_05": "Putin on energy cooperation with US companies in Alaska",
     "tass_titov_alaska_rare_earths_2025_09_24": "Titov: joint rare-earth extraction discussed, sanctions first",
 }
-
-
-def offer_claims() -> dict[str, dict]:
-    """The claims of this chapter by id, in register order."""
-    return {c["id"]: c for c in claims(notebook=NOTEBOOK)}
 
 
 def event_date(record_id: str) -> dt.date:
