@@ -8,7 +8,6 @@ before calling `assemble`, so the pages and the downloads never disagree.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ import sys
 from pathlib import Path
 
 from claimbook import ROOT, ClaimbookError, say
-from claimbook.builder.workspace import BUILD_DIR, current_session, die_with_parent
+from claimbook.builder.workspace import BUILD_DIR, PACKAGE_DIR, current_session, die_with_parent, files_digest
 
 HTML_DIR = BUILD_DIR / "html"
 STAGING_DIR = BUILD_DIR / "jb"
@@ -29,9 +28,11 @@ BOOK_INPUTS = (
     "_build/verdicts.json",
     "_build/verdicts.csv",
     "_build/claimreview.jsonld",
-    "claimbook/templates/*.html.j2",  # the cards, the generated pages and every page's date line
-    "claimbook/builder/*.py",
-)  # the Sphinx extension and what it renders with (cards, published, ...)
+)
+# The package's part, found in the package itself (not under ROOT, which CLAIMBOOK_ROOT may point elsewhere):
+# the templates of the cards, the generated pages and every page's date line, and the Sphinx extension with
+# what it renders with (cards, published, ...).
+PACKAGE_INPUTS = ("templates/*.html.j2", "builder/*.py")
 
 
 class BookError(ClaimbookError):
@@ -39,13 +40,8 @@ class BookError(ClaimbookError):
 
 
 def book_digest() -> str:
-    h = hashlib.sha256()
-    for pattern in BOOK_INPUTS:
-        for p in sorted(ROOT.glob(pattern)):
-            if p.is_file():
-                h.update(p.relative_to(ROOT).as_posix().encode())
-                h.update(hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
+    found = [(ROOT, pattern) for pattern in BOOK_INPUTS] + [(PACKAGE_DIR, pattern) for pattern in PACKAGE_INPUTS]
+    return files_digest(p for base, pattern in found for p in sorted(base.glob(pattern)) if p.is_file())
 
 
 def _jupyter_book() -> list[str]:

@@ -10,13 +10,20 @@ the downloads never disagree.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from claimbook import ROOT
 from claimbook.builder import book, exports, runner
-from claimbook.builder.workspace import BUILD_DIR, EXECUTED_DIR, PACKAGE_DIR, SWEEP_DIR, session, write_whole
+from claimbook.builder.workspace import (
+    BUILD_DIR,
+    EXECUTED_DIR,
+    PACKAGE_DIR,
+    SWEEP_DIR,
+    files_digest,
+    session,
+    write_whole,
+)
 
 EXPORTS_STAMP = ".exports-derived-from"
 
@@ -27,27 +34,25 @@ def export() -> None:
     # Deriving them reads every executed notebook (seconds); when neither the chapters, the swept copies, the
     # register, the package nor the exports themselves changed since they were last derived, they are current.
     stamp = BUILD_DIR / EXPORTS_STAMP
-    derived_from = _digest(
-        [
-            *EXECUTED_DIR.glob("*.ipynb"),
-            *SWEEP_DIR.glob("*/*.ipynb"),
-            *(ROOT / "seeds").glob("*.yaml"),
-            *PACKAGE_DIR.rglob("*.py"),
-        ]
+    derived_from = files_digest(
+        sorted(
+            [
+                *EXECUTED_DIR.glob("*.ipynb"),
+                *SWEEP_DIR.glob("*/*.ipynb"),
+                *(ROOT / "seeds").glob("*.yaml"),
+                *PACKAGE_DIR.rglob("*.py"),
+            ]
+        )
     )
     names = [BUILD_DIR / p.name for p in (exports.VERDICTS_JSON, exports.VERDICTS_CSV, exports.CLAIMREVIEW)]
-    if stamp.is_file() and all(p.is_file() for p in names) and stamp.read_text() == f"{derived_from} {_digest(names)}":
+    if (
+        stamp.is_file()
+        and all(p.is_file() for p in names)
+        and stamp.read_text() == f"{derived_from} {files_digest(sorted(names))}"
+    ):
         return
     written = exports.write_all(EXECUTED_DIR, SWEEP_DIR, BUILD_DIR)
-    write_whole(f"{derived_from} {_digest(written)}".encode(), stamp)
-
-
-def _digest(paths) -> str:
-    h = hashlib.sha256()
-    for p in sorted(paths):
-        h.update(p.as_posix().encode())
-        h.update(hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
+    write_whole(f"{derived_from} {files_digest(sorted(written))}".encode(), stamp)
 
 
 def assemble(out=None) -> Path:
