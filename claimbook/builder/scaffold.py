@@ -185,15 +185,13 @@ The records behind each verdict are listed with it, with their publication dates
 
 
 def _chapter_numbers(root: Path) -> dict[str, int]:
-    """Stem -> number of every chapter that is not a summary."""
+    """Stem -> number of every chapter that is not a summary (the notebooks as the runner finds them)."""
     from claimbook.builder.runner import is_summary
+    from claimbook.core.notebooks import all_notebooks
 
-    out = {}
-    for path in sorted((root / "notebooks").glob("*.ipynb")):
-        m = re.match(r"^(\d+)_", path.stem)
-        if m and not is_summary(path):
-            out[path.stem] = int(m.group(1))
-    return out
+    notebooks = all_notebooks(root / "notebooks").values()
+    numbered = {path: path.stem.split("_", 1)[0] for path in notebooks}  # a notebook without NN_ is no chapter
+    return {path.stem: int(n) for path, n in numbered.items() if n.isdigit() and not is_summary(path)}
 
 
 def next_number(root: Path = ROOT) -> int:
