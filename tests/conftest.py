@@ -128,10 +128,15 @@ def close_cli_server(root: Path) -> None:
         server.close()
 
 
+def package_path() -> str:
+    """PYTHONPATH for a command the tests start: this checkout's package first, then the tests' own path."""
+    path = [str(PACKAGE_PARENT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return os.pathsep.join(dict.fromkeys(path))
+
+
 def checkout_env() -> dict:
     """The environment of a command in the checkout: the tests' own, warnings off, the package importable."""
-    path = [str(PACKAGE_PARENT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    return {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": os.pathsep.join(dict.fromkeys(path))}
+    return {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": package_path()}
 
 
 def run_cli(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
@@ -303,11 +308,10 @@ def project_env(box: Path) -> dict:
     from claimbook.core import register
 
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "CLAIMBOOK_ROOT")}
-    path = [str(PACKAGE_PARENT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     env.update(
         {
             "CLAIMBOOK_ROOT": str(box),
-            "PYTHONPATH": os.pathsep.join(dict.fromkeys(path)),
+            "PYTHONPATH": package_path(),
             "PYTHONWARNINGS": "ignore",
             "CLAIMBOOK_ARTICLES": str(register.ARTICLES_DIR),
         }
