@@ -15,10 +15,8 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-import nbformat
-
 from claimbook.core.html import macro, render
-from claimbook.core.rules import NUMBER, POINTS, SCALE, from_notebook, rate_number, rate_points
+from claimbook.core.rules import NUMBER, POINTS, SCALE, rate_number, rate_points
 
 
 def _number(x) -> float | None:
@@ -89,13 +87,12 @@ def chapter_data(executed: Path, sweep_dir: Path | None = None) -> dict:
     """What the page needs: the chapter's verdicts as executed, and per swept parameter the verdicts for each
     value. Values are strings (as the control gives them)."""
     from claimbook.builder.collect import chapter_sweeps
+    from claimbook.builder.workspace import read_executed
     from claimbook.core.notebooks import NOTEBOOK_DIR
     from claimbook.core.params import notebook_parameters
 
-    nb = nbformat.read(executed, as_version=4)
-    meta = nb.metadata.get("claimbook", {})
+    meta, verdicts = read_executed(executed)
     page_params = meta.get("parameters", {})
-    verdicts = from_notebook(nb)
     source = NOTEBOOK_DIR / meta.get("notebook", executed.name)
     declared = notebook_parameters(source) if source.exists() else {}
     params, alternatives = [], {}

@@ -8,22 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-
 from claimbook.builder.runner import declared_sweeps
-from claimbook.builder.workspace import EXECUTED_DIR, SWEEP_DIR
+from claimbook.builder.workspace import EXECUTED_DIR, SWEEP_DIR, read_executed
 from claimbook.core import register
 from claimbook.core.notebooks import all_notebooks
-from claimbook.core.rules import NOT_RATED, from_notebook
+from claimbook.core.rules import NOT_RATED
 
 
 def executed_verdicts(executed_dir: Path | None = None) -> dict[str, dict]:
     """claim id -> verdict (with the chapter file and the parameters it ran with)."""
     found: dict[str, dict] = {}
     for path in sorted((executed_dir or EXECUTED_DIR).glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        meta = nb.metadata.get("claimbook", {})
-        for claim_id, verdict in from_notebook(nb).items():
+        meta, verdicts = read_executed(path)
+        for claim_id, verdict in verdicts.items():
             found[claim_id] = {**verdict, "chapter": path.stem, "parameters": meta.get("parameters", {})}
     return found
 
@@ -61,8 +58,7 @@ def chapter_sweeps(chapter: str, sweep_dir: Path | None = None) -> list[dict]:
 
     copies = []
     for path in sorted(folder.glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        copies.append((path.name, nb.metadata.get("claimbook", {}), from_notebook(nb)))
+        copies.append((path.name, *read_executed(path)))
     declared = notebook_parameters(chapters[chapter])
     out = []
     for param in declared_sweeps(chapters[chapter]):

@@ -37,24 +37,21 @@ def uncommitted(path: str) -> bool:
 
 def chapter_inputs(executed: Path) -> list[str]:
     """The files a chapter page is made from, relative to the checkout."""
-    import nbformat
+    from claimbook.builder.workspace import read_executed
 
-    from claimbook.core.rules import from_notebook
-
-    nb = nbformat.read(executed, as_version=4)
-    meta = nb.metadata.get("claimbook", {})
+    meta, verdicts = read_executed(executed)
     source = f"notebooks/{meta.get('notebook', executed.name)}"
     inputs = [source]
     stem = executed.stem.split("_", 1)[-1]
     if (PACKAGE_DIR / "chapters" / f"{stem}.py").exists():
         inputs.append(f"claimbook/chapters/{stem}.py")
     datasets: set[str] = set()
-    for v in from_notebook(nb).values():
+    for v in verdicts.values():
         datasets.update(v.get("datasets") or [])
         if any(s.get("type") == "record" for s in v.get("sources") or []):
             datasets.add("public_records")
     inputs += [f"data/{d}.csv" for d in sorted(datasets) if (ROOT / "data" / f"{d}.csv").exists()]
-    if meta.get("summary") or nb.metadata.get("claimbook", {}).get("summary"):
+    if meta.get("summary"):
         inputs.append("data")
     return inputs + [r for r in REGISTER if (ROOT / r).exists()]
 

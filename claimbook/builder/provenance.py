@@ -11,10 +11,8 @@ import platform
 import subprocess
 from importlib import metadata
 
-import nbformat
-
 from claimbook import ROOT
-from claimbook.builder.workspace import EXECUTED_DIR
+from claimbook.builder.workspace import EXECUTED_DIR, read_executed
 
 # The packages whose versions decide what the book shows (the full lock is requirements.txt).
 KEY_PACKAGES = (
@@ -80,7 +78,7 @@ def chapter_parameters() -> list[dict]:
     summaries are left out: they run beside this appendix, so whether their copies exist yet is a race."""
     rows = []
     for path in sorted(EXECUTED_DIR.glob("*.ipynb")):
-        meta = nbformat.read(path, as_version=4).metadata.get("claimbook", {})
+        meta, _ = read_executed(path)
         if meta.get("summary"):
             continue
         rows.append(

@@ -65,6 +65,33 @@ def files_digest(paths) -> str:
     return h.hexdigest()
 
 
+_EXECUTED: dict[str, tuple[tuple[int, int, int], dict, dict]] = {}
+
+
+def read_executed(path: Path) -> tuple[dict, dict[str, dict]]:
+    """(the claimbook metadata, the verdicts by claim id) of an executed copy, read once per file version in
+    this process: the plan, the summaries (forked after it, so they inherit what was read), the exports and
+    the book's pages all read the same copies. Plain JSON: validating a notebook costs ten times more.
+    Raises OSError or ValueError for a missing or damaged copy."""
+    import nbformat
+
+    from claimbook.core.rules import from_notebook
+
+    path = Path(path)
+    st = path.stat()
+    version = (st.st_mtime_ns, st.st_size, st.st_ino)  # every write under _build is a rename: a new inode
+    cached = _EXECUTED.get(str(path))
+    if cached is None or cached[0] != version:
+        try:
+            nb = nbformat.from_dict(json.loads(path.read_bytes()))
+            meta = nb.get("metadata", {}).get("claimbook", {})
+            cached = (version, dict(meta) if isinstance(meta, dict) else {}, from_notebook(nb))
+        except (AttributeError, KeyError, TypeError) as exc:  # JSON, but not a notebook
+            raise ValueError(f"{relpath(path)} is not an executed notebook ({exc})") from exc
+        _EXECUTED[str(path)] = cached
+    return cached[1], cached[2]  # shared: callers only read them
+
+
 def _label(p: Path) -> str:
     """A path as it is named in a digest: relative to the checkout (or to the package's parent)."""
     for base in (ROOT, PACKAGE_DIR.parent):
