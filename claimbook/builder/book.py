@@ -8,10 +8,14 @@ before calling `assemble`, so the pages and the downloads never disagree.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from claimbook import ROOT, ClaimbookError, say
@@ -44,9 +48,86 @@ def book_digest() -> str:
     return files_digest(p for base, pattern in found for p in sorted(base.glob(pattern)) if p.is_file())
 
 
-def _jupyter_book() -> list[str]:
-    script = Path(sys.executable).parent / "jupyter-book"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "jupyter_book.cli.main"]
+_started: tuple[list[str], subprocess.Popen] | None = None  # jupyter-book started early: its arguments, its process
+
+
+def _jupyter_book_process(args: list[str]) -> None:
+    """The body of jupyter-book's process started early: run jupyter-book up to the point where Sphinx starts
+    reading the pages (its imports, the configuration, the extensions, the environment of the last build:
+    about two seconds), then wait for a line on standard input and build; exit, building nothing, when the
+    input closes first."""
+    from sphinx.application import Sphinx
+
+    build = Sphinx.build
+
+    def build_when_told(app, *a, **kw):
+        if not sys.stdin.readline():  # the command needs no book after all
+            os._exit(0)
+        return build(app, *a, **kw)
+
+    Sphinx.build = build_when_told  # type: ignore[method-assign,assignment]
+    from jupyter_book.cli.main import main
+
+    main(args=args, prog_name="jupyter-book")  # exits with the build's status
+
+
+def _popen(cmd: list[str], text_input: bool = False) -> subprocess.Popen:
+    return subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        stdin=subprocess.PIPE if text_input else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=die_with_parent,  # noqa: PLW1509 - nothing else runs threads here
+    )
+
+
+def prestart(builder: str = "html") -> None:
+    """Start jupyter-book now, so that its start (imports, configuration, environment) overlaps the
+    notebooks' execution; the next build with this builder lets it go on. Only inside `started_early()`,
+    which stops it when no build needs it."""
+    global _started
+    if _started is None:
+        args = jupyter_book_arguments(builder)
+        code = "import sys, json; from claimbook.builder.book import _jupyter_book_process as p; p(json.loads(sys.argv[1]))"
+        _started = (args, _popen([sys.executable, "-c", code, json.dumps(args)], text_input=True))
+
+
+@contextlib.contextmanager
+def started_early() -> Iterator[None]:
+    """A command that may call prestart(): whatever it started and did not use is stopped on the way out."""
+    try:
+        yield
+    finally:
+        _stop_started()
+
+
+def _stop_started() -> None:
+    global _started
+    if _started is not None:
+        proc = _started[1]
+        _started = None
+        with contextlib.suppress(OSError):
+            proc.kill()
+        proc.communicate()
+
+
+def _jupyter_book(args: list[str]) -> tuple[int, str]:
+    """Run jupyter-book with these arguments (the one started early, when it was started with them);
+    returns its status and its output."""
+    global _started
+    if _started is not None and _started[0] == args and _started[1].poll() is None:
+        proc = _started[1]
+        _started = None
+        stdout, stderr = proc.communicate("build\n")
+    else:  # none started early, with other arguments, or it died: a new one
+        _stop_started()
+        script = Path(sys.executable).parent / "jupyter-book"
+        command = [str(script)] if script.exists() else [sys.executable, "-m", "jupyter_book.cli.main"]
+        proc = _popen(command + args)
+        stdout, stderr = proc.communicate()
+    return proc.returncode, stdout + stderr
 
 
 def assemble(out=None) -> Path:
@@ -70,9 +151,9 @@ def check_executed() -> None:
         raise BookError(f"{missing[0].relative_to(ROOT)} has not been executed; run `python -m claimbook run` first.")
 
 
-def jupyter_book_command(builder: str) -> list[str]:
+def jupyter_book_arguments(builder: str) -> list[str]:
     """The one jupyter-book command line of the project: the book in the staging folder, warnings as errors."""
-    return _jupyter_book() + [
+    return [
         "build",
         str(ROOT),
         "--path-output",
@@ -93,12 +174,10 @@ def run_jupyter_book(builder: str, out=None) -> Path:
     check_executed()
     label = "book" if builder == "html" else f"book ({builder})"
     say(f"  {label:<12} building", out)
-    proc = subprocess.run(
-        jupyter_book_command(builder), cwd=ROOT, capture_output=True, text=True, preexec_fn=die_with_parent
-    )  # noqa: PLW1509 - nothing else runs threads here
+    status, output = _jupyter_book(jupyter_book_arguments(builder))
     built = STAGING_DIR / "_build" / builder
-    if proc.returncode != 0 or not (built / "index.html").exists():
-        text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)  # no terminal colours in messages
+    if status != 0 or not (built / "index.html").exists():
+        text = re.sub(r"\x1b\[[0-9;]*m", "", output)  # no terminal colours in messages
         messages = [ln for ln in text.splitlines() if "WARNING" in ln or "ERROR" in ln]
         for line in messages[:20]:
             say("    " + line[:300], sys.stderr)

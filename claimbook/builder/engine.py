@@ -17,10 +17,10 @@ import nbformat
 from papermill.engines import Engine, papermill_engines
 
 ENGINE_NAME = "claimbook-inprocess"
-# What every chapter imports; loaded in the runner before it forks (see runner.warm_up).
+# What every chapter imports; loaded in the runner before it forks (see runner.warm_up). Not pandera: it
+# validates a dataset only once, and the validated copy is kept (claimbook.core.data).
 WARM_MODULES = (
     "pandas",
-    "pandera.pandas",
     "matplotlib",
     "matplotlib.pyplot",
     "matplotlib_inline.backend_inline",

@@ -72,16 +72,28 @@ def run(
 ) -> Path | None:
     """Execute the named notebooks (all when None) with the given parameters, then, when asked, the book.
     `options` are the runner's (from_text, jobs_limit, force, sweep, timeout)."""
-    with session(out):
+    with session(out), book.started_early():
+        if then_build:  # a rerun rebuilds the book (unless it failed): jupyter-book starts while it plans
+            book.prestart()
         runner.run(names, given or {}, out=out, **options)
         return assemble(out) if then_build else None
 
 
 def build(force: bool = False, sweeps: bool = True, timeout: float | None = None, out=None) -> Path:
     """Everything that is out of date, the whole book: every notebook with its last parameters, the sweeps,
-    the exports and the HTML book; returns the index page."""
-    with session(out):
-        runner.run(None, {}, keep_parameters=True, force=force, sweeps=sweeps, timeout=timeout, out=out)
+    the exports and the HTML book; returns the index page. (jupyter-book starts when a notebook is about to
+    execute: a build that executes nothing may need no book either.)"""
+    with session(out), book.started_early():
+        runner.run(
+            None,
+            {},
+            keep_parameters=True,
+            force=force,
+            sweeps=sweeps,
+            timeout=timeout,
+            out=out,
+            on_execute=book.prestart,
+        )
         return assemble(out)
 
 
@@ -89,7 +101,9 @@ def pdf(force: bool = False, timeout: float | None = None, out=None) -> Path:
     """Everything that is out of date, then the single-page book printed to a PDF; returns its path."""
     from claimbook.builder import pdf as printer  # Chromium and the print page: only this command needs them
 
-    with session(out):
-        runner.run(None, {}, keep_parameters=True, timeout=timeout, out=out)
+    with session(out), book.started_early():
+        runner.run(
+            None, {}, keep_parameters=True, timeout=timeout, out=out, on_execute=lambda: book.prestart("singlehtml")
+        )
         export()  # the single page embeds and links them, as the HTML book does
         return printer.build(force, out)

@@ -33,6 +33,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ from claimbook.builder.workspace import (
     files_digest,
     inside_build,
     open_session,
+    read_executed,
     session,
     write_whole,
 )
@@ -59,6 +61,7 @@ TIMEOUT = 300.0  # seconds a notebook may run before it is stopped (run/build/pd
 # Everything besides the package code whose change can change a chapter's output.
 INPUT_GLOBS = ("data/*.csv", "data/*.yaml", "seeds/*.yaml", "requirements.txt")
 PLAN_STAMP = ".plan-stamp.json"
+INPUTS_CHECKED = ".inputs-checked"  # the digest of the inputs last found sound
 
 
 class NotebookFailed(RunError):
@@ -170,13 +173,11 @@ def inputs_hash(path: Path, params: dict, shared: str) -> str:
 
 
 def recorded(path: Path) -> dict:
-    """The claimbook metadata of an executed notebook ({} when absent or unreadable). Read as plain JSON:
-    only the metadata is needed, and validating the whole notebook costs ten times more."""
+    """The claimbook metadata of an executed notebook ({} when absent or damaged: it will be re-executed)."""
     try:
-        meta = json.loads(Path(path).read_bytes()).get("metadata", {}).get("claimbook", {})
-    except Exception:  # a damaged copy counts as absent: it will be re-executed
+        return read_executed(path)[0]
+    except (OSError, ValueError):
         return {}
-    return dict(meta) if isinstance(meta, dict) else {}
 
 
 def plan(names: list[str] | None, given: dict[str, Any], from_text: bool, keep_parameters: bool = False) -> list[Job]:
@@ -337,9 +338,9 @@ def check_inputs() -> None:
         )
 
 
-def warm_up() -> None:
-    """Import what the chapters import, compile the templates, and parse the register and every dataset,
-    once, before forking."""
+def warm_up(datasets: bool = True) -> None:
+    """Import what the chapters import, compile the templates, and parse the register and (for chapters, not
+    the summaries) every dataset, once, before forking."""
     import importlib
 
     from claimbook.builder import engine
@@ -361,7 +362,7 @@ def warm_up() -> None:
         pass
     try:
         register.claims()
-        for name in data.dataset_names():
+        for name in data.dataset_names() if datasets else ():
             data.load(name)
         evidence.records()
         evidence.entry("")
@@ -436,20 +437,32 @@ def _child(job: Job, conn, parent: int) -> None:
 
 
 @functools.cache
-def _prepare() -> None:
-    """Once per run, before the first notebook executes: refuse damaged inputs, then warm up. (When every
-    notebook is reused, the inputs are those of the last good execution, so neither is needed.)"""
-    check_inputs()
-    warm_up()
+def _prepare(datasets: bool, on_execute: Callable[[], None] | None) -> None:
+    """Once per run, before the first notebook executes: refuse damaged inputs, call on_execute, then warm
+    up. (When every notebook is reused, the inputs are those of the last good execution, so neither is
+    needed.) Inputs found sound are not checked again until they, or the package that checks them, change."""
+    checked = workspace.BUILD_DIR / INPUTS_CHECKED
+    digest = files_digest(
+        [
+            *(p for pattern in INPUT_GLOBS for p in sorted(ROOT.glob(pattern))),
+            *sorted(p for p in workspace.PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts),
+        ]
+    )
+    if not (checked.is_file() and checked.read_text() == digest):
+        check_inputs()
+        write_whole(digest.encode(), checked)
+    if on_execute is not None:
+        on_execute()
+    warm_up(datasets)
 
 
-def _execute_all(todo: list[Job], workers: int, out, timeout: float) -> list[str]:
+def _execute_all(todo: list[Job], workers: int, out, timeout: float, on_execute=None) -> list[str]:
     """Execute the jobs, `workers` at a time, each in a forked child; each finished copy is moved into place
     through the session's journal. Returns the error sentences."""
     import multiprocessing
     from multiprocessing.connection import wait
 
-    _prepare()
+    _prepare(any(not job.summary for job in todo), on_execute)
     ctx = multiprocessing.get_context("fork")
     pending, errors = list(todo), []
     running: dict[int, tuple] = {}  # sentinel -> (process, pipe, job, deadline)
@@ -540,25 +553,18 @@ def _kill_kernels(signum, frame):
 def _executed_digest(exclude: set[str]) -> str:
     """Hash of what the summaries read of the executed chapters and swept copies (the summaries' own copies
     excluded): which copies there are, the parameters each ran with and the verdicts it recorded. Figures,
-    tables and text are not read by any summary, so a rerun that changes them alone reruns no summary."""
-    from claimbook.core.rules import GLUE_MIME
-
+    tables and text are not read by any summary, so a rerun that changes them alone reruns no summary.
+    (Reading them here also reads them once for the summaries, forked after it, and for the exports.)"""
     h = hashlib.sha256()
     for p in sorted([*workspace.EXECUTED_DIR.glob("*.ipynb"), *workspace.SWEEP_DIR.glob("*/*.ipynb")]):
         if p.name in exclude and p.parent == workspace.EXECUTED_DIR:
             continue
         h.update(p.relative_to(workspace.BUILD_DIR).as_posix().encode())
         try:
-            nb = json.loads(p.read_bytes())
-            meta = nb.get("metadata", {}).get("claimbook", {})
-            read = [meta.get("notebook"), meta.get("parameters"), meta.get("non_default")]
-            for cell in nb.get("cells", []):
-                for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
-                    name = (output.get("metadata") or {}).get("scrapbook", {}).get("name", "")
-                    if str(name).startswith("verdict-"):
-                        read.append([name, (output.get("data") or {}).get(GLUE_MIME)])
+            meta, verdicts = read_executed(p)
+            read = [meta.get("notebook"), meta.get("parameters"), meta.get("non_default"), verdicts]
             h.update(json.dumps(read, sort_keys=True, default=str).encode())
-        except (OSError, ValueError, AttributeError):  # unreadable: its bytes, so any change still counts
+        except (OSError, ValueError):  # unreadable: its bytes, so any change still counts
             h.update(hashlib.sha256(p.read_bytes() if p.is_file() else b"").digest())
     return h.hexdigest()
 
@@ -577,7 +583,7 @@ def _summary_reads(path: Path, shared: str, own: set[str]) -> str:
 
 
 def _run_phase(
-    jobs: list[Job], shared, force: bool, jobs_limit: int | None, out, timeout: float = TIMEOUT
+    jobs: list[Job], shared, force: bool, jobs_limit: int | None, out, timeout: float = TIMEOUT, on_execute=None
 ) -> list[str]:
     """Execute the jobs that are out of date, in parallel; returns the error sentences. `shared` is the
     digest of the inputs besides the notebook, its parameters and its modules (text, or a function of the
@@ -605,7 +611,7 @@ def _run_phase(
     workers = max(1, min(len(todo) or 1, jobs_limit or os.cpu_count() or 1))
     for job in todo.values():
         say(f"  {job.label:<12} running" + (f" with {shorten(job.non_default, 200)}" if job.non_default else ""), out)
-    errors = _execute_all(list(todo.values()), workers, out, timeout) if todo else []
+    errors = _execute_all(list(todo.values()), workers, out, timeout, on_execute) if todo else []
     for job in copies:
         source = current.get(job.inputs_hash) or todo[job.inputs_hash].output
         if source.exists() and recorded(source).get("inputs_hash") == job.inputs_hash:
@@ -626,13 +632,29 @@ def run(
     sweeps: bool = True,
     out=None,
     timeout: float | None = None,
+    on_execute: Callable[[], None] | None = None,
 ) -> list[Job]:
-    """Execute what is out of date inside a session (the lock, and all or nothing); see _run."""
+    """Execute what is out of date inside a session (the lock, and all or nothing); see _run. `on_execute` is
+    called once, when notebooks are about to execute and their inputs were found sound."""
     with session(out):
-        return _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, sweeps, out, timeout or TIMEOUT)
+        return _run(
+            names,
+            given,
+            from_text,
+            jobs_limit,
+            force,
+            keep_parameters,
+            sweep,
+            sweeps,
+            out,
+            timeout or TIMEOUT,
+            on_execute,
+        )
 
 
-def _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, sweeps, out, timeout) -> list[Job]:
+def _run(
+    names, given, from_text, jobs_limit, force, keep_parameters, sweep, sweeps, out, timeout, on_execute=None
+) -> list[Job]:
     """Execute what is out of date; raises RunError naming every failed notebook.
 
     Chapters run first, together with their robustness sweeps (each value of the parameters a chapter
@@ -678,10 +700,12 @@ def _run(names, given, from_text, jobs_limit, force, keep_parameters, sweep, swe
     _prepare.cache_clear()
     runreport.start()
     shared = _shared_inputs_digest()
-    errors = _run_phase(chapters, shared, force, jobs_limit, out, timeout)
+    errors = _run_phase(chapters, shared, force, jobs_limit, out, timeout, on_execute)
     if not errors and summaries:
         own = {j.path.name for j in summaries}
-        errors = _run_phase(summaries, lambda path: _summary_reads(path, shared, own), force, jobs_limit, out, timeout)
+        errors = _run_phase(
+            summaries, lambda path: _summary_reads(path, shared, own), force, jobs_limit, out, timeout, on_execute
+        )
     runreport.write()
     if not errors and whole_plan:
         _write_plan_stamp(stamp_key, chapters + summaries)

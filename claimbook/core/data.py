@@ -7,7 +7,9 @@ file's sha256 against the sidecar, so a damaged or silently edited file never re
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -251,10 +253,44 @@ def read_validated(ds: Dataset, csv_path: Path):
         raise DataError(_problem(exc, csv_rel, ds)) from None
 
 
+# Datasets once validated, kept between processes: the build's plan, its check of the inputs and every
+# kernel parse and validate the same files, and pandera alone takes half a second to import. A copy is
+# named after everything validation reads (the CSV, its sidecar, this module, the pandas version), so a
+# changed or damaged file is validated afresh; an unreadable copy is ignored.
+VALIDATED_DIR = ROOT / "_build" / "cache" / "datasets"
+
+
+def _validated(ds: Dataset):
+    import pickle
+
+    import pandas as pd
+
+    kept = None
+    try:
+        key = hashlib.sha256(pd.__version__.encode())
+        for path in (ds.csv_path, ds.sidecar_path, Path(__file__)):
+            key.update(hashlib.sha256(path.read_bytes()).digest())
+        kept = VALIDATED_DIR / f"{ds.name}-{key.hexdigest()[:20]}.pickle"
+        return pickle.loads(kept.read_bytes())  # noqa: S301 - written by this function, under _build/
+    except Exception:  # noqa: BLE001 - none kept yet, unreadable, or a file missing: validate (and say what is wrong)
+        pass
+    df = read_validated(ds, ds.csv_path)
+    if kept is None:
+        return df
+    with contextlib.suppress(OSError):  # no copy kept (a read-only or full disk) costs only time
+        VALIDATED_DIR.mkdir(parents=True, exist_ok=True)
+        for old in VALIDATED_DIR.glob(f"{ds.name}-*.pickle"):
+            old.unlink(missing_ok=True)
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}")
+        partial.write_bytes(pickle.dumps(df))
+        os.replace(partial, kept)
+    return df
+
+
 @cache
 def _load_cached(name: str, data_dir: Path, stamp: tuple):
     ds = describe(name, data_dir)
-    df = read_validated(ds, ds.csv_path)
+    df = _validated(ds)
     digest = file_sha256(ds.csv_path)
     if digest != ds.meta["sha256"]:
         raise DataError(
