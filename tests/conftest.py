@@ -245,9 +245,9 @@ def built_book():
 # -- a temporary project root: the inputs and the built book, copied; the package pointed at it ---------------
 
 INPUTS = ("data", "seeds", "notebooks", "book", "_config.yml", "_toc.yml", "requirements.txt", "Makefile")
-BUILD_PARTS = ("html", "executed", "sweeps")  # not jb/: Sphinx starts afresh in another folder anyway
+BUILD_PARTS = ("html", "executed", "sweeps", "cache")  # not jb/: Sphinx starts afresh in another folder anyway
 EXPORTS = ("verdicts.json", "verdicts.csv", "claimreview.jsonld")
-BUILD_FILES = (*EXPORTS, ".plan-stamp.json", "run-report.json")
+BUILD_FILES = (*EXPORTS, ".plan-stamp.json", "run-report.json", ".inputs-checked")
 
 
 def _git(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -292,7 +292,8 @@ def make_project(dest: Path) -> Path:
             elif src.is_file():
                 shutil.copy2(src, dest / name)
     for part in BUILD_PARTS:
-        shutil.copytree(BUILD / part, dest / "_build" / part, symlinks=True)
+        if (BUILD / part).is_dir():  # cache/: only once a dataset was validated
+            shutil.copytree(BUILD / part, dest / "_build" / part, symlinks=True)
     for name in BUILD_FILES:
         if (BUILD / name).is_file():
             shutil.copy2(BUILD / name, dest / "_build" / name)
@@ -349,9 +350,48 @@ def project(built_book, tmp_path_factory):
     close_cli_server(box)
 
 
+# -- the checkout as it was: no test writes into it --------------------------------------------------------------
+
+WATCHED = ("data", "seeds", "notebooks", "book")  # the inputs the damaging tests damage (in project copies)
+
+
+def checkout_state() -> tuple:
+    """`git status` (tracked changes and untracked files, ignored ones aside) and one hash per input folder."""
+    status = subprocess.run(
+        ["git", "--no-optional-locks", "status", "--porcelain=v1", "--untracked-files=all"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return status, {name: tree_digest(ROOT / name) for name in WATCHED}
+
+
+def checkout_changes(before: tuple, after: tuple) -> str:
+    """What differs between two checkout_state()s, in one sentence ("" when nothing does)."""
+    status = sorted(set(before[0].splitlines()) ^ set(after[0].splitlines()))
+    folders = [name for name in WATCHED if before[1].get(name) != after[1].get(name)]
+    if not status and not folders:
+        return ""
+    parts = ([f"`git status` lines {status}"] if status else []) + ([f"the files of {folders}"] if folders else [])
+    return f"the test run changed the checkout ({'; '.join(parts)}): a test wrote outside its project copy."
+
+
+def pytest_sessionstart(session):
+    # The whole run, every damaging test finished, leaves the checkout as it was (the controller checks,
+    # once, around all the xdist workers; tests/test_containment.py kills a run of them midway).
+    if not hasattr(session.config, "workerinput") and in_git_checkout():
+        _CONFIG["checkout"] = checkout_state()
+
+
 def pytest_sessionfinish(session):
     for root in list(_SERVERS):
         close_cli_server(root)
+    before = _CONFIG.pop("checkout", None)
+    change = checkout_changes(before, checkout_state()) if before is not None else ""
+    if change:
+        session.config.get_terminal_writer().line(f"FAILED (containment): {change}", red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture
