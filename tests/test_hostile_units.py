@@ -103,6 +103,33 @@ def test_a_parameter_value_in_the_banner_is_shown_literally():
     ) in html.unescape(rendered)
 
 
+def test_a_chapter_and_its_swept_copy_with_the_same_inputs_finish_to_the_same_bytes():
+    """The plan executes a chapter and a swept copy with the same inputs once and copies the result, in
+    whichever order it met them; so nothing of the copy's own place may be written into it (a build with the
+    chapter at a swept value was not reproducible while papermill's output path stayed in the metadata)."""
+    params = {"edition": 2023}
+    path = runner.ROOT / "notebooks" / "10_reserves.ipynb"
+    chapter = runner.Job("reserves", path, params, {"edition": 2025})
+    swept = runner.Job("reserves", path, params, {"edition": 2025}, sweep="edition")
+    assert chapter.output != swept.output
+
+    def executed():  # as papermill leaves it (the cell's id fixed: a new cell draws a random one)
+        return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Reserves", id="heading")])
+
+    finished = []
+    for job in (chapter, swept):
+        nb = executed()
+        nb.metadata["papermill"] = {"output_path": str(job.output), "input_path": str(path), "duration": 1.5}
+        runner._finish(job, nb)
+        finished.append(nbformat.writes(nb))
+    assert finished[0] == finished[1]
+    assert "10_reserves" in finished[0]  # the notebook it came from stays named
+    other = runner.Job("reserves", path, {"edition": 2024}, {"edition": 2025}, sweep="edition")
+    nb = executed()
+    runner._finish(other, nb)
+    assert nbformat.writes(nb) != finished[0]  # other parameters: other bytes
+
+
 @pytest.mark.parametrize("value", ["../../../../tmp/x", "a/b", "..", "United States", MARKUP, "é", "x" * 500])
 def test_sweep_file_names_are_safe_slugs_under_build(value):
     name = runner.slug(value)

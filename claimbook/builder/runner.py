@@ -274,8 +274,10 @@ def plan_sweep(
 
 # Fields papermill writes that differ between two executions of the same inputs: times, the paths of this
 # machine and process, and the random id of the injected cell. They are removed, made relative or fixed, so
-# that executed copies of the same inputs are identical byte for byte (tests/test_reliability.py).
-VOLATILE_PAPERMILL_FIELDS = ("start_time", "end_time", "duration")
+# that executed copies of the same inputs are identical byte for byte (tests/test_reliability.py). The output
+# path goes too: a chapter and its swept copy with the same inputs are executed once and copied, in whichever
+# order the plan met them, and each copy's place is its own path.
+VOLATILE_PAPERMILL_FIELDS = ("start_time", "end_time", "duration", "output_path")
 
 
 def _finish(job: Job, nb) -> None:
@@ -285,7 +287,6 @@ def _finish(job: Job, nb) -> None:
     for key in VOLATILE_PAPERMILL_FIELDS:
         papermill.pop(key, None)
     papermill["input_path"] = relpath(job.path)
-    papermill["output_path"] = relpath(job.output)
     nb.metadata["claimbook"] = {
         "inputs_hash": job.inputs_hash,
         "notebook": job.path.name,
