@@ -639,10 +639,10 @@ GLUE_MIME = GLUE_PREFIX + "application/vnd.claimbook.verdict+json"
 
 
 def from_notebook(nb) -> dict[str, dict]:
-    """The verdicts recorded in an executed notebook, by claim id."""
+    """The verdicts recorded in an executed notebook (a notebook node, or the plain JSON), by claim id."""
     found: dict[str, dict] = {}
-    for cell in nb.cells:
-        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
             name = out.get("metadata", {}).get("scrapbook", {}).get("name", "")
             if name.startswith("verdict-") and GLUE_MIME in out.get("data", {}):
                 data = out["data"][GLUE_MIME]
