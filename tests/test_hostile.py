@@ -167,6 +167,14 @@ FILE_CASES = [
         "'44_000_000' in column 'reserves_t'",
     ),
     (
+        "csv-extra-field-first-row",  # pandas would take the first column for the index and shift every value
+        RESERVES_CSV,
+        _replace(FIRST_VALUE, FIRST_VALUE.replace(b"China,", b"China,Beijing,", 1)),
+        ["run", "reserves", "--build"],
+        2,
+        "fields on line 2 where its header has",
+    ),
+    (
         "csv-arabic-digits",
         RESERVES_CSV,
         _replace(FIRST_VALUE, FIRST_VALUE.replace(b"2026", "٢٠٢٦".encode(), 1)),

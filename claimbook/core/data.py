@@ -70,15 +70,18 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _check_header(csv_path: Path, ds: Dataset) -> None:
+def _check_layout(csv_path: Path, ds: Dataset) -> None:
     """The header row: each column once, and only the columns the sidecar describes (pandas would rename a
-    repeated column and pandera then cannot say which)."""
+    repeated column and pandera then cannot say which); and every row with one field per column (given one
+    more field in its first row, pandas would take the first column for the index and shift every value)."""
     import csv
 
     csv_rel = relpath(csv_path)
     try:
         with open(csv_path, encoding="utf-8", newline="") as f:
-            header = next(csv.reader(f), [])
+            reader = csv.reader(f)
+            header = next(reader, [])
+            uneven = next(((reader.line_num, len(row)) for row in reader if row and len(row) != len(header)), None)
     except UnicodeDecodeError as exc:
         raise DataError(f"{csv_rel} is not UTF-8 text (byte {exc.start}); it must be a UTF-8 CSV file.") from None
     except csv.Error as exc:
@@ -96,6 +99,11 @@ def _check_header(csv_path: Path, ds: Dataset) -> None:
         raise DataError(
             f"{csv_rel} has a column {shorten(extra[0])} that its sidecar does not describe; "
             f"allowed columns: {', '.join(ds.columns)}."
+        )
+    if uneven:
+        raise DataError(
+            f"{csv_rel} has {uneven[1]} fields on line {uneven[0]} where its header has {len(header)}; each row "
+            f"has one value per column (a value holding a comma is quoted)."
         )
 
 
@@ -214,7 +222,7 @@ def read_validated(ds: Dataset, csv_path: Path):
         raise DataError(f"{csv_rel} is missing; restore it from git (git checkout -- {csv_rel}).")
     if not csv_path.is_file():
         raise DataError(f"{csv_rel} is not a file; it must be the dataset's CSV file (git checkout -- {csv_rel}).")
-    _check_header(csv_path, ds)
+    _check_layout(csv_path, ds)
     try:
         df = pd.read_csv(csv_path, dtype=str, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
