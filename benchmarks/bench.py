@@ -21,7 +21,8 @@ Every figure of issue 18, each with its peer measured in the same invocation, pr
    venv, installs uv with pip, the lock with uv and the package, editable); uv's and pip's download caches
    are those of the machine.
 
-The book is returned to its defaults at the end.
+The book is returned to its defaults at the end, and the tables are written into README.md between its
+bench markers (--no-readme: printed only).
 """
 
 from __future__ import annotations
@@ -200,8 +201,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-clone", action="store_true", help="skip the fresh clone (it needs the package index)")
+    ap.add_argument("--no-readme", action="store_true", help="print the tables only, leaving README.md as it is")
     args = ap.parse_args()
     r: dict[str, list[float]] = {}
+    load = os.getloadavg()[0]
 
     def add(name, value):
         r.setdefault(name, []).append(value)
@@ -270,15 +273,18 @@ def main() -> None:
         ("reference: the chapter alone in papermill", "chapter alone", "s"),
         ("reference: jupyter-book's incremental build after that rerun", "peer incremental render", "s"),
     ]
-    print(
-        f"Machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, Python "
-        f"{sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}; medians of {args.runs} run(s).\n"
-    )
-    print("| measure | median | runs |\n|---|---|---|")
+    lines = [
+        f"Measured on {time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {sys.version.split()[0]}, load average "
+        f"{load:.1f} at the start; medians of {args.runs} run(s).",
+        "",
+        "| measure | median | runs |",
+        "|---|---|---|",
+    ]
     for text, key, unit in rows:
         if key in r:
             fmt = ".0f" if unit == "MiB" else ".2f"
-            print(f"| {text} | {m[key]:{fmt}} {unit} | {', '.join(f'{v:{fmt}}' for v in r[key])} |")
+            lines.append(f"| {text} | {m[key]:{fmt}} {unit} | {', '.join(f'{v:{fmt}}' for v in r[key])} |")
     targets = [
         ("unchanged `make book` (s)", m["unchanged"], 1.0),
         (
@@ -305,11 +311,28 @@ def main() -> None:
         ("fresh clone to built book (s)", m.get("fresh clone", float("nan")), 60.0),
         ("peak memory of the cold build (MiB)", m["memory"], 1024.0),
     ]
-    print("\n| target | measured | limit | met |\n|---|---|---|---|")
+    lines += ["", "| target | measured | limit | met |", "|---|---|---|---|"]
     for name, value, limit in targets:
         met = "not measured" if value != value else "yes" if value <= limit else "NO"
-        print(f"| {name} | {value:.2f} | {limit:g} | {met} |")
+        lines.append(f"| {name} | {value:.2f} | {limit:g} | {met} |")
+    print("\n".join(lines))
     (BUILD / "bench.json").write_text(json.dumps(r, indent=2))
+    if not args.no_readme:
+        write_readme("\n".join(lines))
+
+
+README_START, README_END = "<!-- bench: start (benchmarks/bench.py writes this part) -->", "<!-- bench: end -->"
+
+
+def write_readme(tables: str) -> None:
+    """Put the tables into README.md, between its two markers (the text around them is the README's own)."""
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise SystemExit(f"bench: README.md lacks the markers {README_START} ... {README_END}; tables not written.")
+    readme.write_text(text[: start + len(README_START)] + "\n" + tables + "\n" + text[end:], encoding="utf-8")
+    print("bench: the tables are in README.md")
 
 
 if __name__ == "__main__":

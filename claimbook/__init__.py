@@ -1,8 +1,9 @@
 """claimbook: the shared, tested logic of the fact-check book.
 
-The notebooks stay narratives; what they share lives here: the claims register (`claims`), the data
-catalog and loader (`data`), notebook parameters (`params`), the verdict scale and rules (`verdicts`),
-the figure style (`figures`), the runner (`runner`) and the command line (`cli`).
+The notebooks stay narratives; what they share lives here, in three wings that import only downward:
+`core` (the register, the data catalog and loader, parameters, the verdict rules, the evidence, HTML),
+`chapters` (one module per claim area, the figures, the page helpers) and `builder` (the runner, the
+pipeline, the book, the exports, the PDF, the Sphinx extension); `cli` sits on top.
 """
 
 import functools

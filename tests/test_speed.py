@@ -130,3 +130,99 @@ def test_yaml_is_parsed_once_per_version_and_keeps_refusing_a_key_given_twice(tm
     path.write_text("a: 1\nb: 2\na: 3\n")  # same size as no other version: read again, and refused
     with pytest.raises(claimbook.ClaimbookError, match="gives the key 'a' twice \\(lines 1 and 3\\)"):
         claimbook.read_yaml_mapping(path, claimbook.ClaimbookError, typed=typed)
+
+
+# -- validated datasets kept between processes ------------------------------------------------------------------
+
+
+def _data_copy(tmp_path, monkeypatch):
+    """data/ copied, with the cache of validated datasets in tmp_path (never the checkout's)."""
+    from claimbook.core import data
+
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    monkeypatch.setattr(data, "VALIDATED_DIR", tmp_path / "validated")
+    data._load_cached.cache_clear()
+    return data, folder
+
+
+def test_a_validated_dataset_is_kept_and_loads_the_same_without_validating_again(tmp_path, monkeypatch):
+    data, folder = _data_copy(tmp_path, monkeypatch)
+    name = data.dataset_names()[0]
+    first = data.load(name, folder)
+    kept = list(data.VALIDATED_DIR.glob(f"{name}-*.pickle"))
+    assert len(kept) == 1
+    data._load_cached.cache_clear()
+    monkeypatch.setattr(data, "read_validated", lambda *a: pytest.fail("validated again"))
+    second = data.load(name, folder)
+    assert second.equals(first) and list(second.dtypes) == list(first.dtypes)
+    assert second.attrs == first.attrs
+
+
+def test_a_dataset_changed_after_it_was_kept_is_validated_afresh_and_refused(tmp_path, monkeypatch):
+    data, folder = _data_copy(tmp_path, monkeypatch)
+    name = data.dataset_names()[0]
+    rows = len(data.load(name, folder))
+    csv = folder / f"{name}.csv"
+    original = csv.read_bytes()
+    lines = original.decode("utf-8").splitlines()
+    csv.write_text("\n".join([lines[0], lines[1] + ",an extra field", *lines[2:]]) + "\n", encoding="utf-8")
+    data._load_cached.cache_clear()
+    with pytest.raises(data.DataError, match=f"{name}.csv"):
+        data.load(name, folder)
+    unreadable = next(data.VALIDATED_DIR.glob(f"{name}-*.pickle"))
+    unreadable.write_bytes(b"not a pickle")  # a damaged copy is ignored: validated again
+    csv.write_bytes(original)
+    data._load_cached.cache_clear()
+    assert len(data.load(name, folder)) == rows
+
+
+def test_a_kernel_loading_kept_datasets_does_not_import_pandera(built_book):
+    code = (
+        "import sys\nfrom claimbook.core import data\n"
+        "for name in data.dataset_names():\n    data.load(name)\n"
+        "print('pandera' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False", proc.stdout + proc.stderr
+
+
+# -- jupyter-book started early --------------------------------------------------------------------------------
+
+
+def test_jupyter_book_started_early_and_not_needed_is_stopped(monkeypatch):
+    from claimbook.builder import book
+
+    with book.started_early():
+        book.prestart()
+        proc = book._started[1]
+        assert proc.poll() is None
+    assert book._started is None and proc.poll() is not None  # stopped on the way out, nothing built
+
+
+# -- the benchmark's tables in the README ----------------------------------------------------------------------
+
+
+def _bench(monkeypatch, root):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    monkeypatch.setattr(bench, "ROOT", root)
+    return bench
+
+
+def test_the_bench_writes_its_tables_between_the_readme_markers_and_nowhere_else(tmp_path, monkeypatch):
+    bench = _bench(monkeypatch, tmp_path)
+    real = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert real.count(bench.README_START) == 1 and real.count(bench.README_END) == 1
+    readme = tmp_path / "README.md"
+    readme.write_text(f"before\n{bench.README_START}\nold table\n{bench.README_END}\nafter\n", encoding="utf-8")
+    bench.write_readme("| new | table |")
+    bench.write_readme("| newer | table |")
+    assert readme.read_text() == f"before\n{bench.README_START}\n| newer | table |\n{bench.README_END}\nafter\n"
+    readme.write_text("no markers\n")
+    with pytest.raises(SystemExit, match="lacks the markers"):
+        bench.write_readme("| t |")
+    assert readme.read_text() == "no markers\n"
