@@ -73,16 +73,13 @@ def run(
     """Execute the named notebooks (all when None) with the given parameters, then, when asked, the book.
     `options` are the runner's (from_text, jobs_limit, force, sweep, timeout)."""
     with session(out), book.started_early():
-        if then_build:  # a rerun rebuilds the book (unless it failed): jupyter-book starts while it plans
-            book.prestart()
-        runner.run(names, given or {}, out=out, **options)
+        runner.run(names, given or {}, out=out, on_change=book.prestart if then_build else None, **options)
         return assemble(out) if then_build else None
 
 
 def build(force: bool = False, sweeps: bool = True, timeout: float | None = None, out=None) -> Path:
     """Everything that is out of date, the whole book: every notebook with its last parameters, the sweeps,
-    the exports and the HTML book; returns the index page. (jupyter-book starts when a notebook is about to
-    execute: a build that executes nothing may need no book either.)"""
+    the exports and the HTML book; returns the index page."""
     with session(out), book.started_early():
         runner.run(
             None,
@@ -92,7 +89,7 @@ def build(force: bool = False, sweeps: bool = True, timeout: float | None = None
             sweeps=sweeps,
             timeout=timeout,
             out=out,
-            on_execute=book.prestart,
+            on_change=book.prestart,
         )
         return assemble(out)
 
@@ -103,7 +100,7 @@ def pdf(force: bool = False, timeout: float | None = None, out=None) -> Path:
 
     with session(out), book.started_early():
         runner.run(
-            None, {}, keep_parameters=True, timeout=timeout, out=out, on_execute=lambda: book.prestart("singlehtml")
+            None, {}, keep_parameters=True, timeout=timeout, out=out, on_change=lambda: book.prestart("singlehtml")
         )
         export()  # the single page embeds and links them, as the HTML book does
         return printer.build(force, out)

@@ -438,10 +438,10 @@ def _child(job: Job, conn, parent: int) -> None:
 
 
 @functools.cache
-def _prepare(datasets: bool, on_execute: Callable[[], None] | None) -> None:
-    """Once per run, before the first notebook executes: refuse damaged inputs, call on_execute, then warm
-    up. (When every notebook is reused, the inputs are those of the last good execution, so neither is
-    needed.) Inputs found sound are not checked again until they, or the package that checks them, change."""
+def _inputs_sound() -> None:
+    """Once per run, before any executed copy changes: refuse damaged inputs. (When every notebook is reused,
+    the inputs are those of the last good execution, so this is not needed.) Inputs found sound are not
+    checked again until they, or the package that checks them, change."""
     checked = workspace.BUILD_DIR / INPUTS_CHECKED
     digest = files_digest(
         [
@@ -452,18 +452,20 @@ def _prepare(datasets: bool, on_execute: Callable[[], None] | None) -> None:
     if not (checked.is_file() and checked.read_text() == digest):
         check_inputs()
         write_whole(digest.encode(), checked)
-    if on_execute is not None:
-        on_execute()
+
+
+@functools.cache
+def _warmed_up(datasets: bool) -> None:
     warm_up(datasets)
 
 
-def _execute_all(todo: list[Job], workers: int, out, timeout: float, on_execute=None) -> list[str]:
+def _execute_all(todo: list[Job], workers: int, out, timeout: float) -> list[str]:
     """Execute the jobs, `workers` at a time, each in a forked child; each finished copy is moved into place
     through the session's journal. Returns the error sentences."""
     import multiprocessing
     from multiprocessing.connection import wait
 
-    _prepare(any(not job.summary for job in todo), on_execute)
+    _warmed_up(any(not job.summary for job in todo))
     ctx = multiprocessing.get_context("fork")
     pending, errors = list(todo), []
     running: dict[int, tuple] = {}  # sentinel -> (process, pipe, job, deadline)
@@ -584,7 +586,7 @@ def _summary_reads(path: Path, shared: str, own: set[str]) -> str:
 
 
 def _run_phase(
-    jobs: list[Job], shared, force: bool, jobs_limit: int | None, out, timeout: float = TIMEOUT, on_execute=None
+    jobs: list[Job], shared, force: bool, jobs_limit: int | None, out, timeout: float = TIMEOUT, on_change=None
 ) -> list[str]:
     """Execute the jobs that are out of date, in parallel; returns the error sentences. `shared` is the
     digest of the inputs besides the notebook, its parameters and its modules (text, or a function of the
@@ -609,10 +611,13 @@ def _run_phase(
         copies.append(todo.pop(h))
     if not todo and not copies:
         return []
+    _inputs_sound()  # before anything changes
+    if on_change is not None:
+        on_change()
     workers = max(1, min(len(todo) or 1, jobs_limit or os.cpu_count() or 1))
     for job in todo.values():
         say(f"  {job.label:<12} running" + (f" with {shorten(job.non_default, 200)}" if job.non_default else ""), out)
-    errors = _execute_all(list(todo.values()), workers, out, timeout, on_execute) if todo else []
+    errors = _execute_all(list(todo.values()), workers, out, timeout) if todo else []
     for job in copies:
         source = current.get(job.inputs_hash) or todo[job.inputs_hash].output
         if source.exists() and recorded(source).get("inputs_hash") == job.inputs_hash:
@@ -633,10 +638,10 @@ def run(
     sweeps: bool = True,
     out=None,
     timeout: float | None = None,
-    on_execute: Callable[[], None] | None = None,
+    on_change: Callable[[], None] | None = None,
 ) -> list[Job]:
-    """Execute what is out of date inside a session (the lock, and all or nothing); see _run. `on_execute` is
-    called once, when notebooks are about to execute and their inputs were found sound."""
+    """Execute what is out of date inside a session (the lock, and all or nothing); see _run. `on_change` is
+    called when notebooks are about to be executed or copied, their inputs found sound (once per phase)."""
     with session(out):
         return _run(
             names,
@@ -649,12 +654,12 @@ def run(
             sweeps,
             out,
             timeout or TIMEOUT,
-            on_execute,
+            on_change,
         )
 
 
 def _run(
-    names, given, from_text, jobs_limit, force, keep_parameters, sweep, sweeps, out, timeout, on_execute=None
+    names, given, from_text, jobs_limit, force, keep_parameters, sweep, sweeps, out, timeout, on_change=None
 ) -> list[Job]:
     """Execute what is out of date; raises RunError naming every failed notebook.
 
@@ -698,14 +703,15 @@ def _run(
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, _kill_kernels)
-    _prepare.cache_clear()
+    _inputs_sound.cache_clear()
+    _warmed_up.cache_clear()
     runreport.start()
     shared = _shared_inputs_digest()
-    errors = _run_phase(chapters, shared, force, jobs_limit, out, timeout, on_execute)
+    errors = _run_phase(chapters, shared, force, jobs_limit, out, timeout, on_change)
     if not errors and summaries:
         own = {j.path.name for j in summaries}
         errors = _run_phase(
-            summaries, lambda path: _summary_reads(path, shared, own), force, jobs_limit, out, timeout, on_execute
+            summaries, lambda path: _summary_reads(path, shared, own), force, jobs_limit, out, timeout, on_change
         )
     runreport.write()
     if not errors and whole_plan:
