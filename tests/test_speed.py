@@ -226,3 +226,28 @@ def test_the_bench_writes_its_tables_between_the_readme_markers_and_nowhere_else
     with pytest.raises(SystemExit, match="lacks the markers"):
         bench.write_readme("| t |")
     assert readme.read_text() == "no markers\n"
+
+
+def test_sphinx_sources_exclude_every_build_folder_but_the_executed_chapters():
+    """sphinx-external-toc adds every notebook it finds outside the toc to exclude_patterns: a summary being
+    executed in _build/tmp/ (its name holds a process id) changed the book's configuration whenever
+    jupyter-book started during a run, and Sphinx then re-read and wrote every page. The folders the build
+    writes notebooks or caches into are excluded by name, so their contents never reach the configuration."""
+    import yaml
+    from sphinx.util.matching import Matcher
+
+    from claimbook.core import data
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    excluded = Matcher(config["sphinx"]["config"]["exclude_patterns"])
+    folders = [
+        workspace.TMP_DIR,
+        workspace.FAILED_DIR,
+        workspace.SWEEP_DIR,
+        workspace.BUILD_DIR / workspace.JOURNAL_NAME,
+        data.VALIDATED_DIR,
+    ]
+    for folder in folders:
+        top = "/".join(folder.relative_to(ROOT).parts[:2])  # _build/NAME
+        assert excluded(top), f"{top} is not in _config.yml's exclude_patterns"
+    assert not excluded(workspace.EXECUTED_DIR.relative_to(ROOT).as_posix())  # the chapters are the book
