@@ -1,6 +1,6 @@
 """Issue #11: two executions of the whole book give identical files, offline, with no network attempt.
 
-On its own module so that pytest-xdist (--dist loadscope) starts it first on a worker of its own: it executes
+On its own module, one unit of work for pytest-xdist (--dist loadscope) among the longest (conftest.py): it executes
 every chapter and summary again, and builds the book from scratch (about half a minute of both cores' work).
 The swept copies, two thirds of the notebooks executed, are not executed a second time: they are the same
 notebooks with other values, finished by the same code, and a swept copy and a chapter with the same inputs

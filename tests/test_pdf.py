@@ -46,6 +46,8 @@ def test_the_print_page_sits_at_the_top_and_links_within_itself(tmp_path):
         '<a href="10_reserves.html">to the chapter</a><a href="20_production.html#prd-01">elsewhere</a>'
         '<a href="https://example.org/a.html#res-01">outside</a><details><summary>Columns</summary>'
         '</details><details class="admonition hide above-input"></details>'
+        '<script defer="defer" src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script>'
+        '<script src="_static/local.js"></script>'
     )
     text = pdf.print_page(tmp_path, page).read_text()
     assert pdf.print_page(tmp_path, page) == tmp_path / pdf.PRINT_PAGE
@@ -55,6 +57,7 @@ def test_the_print_page_sits_at_the_top_and_links_within_itself(tmp_path):
     assert 'href="20_production.html' not in text and ">elsewhere</a>" in text
     assert 'href="https://example.org/a.html#res-01"' in text
     assert "<details open><summary>Columns" in text and '<details class="admonition hide above-input">' in text
+    assert "cdn.jsdelivr.net" not in text and '<script src="_static/local.js"></script>' in text  # printed offline
 
 
 def test_a_missing_chromium_says_what_is_missing_and_how_to_install_it(monkeypatch):

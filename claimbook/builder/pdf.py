@@ -156,7 +156,8 @@ def print_page(built: Path, page: Path) -> Path:
     and folded details (a dataset's columns) are unfolded, since paper cannot be clicked; folded code
     cells stay hidden (print CSS). Every other link that is not to the web (http, https, mailto) would
     print as a file:// link to this machine's build folder (a download, a source file): it loses its
-    href and stays as text.
+    href and stays as text. Scripts from the web (the single-page builder adds MathJax from a CDN, though the
+    book has no formula) are dropped: the PDF is printed offline, where they only delay the print.
     """
     text = page.read_text(encoding="utf-8")
     from claimbook.builder.linkcheck import parse
@@ -177,6 +178,7 @@ def print_page(built: Path, page: Path) -> Path:
         return match.group(1)[: -len("href=")].rstrip() + " data-claimbook-unlinked=" + '"' + match.group(2) + '"'
 
     text = re.sub(r'(<a\b[^>]*?\bhref=)"([^"]*)"', within, text)
+    text = re.sub(r'<script\b[^>]*\bsrc="(?:https?:)?//[^"]*"[^>]*>\s*</script>', "", text)
     text = text.replace("<details>", "<details open>")
     target = built / PRINT_PAGE
     target.write_text(text, encoding="utf-8")
