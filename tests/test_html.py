@@ -196,6 +196,8 @@ ALLOWED = {
     ("builder/pdf.py", "<details>"): "rewrites the page Sphinx wrote (unfolds each closed <details> for print); "
     "it assembles no markup",
     ("builder/pdf.py", "<details open>"): "the same replacement",
+    ("builder/pdf.py", '<script\\b[^>]*\\bsrc="(?:https?:)?//[^"]*"[^>]*>\\s*</script>'): "matches the scripts from "
+    "the web that it drops from the page Sphinx wrote; it assembles no markup",
 }
 
 

@@ -41,6 +41,10 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser")
 INSTALL_HINT = "install it with `apt-get install chromium` (as root) or set CLAIMBOOK_CHROMIUM to a Chromium binary"
 
 
+# A script element loading from the web, in the page Sphinx wrote (print_page drops it).
+REMOTE_SCRIPT = re.compile(r'<script\b[^>]*\bsrc="(?:https?:)?//[^"]*"[^>]*>\s*</script>')
+
+
 class PdfError(ClaimbookError):
     pass
 
@@ -178,7 +182,7 @@ def print_page(built: Path, page: Path) -> Path:
         return match.group(1)[: -len("href=")].rstrip() + " data-claimbook-unlinked=" + '"' + match.group(2) + '"'
 
     text = re.sub(r'(<a\b[^>]*?\bhref=)"([^"]*)"', within, text)
-    text = re.sub(r'<script\b[^>]*\bsrc="(?:https?:)?//[^"]*"[^>]*>\s*</script>', "", text)
+    text = REMOTE_SCRIPT.sub("", text)
     text = text.replace("<details>", "<details open>")
     target = built / PRINT_PAGE
     target.write_text(text, encoding="utf-8")
