@@ -15,10 +15,12 @@ book: $(READY)
 	$(PY) -m claimbook build
 
 # Every test, on both cores (pytest-xdist: a module, or a notebook, is one unit of work on one worker; the
-# order is tests/conftest.py's). The quick loop, without the built book, Chromium or the killed builds:
+# order is tests/conftest.py's). Three workers for two cores: a fifth of each worker's time is spent waiting
+# (on a command it started, on Chromium, on a killed build's delay), which the third fills (127 s -> 110 s).
+# The quick loop, without the built book, Chromium or the killed builds:
 #   .venv/bin/python -m pytest -m "not book and not browser and not reliability"
 test: $(READY)
-	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder
+	$(PY) -m pytest -n 3 --dist loadscope --no-loadscope-reorder
 
 # The whole book as one PDF (_build/pdf/claimbook.pdf), printed by Debian's Chromium (apt-installed as root).
 pdf: $(READY)

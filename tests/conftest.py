@@ -423,15 +423,15 @@ def published_state(box: Path) -> tuple:
     )
 
 
-# -- markers, and the order that keeps both pytest-xdist workers busy -------------------------------------------
+# -- markers, and the order that keeps the pytest-xdist workers busy --------------------------------------------
 
 BOOK_FIXTURES = {"built_book", "project"}
 
-# `make test` runs `pytest -n 2 --dist loadscope --no-loadscope-reorder`: each module (each notebook, for nbval)
+# `make test` runs `pytest -n 3 --dist loadscope --no-loadscope-reorder`: each module (each notebook, for nbval)
 # is one unit of work on one worker, so its module fixtures are made once and a notebook's cells share a kernel;
 # units are handed out in this order. The longest modules go first, and the many short ones fill in around
 # them. Before the book is built (a fresh clone), the modules that do not need it come right after the first:
-# one worker builds the book, the other runs those.
+# one worker builds the book, the others run those.
 LONGEST_FIRST = (  # by their time in a warm run (48, 27, 25, 17, 16, 14, 10, 8 and 5 s on 2026-11-29)
     "test_hostile.py",
     "test_browser.py",
