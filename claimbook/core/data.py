@@ -263,19 +263,20 @@ def read_validated(ds: Dataset, csv_path: Path):
 
 # Datasets once validated, kept between processes: the build's plan, its check of the inputs and every
 # kernel parse and validate the same files, and pandera alone takes half a second to import. A copy is
-# named after everything validation reads (the CSV, its sidecar, this module, the pandas version), so a
-# changed or damaged file is validated afresh; an unreadable copy is ignored.
+# named after everything validation reads (the CSV, its sidecar, this module, the pandas and pandera versions),
+# so a changed or damaged file is validated afresh; an unreadable copy is ignored.
 VALIDATED_DIR = ROOT / "_build" / "cache" / "datasets"
 
 
 def _validated(ds: Dataset):
     import pickle
+    from importlib.metadata import version
 
     import pandas as pd
 
     kept = None
     try:
-        key = hashlib.sha256(pd.__version__.encode())
+        key = hashlib.sha256(f"{pd.__version__} {version('pandera')}".encode())  # metadata: no import
         for path in (ds.csv_path, ds.sidecar_path, Path(__file__)):
             key.update(hashlib.sha256(path.read_bytes()).digest())
         kept = VALIDATED_DIR / f"{ds.name}-{key.hexdigest()[:20]}.pickle"
