@@ -108,9 +108,13 @@ class Job:
         return {k: v for k, v in self.params.items() if v != self.defaults[k]}
 
 
-def _shared_inputs_digest() -> str:
+def _input_files() -> list[Path]:
     """The data, the register and the lock (every notebook's inputs besides its source and modules)."""
-    return files_digest(p for pattern in INPUT_GLOBS for p in sorted(ROOT.glob(pattern)))
+    return [p for pattern in INPUT_GLOBS for p in sorted(ROOT.glob(pattern))]
+
+
+def _shared_inputs_digest() -> str:
+    return files_digest(_input_files())
 
 
 _NOTEBOOKS: dict[str, tuple[bytes, Any]] = {}
@@ -445,7 +449,7 @@ def _inputs_sound() -> None:
     checked = workspace.BUILD_DIR / INPUTS_CHECKED
     digest = files_digest(
         [
-            *(p for pattern in INPUT_GLOBS for p in sorted(ROOT.glob(pattern))),
+            *_input_files(),
             *sorted(p for p in workspace.PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts),
         ]
     )
@@ -734,7 +738,7 @@ def _plan_key(sweeps: bool) -> str:
 
     files = [
         *sorted(all_notebooks().values()),
-        *(p for g in INPUT_GLOBS for p in sorted(ROOT.glob(g))),
+        *_input_files(),
         *(
             f
             for m in dependencies.all_modules(workspace.PACKAGE_DIR)
