@@ -15,6 +15,7 @@ from typing import Any
 # import). Every project path (data/, seeds/, notebooks/, book/, _config.yml, _toc.yml, requirements.txt,
 # _build/) is derived from it, so the tests can point the package at a copy of the project and damage that.
 ROOT = Path(os.environ.get("CLAIMBOOK_ROOT") or Path(__file__).resolve().parent.parent).resolve()
+BUILD_DIR = ROOT / "_build"  # everything generated (claimbook.builder.workspace owns it; core keeps a cache there)
 
 
 class ClaimbookError(Exception):

@@ -19,12 +19,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claimbook import ROOT, ClaimbookError, read_yaml_mapping, relpath
+from claimbook import BUILD_DIR, ROOT, ClaimbookError, read_yaml_mapping, relpath
 from claimbook.core.rules import SCALE
 
 PUBLISHED = ROOT / "book" / "verdicts.published.json"
 CORRECTIONS = ROOT / "seeds" / "corrections.yaml"
-BUILT = ROOT / "_build" / "verdicts.json"
+BUILT = BUILD_DIR / "verdicts.json"
 CORRECTION_FIELDS = ("date", "claim", "old_label", "new_label", "reason", "rating_changed")
 COMPARED = ("label", "evidence", "conclusion")
 

@@ -12,9 +12,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from claimbook import ROOT, relpath
+from claimbook import BUILD_DIR, ROOT, relpath
 
-REPORT = ROOT / "_build" / "run-report.json"
+REPORT = BUILD_DIR / "run-report.json"
 _NOTED: dict[str, dict] = {}
 
 

@@ -16,9 +16,8 @@ import signal
 import sys
 from pathlib import Path
 
-from claimbook import ROOT, ClaimbookError, relpath, say, shorten
+from claimbook import BUILD_DIR, ROOT, ClaimbookError, relpath, say, shorten
 
-BUILD_DIR = ROOT / "_build"
 EXECUTED_DIR = BUILD_DIR / "executed"
 FAILED_DIR = BUILD_DIR / "failed"
 SWEEP_DIR = BUILD_DIR / "sweeps"  # one folder per chapter: the chapter run once per value of a parameter

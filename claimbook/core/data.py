@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from claimbook import ROOT, ClaimbookError, read_yaml_mapping, relpath, shorten
+from claimbook import BUILD_DIR, ROOT, ClaimbookError, read_yaml_mapping, relpath, shorten
 
 DATA_DIR = ROOT / "data"
 
@@ -265,7 +265,7 @@ def read_validated(ds: Dataset, csv_path: Path):
 # kernel parse and validate the same files, and pandera alone takes half a second to import. A copy is
 # named after everything validation reads (the CSV, its sidecar, this module, the pandas and pandera versions),
 # so a changed or damaged file is validated afresh; an unreadable copy is ignored.
-VALIDATED_DIR = ROOT / "_build" / "cache" / "datasets"
+VALIDATED_DIR = BUILD_DIR / "cache" / "datasets"
 
 
 def _validated(ds: Dataset):
