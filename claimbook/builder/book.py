@@ -9,6 +9,7 @@ before calling `assemble`, so the pages and the downloads never disagree.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import re
@@ -61,6 +62,7 @@ def _jupyter_book_process(args: list[str]) -> None:
     build = Sphinx.build
 
     def build_when_told(app, *a, **kw):
+        gc.freeze()  # what the start loaded stays: the collector no longer walks it during the build
         if not sys.stdin.readline():  # the command needs no book after all
             os._exit(0)
         return build(app, *a, **kw)
@@ -68,7 +70,16 @@ def _jupyter_book_process(args: list[str]) -> None:
     Sphinx.build = build_when_told  # type: ignore[method-assign,assignment]
     from jupyter_book.cli.main import main
 
-    main(args=args, prog_name="jupyter-book")  # exits with the build's status
+    try:
+        main(args=args, prog_name="jupyter-book")
+        status = 0
+    except SystemExit as exc:  # the build's status
+        status = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
+    # Out at once: the interpreter's own exit frees Sphinx's whole environment object by object, about half
+    # a second after the book is written.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _popen(cmd: list[str], text_input: bool = False) -> subprocess.Popen:
