@@ -62,6 +62,10 @@ def _jupyter_book_process(args: list[str]) -> None:
     build = Sphinx.build
 
     def build_when_told(app, *a, **kw):
+        from claimbook.builder import sphinx_ext
+
+        with contextlib.suppress(Exception):  # whatever fails here fails again, with its message, in the build
+            sphinx_ext.prepare()
         gc.freeze()  # what the start loaded stays: the collector no longer walks it during the build
         if not sys.stdin.readline():  # the command needs no book after all
             os._exit(0)

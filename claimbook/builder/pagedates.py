@@ -17,22 +17,69 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the package's own files, wh
 REGISTER = ("seeds/claims.yaml", "seeds/evidence.yaml", "seeds/corrections.yaml")
 
 
-@functools.cache
 def _git(*args: str) -> str:
     try:
         proc = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
         return ""
-    return proc.stdout.strip() if proc.returncode == 0 else ""
+    return proc.stdout if proc.returncode == 0 else ""
+
+
+# Two git commands for the whole book, not two per input and page: the build asks for a hundred inputs, and
+# each command costs a few milliseconds (the early-started jupyter-book runs them before the build, see
+# claimbook.builder.book).
+@functools.cache
+def _commit_dates() -> dict[str, str]:
+    """Every file in the history -> the date (YYYY-MM-DD) of the last commit that touched it."""
+    dates: dict[str, str] = {}
+    date = ""
+    for field in _git("log", "--format=%x00%cs", "--name-only", "-z").split("\0"):
+        field = field.strip("\n")
+        if not field:
+            continue
+        if len(field) == 10 and field[4] == "-" and field[7] == "-" and field[:4].isdigit():
+            date = field  # a commit's line; the files it touched follow
+        else:
+            dates.setdefault(field, date)  # newest first: the first date seen is the last change
+    return dates
+
+
+@functools.cache
+def _dirty() -> frozenset[str]:
+    """The paths git reports as changed, staged or untracked."""
+    entries = _git("status", "--porcelain", "-z", "--untracked-files=all").split("\0")
+    paths, renamed_from = set(), False
+    for entry in entries:
+        if renamed_from:  # a rename's second field: the path it came from
+            paths.add(entry)
+            renamed_from = False
+        elif entry:
+            paths.add(entry[3:])
+            renamed_from = entry[0] in "RC"
+    return frozenset(paths)
+
+
+def _under(path: str, candidates) -> list[str]:
+    path = path.rstrip("/")
+    return [c for c in candidates if c == path or c.startswith(path + "/")]
 
 
 def committed(path: str) -> str:
-    """The date (YYYY-MM-DD) of the last commit that touched path, "" if none."""
-    return _git("log", "-1", "--format=%cs", "--", path)
+    """The date (YYYY-MM-DD) of the last commit that touched path (a file, or anything in a folder), "" if none."""
+    dates = _commit_dates()
+    if path in dates:
+        return dates[path]
+    return max((dates[p] for p in _under(path, dates)), default="")
 
 
 def uncommitted(path: str) -> bool:
-    return bool(_git("status", "--porcelain", "--", path))
+    return bool(_under(path, _dirty()))
+
+
+def read_git() -> None:
+    """Ask git now, once (jupyter-book started early calls it while it waits)."""
+    _commit_dates()
+    _dirty()
 
 
 def chapter_inputs(executed: Path) -> list[str]:

@@ -275,6 +275,21 @@ def _cache_compiled_templates(app) -> None:
         environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
+def prepare() -> None:
+    """What the hooks above would do on first use in every build, done before it (jupyter-book started early
+    calls this while it waits for the notebooks, claimbook.builder.book): import the modules they use,
+    compile the package's templates, ask git for the page dates, and load the lexer of the notebooks' code."""
+    from pygments.lexers import get_lexer_by_name
+
+    from claimbook.builder import cards, exports, pagedates, published, runreport  # noqa: F401 - imported for later
+    from claimbook.core import html
+
+    pagedates.read_git()
+    for template in sorted(html.TEMPLATES_DIR.glob("*.html.j2")):
+        html.environment().get_template(template.name)
+    get_lexer_by_name("ipython3")  # the notebooks' language; the first instance compiles its class's rules
+
+
 def setup(app):
     app.connect("builder-inited", _cache_compiled_templates)
     app.add_directive("claimbook-scale", ScaleDirective)
