@@ -33,7 +33,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -343,9 +343,10 @@ def check_inputs() -> None:
         )
 
 
-def warm_up(datasets: bool = True) -> None:
-    """Import what the chapters import, compile the templates, and parse the register and (for chapters, not
-    the summaries) every dataset, once, before forking."""
+def warm_up(datasets: bool = True, modules: Iterable[str] | None = None) -> None:
+    """Import what the notebooks import (the package `modules` they use, all by default), compile the
+    templates, and parse the register and (for chapters, not the summaries) every dataset, once, before
+    forking."""
     import importlib
 
     from claimbook.builder import engine
@@ -353,7 +354,7 @@ def warm_up(datasets: bool = True) -> None:
 
     for module in engine.WARM_MODULES:
         importlib.import_module(module)
-    for module in dependencies.all_modules():
+    for module in dependencies.all_modules() if modules is None else modules:
         if module.endswith("__main__"):  # it would run the CLI
             continue
         try:
@@ -459,8 +460,8 @@ def _inputs_sound() -> None:
 
 
 @functools.cache
-def _warmed_up(datasets: bool) -> None:
-    warm_up(datasets)
+def _warmed_up(datasets: bool, modules: tuple[str, ...]) -> None:
+    warm_up(datasets, modules)
 
 
 def _execute_all(todo: list[Job], workers: int, out, timeout: float) -> list[str]:
@@ -469,7 +470,8 @@ def _execute_all(todo: list[Job], workers: int, out, timeout: float) -> list[str
     import multiprocessing
     from multiprocessing.connection import wait
 
-    _warmed_up(any(not job.summary for job in todo))
+    # only the package modules these notebooks use: a rerun's summaries need none of the chapters' modules
+    _warmed_up(any(not job.summary for job in todo), tuple(sorted({m for j in todo for m in package_modules(j.path)})))
     ctx = multiprocessing.get_context("fork")
     pending, errors = list(todo), []
     running: dict[int, tuple] = {}  # sentinel -> (process, pipe, job, deadline)

@@ -41,11 +41,39 @@ def environment():
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=[_Layout],
+        bytecode_cache=_compiled_templates(),
     )
     # tojson (for JSON in a <script> element) escapes <, >, & and ' as \u003c...; keep other characters as
     # they are and the keys in order, as the exports write them.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env
+
+
+def _compiled_templates():
+    """The compiled templates kept between processes (compiling them is a tenth of a second of every build,
+    kernel and jupyter-book), in a folder named after this module and Jinja's version: Jinja checks a
+    template's source, not the layout rule above that rewrites it. None where the folder cannot be made."""
+    import hashlib
+
+    import jinja2
+
+    from claimbook import BUILD_DIR
+
+    key = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
+    folder = BUILD_DIR / "cache" / "templates" / key
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+
+    class Kept(jinja2.FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:  # a read-only or full build folder: the template is compiled again next time
+                pass
+
+    return Kept(str(folder))
 
 
 def render(template: str, **context) -> str:
