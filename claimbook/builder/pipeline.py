@@ -10,10 +10,11 @@ the downloads never disagree.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
-from claimbook import ROOT
+from claimbook import ROOT, ClaimbookError
 from claimbook.builder import book, exports, runner
 from claimbook.builder.workspace import (
     BUILD_DIR,
@@ -21,6 +22,7 @@ from claimbook.builder.workspace import (
     PACKAGE_DIR,
     SWEEP_DIR,
     files_digest,
+    read_executed,
     session,
     write_whole,
 )
@@ -37,7 +39,7 @@ def export() -> None:
     derived_from = files_digest(
         sorted(
             [
-                *EXECUTED_DIR.glob("*.ipynb"),
+                *(p for p in EXECUTED_DIR.glob("*.ipynb") if not _is_summary(p)),  # the summaries judge nothing
                 *SWEEP_DIR.glob("*/*.ipynb"),
                 *(ROOT / "seeds").glob("*.yaml"),
                 *PACKAGE_DIR.rglob("*.py"),
@@ -53,6 +55,20 @@ def export() -> None:
         return
     written = exports.write_all(EXECUTED_DIR, SWEEP_DIR, BUILD_DIR)
     write_whole(f"{derived_from} {files_digest(sorted(written))}".encode(), stamp)
+
+
+def _is_summary(executed: Path) -> bool:
+    try:
+        return bool(read_executed(executed)[0].get("summary"))
+    except (OSError, ValueError):  # damaged: counted in, so deriving the exports meets it and says so
+        return False
+
+
+def _export_early() -> None:
+    """The exports while the summaries run: they derive from the chapters alone, final by then. Whatever
+    fails here is met again, and said, when the book is assembled."""
+    with contextlib.suppress(ClaimbookError, OSError):
+        export()
 
 
 def assemble(out=None) -> Path:
@@ -73,7 +89,14 @@ def run(
     """Execute the named notebooks (all when None) with the given parameters, then, when asked, the book.
     `options` are the runner's (from_text, jobs_limit, force, sweep, timeout)."""
     with session(out), book.started_early():
-        runner.run(names, given or {}, out=out, on_change=book.prestart if then_build else None, **options)
+        runner.run(
+            names,
+            given or {},
+            out=out,
+            on_change=book.prestart if then_build else None,
+            while_summaries=_export_early if then_build else None,
+            **options,
+        )
         return assemble(out) if then_build else None
 
 
@@ -90,6 +113,7 @@ def build(force: bool = False, sweeps: bool = True, timeout: float | None = None
             timeout=timeout,
             out=out,
             on_change=book.prestart,
+            while_summaries=_export_early,
         )
         return assemble(out)
 
@@ -100,7 +124,13 @@ def pdf(force: bool = False, timeout: float | None = None, out=None) -> Path:
 
     with session(out), book.started_early():
         runner.run(
-            None, {}, keep_parameters=True, timeout=timeout, out=out, on_change=lambda: book.prestart("singlehtml")
+            None,
+            {},
+            keep_parameters=True,
+            timeout=timeout,
+            out=out,
+            on_change=lambda: book.prestart("singlehtml"),
+            while_summaries=_export_early,
         )
         export()  # the single page embeds and links them, as the HTML book does
         return printer.build(force, out)

@@ -464,9 +464,10 @@ def _warmed_up(datasets: bool, modules: tuple[str, ...]) -> None:
     warm_up(datasets, modules)
 
 
-def _execute_all(todo: list[Job], workers: int, out, timeout: float) -> list[str]:
+def _execute_all(todo: list[Job], workers: int, out, timeout: float, meanwhile=None) -> list[str]:
     """Execute the jobs, `workers` at a time, each in a forked child; each finished copy is moved into place
-    through the session's journal. Returns the error sentences."""
+    through the session's journal. `meanwhile` is called once the first children run (the parent is free
+    while they work). Returns the error sentences."""
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -483,6 +484,9 @@ def _execute_all(todo: list[Job], workers: int, out, timeout: float) -> list[str
             proc.start()
             send.close()
             running[proc.sentinel] = (proc, receive, job, time.monotonic() + timeout)
+        if meanwhile is not None:
+            meanwhile, then = None, meanwhile
+            then()
         now = time.monotonic()
         ready = wait(list(running), timeout=max(0.0, min(r[3] for r in running.values()) - now))
         for sentinel in [s for s, r in running.items() if s not in ready and r[3] <= time.monotonic()]:
@@ -592,7 +596,14 @@ def _summary_reads(path: Path, shared: str, own: set[str]) -> str:
 
 
 def _run_phase(
-    jobs: list[Job], shared, force: bool, jobs_limit: int | None, out, timeout: float = TIMEOUT, on_change=None
+    jobs: list[Job],
+    shared,
+    force: bool,
+    jobs_limit: int | None,
+    out,
+    timeout: float = TIMEOUT,
+    on_change=None,
+    meanwhile=None,
 ) -> list[str]:
     """Execute the jobs that are out of date, in parallel; returns the error sentences. `shared` is the
     digest of the inputs besides the notebook, its parameters and its modules (text, or a function of the
@@ -623,7 +634,7 @@ def _run_phase(
     workers = max(1, min(len(todo) or 1, jobs_limit or os.cpu_count() or 1))
     for job in todo.values():
         say(f"  {job.label:<12} running" + (f" with {shorten(job.non_default, 200)}" if job.non_default else ""), out)
-    errors = _execute_all(list(todo.values()), workers, out, timeout) if todo else []
+    errors = _execute_all(list(todo.values()), workers, out, timeout, meanwhile) if todo else []
     for job in copies:
         source = current.get(job.inputs_hash) or todo[job.inputs_hash].output
         if source.exists() and recorded(source).get("inputs_hash") == job.inputs_hash:
@@ -645,9 +656,11 @@ def run(
     out=None,
     timeout: float | None = None,
     on_change: Callable[[], None] | None = None,
+    while_summaries: Callable[[], None] | None = None,
 ) -> list[Job]:
     """Execute what is out of date inside a session (the lock, and all or nothing); see _run. `on_change` is
-    called when notebooks are about to be executed or copied, their inputs found sound (once per phase)."""
+    called when notebooks are about to be executed or copied, their inputs found sound (once per phase);
+    `while_summaries` in this process while the summaries execute, the chapters being final."""
     with session(out):
         return _run(
             names,
@@ -661,11 +674,23 @@ def run(
             out,
             timeout or TIMEOUT,
             on_change,
+            while_summaries,
         )
 
 
 def _run(
-    names, given, from_text, jobs_limit, force, keep_parameters, sweep, sweeps, out, timeout, on_change=None
+    names,
+    given,
+    from_text,
+    jobs_limit,
+    force,
+    keep_parameters,
+    sweep,
+    sweeps,
+    out,
+    timeout,
+    on_change=None,
+    while_summaries=None,
 ) -> list[Job]:
     """Execute what is out of date; raises RunError naming every failed notebook.
 
@@ -717,7 +742,14 @@ def _run(
     if not errors and summaries:
         own = {j.path.name for j in summaries}
         errors = _run_phase(
-            summaries, lambda path: _summary_reads(path, shared, own), force, jobs_limit, out, timeout, on_change
+            summaries,
+            lambda path: _summary_reads(path, shared, own),
+            force,
+            jobs_limit,
+            out,
+            timeout,
+            on_change,
+            while_summaries,
         )
     runreport.write()
     if not errors and whole_plan:
