@@ -3,9 +3,18 @@ highlighted, units on the axes, and the source printed under the plot as well as
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import functools
+import hashlib
+import json
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
+
+from claimbook import BUILD_DIR
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -75,19 +84,78 @@ def done(fig):
 
 # --- the summaries' figures (the pages that read the register and the executed chapters) -----------------------
 
+FIGURE_CACHE = BUILD_DIR / "cache" / "figures"
+
+
+class Rendered:
+    """A figure as IPython displays it (its MIME bundle and metadata), without the figure."""
+
+    def __init__(self, bundle: dict, metadata: dict):
+        self.bundle, self.metadata = bundle, metadata
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return copy.deepcopy(self.bundle), copy.deepcopy(self.metadata)  # glue adds its own metadata
+
+
+def kept(draw):
+    """A summary's figure drawn from a few counts (JSON), kept once rendered: in IPython (a kernel, the runner's
+    engine) the figure comes back rendered as IPython displays it, from _build/cache/figures/ when the same
+    counts were drawn before by the same code, matplotlib and IPython. A rerun that changes one chapter's
+    verdicts changes none of the register's counts, and rendering a three-panel figure is most of the
+    summary's time. Outside IPython (the tests), the figure itself."""
+
+    @functools.wraps(draw)
+    def figure(data):
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None:
+            return draw(data)
+        import IPython
+        import matplotlib
+        import matplotlib_inline
+
+        key = hashlib.sha256(
+            json.dumps(
+                [draw.__qualname__, data, matplotlib.__version__, matplotlib_inline.__version__, IPython.__version__],
+                sort_keys=True,
+            ).encode()
+            + Path(__file__).read_bytes()
+        ).hexdigest()
+        path = FIGURE_CACHE / f"{key}.json"
+        try:
+            return Rendered(*json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):  # not kept yet, or damaged: drawn again
+            pass
+        bundle, metadata = shell.display_formatter.format(draw(data))
+        with contextlib.suppress(OSError):  # a read-only or full build folder: drawn again next time
+            FIGURE_CACHE.mkdir(parents=True, exist_ok=True)
+            part = path.with_name(f"{path.name}.{os.getpid()}")
+            part.write_text(json.dumps([bundle, metadata]), encoding="utf-8")
+            os.replace(part, path)
+        return Rendered(bundle, metadata)
+
+    return figure
+
 
 def claims_figure(claims):
     """Three panels counting the register's claims (a DataFrame with `articles`, `kind`, `area`): by article
     (a claim made in two articles counts in both), by kind and by area."""
     from collections import Counter
 
-    by_article = Counter(a[:3] for arts in claims["articles"] for a in arts)
-    by_kind = Counter(claims["kind"])
-    by_area = Counter(claims["area"])
+    return _claims_panels(
+        {
+            "by article (seed)": Counter(a[:3] for arts in claims["articles"] for a in arts),
+            "by kind": Counter(claims["kind"]),
+            "by area": Counter(claims["area"]),
+        }
+    )
+
+
+@kept
+def _claims_panels(panels: dict[str, dict[str, int]]):
     fig, axes = new("Claims in the register", "seeds/claims.yaml", size=(9, 3.4), ncols=3)
-    for ax, (title, counts) in zip(
-        axes, [("by article (seed)", by_article), ("by kind", by_kind), ("by area", by_area)]
-    ):
+    for ax, (title, counts) in zip(axes, panels.items()):
         labels = sorted(counts)
         ax.barh(labels[::-1], [counts[k] for k in labels[::-1]], color=ACCENT)
         ax.set_title(title, fontsize=10, loc="left")
@@ -101,17 +169,22 @@ def verdicts_figure(judged: list[dict]):
     stacked by label, each label in its colour."""
     from collections import Counter
 
-    from claimbook.core.rules import SCALE
-
     counts = Counter(r["label"] for r in judged)
-    order = [label for label in SCALE if counts[label]]
     by_article: dict[str, Counter] = {}
     by_area: dict[str, Counter] = {}
     for r in judged:
         for a in {a["article"][:3] for a in r["articles"]}:
             by_article.setdefault(f"seed {a}", Counter())[r["label"]] += 1
         by_area.setdefault(r["area"], Counter())[r["label"]] += 1
+    return _verdicts_panels({"counts": counts, "by article (seed)": by_article, "by area": by_area})
 
+
+@kept
+def _verdicts_panels(tally: dict[str, dict]):
+    from claimbook.core.rules import SCALE
+
+    counts = tally["counts"]
+    order = [label for label in SCALE if counts.get(label)]
     fig, axes = new("Verdicts", "the executed chapters of this book (verdicts.json)", size=(10, 3.8), ncols=3)
     axes[0].barh(
         order[::-1],
@@ -121,11 +194,12 @@ def verdicts_figure(judged: list[dict]):
         linewidth=0.4,
     )
     axes[0].set_title("by verdict", fontsize=10, loc="left")
-    for ax, (title, groups) in zip(axes[1:], [("by article (seed)", by_article), ("by area", by_area)]):
+    for ax, title in zip(axes[1:], ["by article (seed)", "by area"]):
+        groups = tally[title]
         names = sorted(groups)[::-1]
         left = [0] * len(names)
         for label in order:
-            values = [groups[n][label] for n in names]
+            values = [groups[n].get(label, 0) for n in names]
             ax.barh(
                 names, values, left=left, color=VERDICT_COLOURS[label], label=label, edgecolor="#555555", linewidth=0.4
             )
