@@ -49,27 +49,46 @@ def book_digest() -> str:
     return files_digest(p for base, pattern in found for p in sorted(base.glob(pattern)) if p.is_file())
 
 
-_started: tuple[list[str], subprocess.Popen] | None = None  # jupyter-book started early: its arguments, its process
+# jupyter-book started early (prestart): its arguments, its process, and once told to build, the pages it
+# waits for (executed copies the run is still writing).
+_started: tuple[list[str], subprocess.Popen, set[str] | None] | None = None
+# Present while a build reads pages that the run may still put back: a build stopped then (the run failed, or
+# was killed) may have kept doctrees of pages the run restored, which Sphinx would take for current.
+READING = STAGING_DIR / ".reading"
+
+
+def _discard_interrupted_build() -> None:
+    """After a build stopped while reading, drop the staging environment: the next build reads every page."""
+    if READING.exists():
+        (STAGING_DIR / "_build" / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
+        READING.unlink()
 
 
 def _jupyter_book_process(args: list[str]) -> None:
     """The body of jupyter-book's process started early: run jupyter-book up to the point where Sphinx starts
     reading the pages (its imports, the configuration, the extensions, the environment of the last build:
-    about two seconds), then wait for a line on standard input and build; exit, building nothing, when the
-    input closes first."""
+    about two seconds) and prepare what the build will use, then wait on standard input for the pages still
+    being written (a JSON list of page names, sphinx_ext.PagesAsWritten) and build; exit, building nothing,
+    when the input closes first."""
     from sphinx.application import Sphinx
+
+    from claimbook.builder import sphinx_ext
 
     build = Sphinx.build
 
     def build_when_told(app, *a, **kw):
-        from claimbook.builder import sphinx_ext
-
         with contextlib.suppress(Exception):  # whatever fails here fails again, with its message, in the build
             sphinx_ext.prepare()
         gc.freeze()  # what the start loaded stays: the collector no longer walks it during the build
-        if not sys.stdin.readline():  # the command needs no book after all
+        line = sys.stdin.readline()
+        if not line:  # the command needs no book after all
             os._exit(0)
-        return build(app, *a, **kw)
+        sphinx_ext.PagesAsWritten(app, json.loads(line), sys.stdin).connect()
+        READING.parent.mkdir(parents=True, exist_ok=True)
+        READING.touch()
+        result = build(app, *a, **kw)
+        READING.unlink(missing_ok=True)  # read to the end (a stop leaves it: see _discard_interrupted_build)
+        return result
 
     Sphinx.build = build_when_told  # type: ignore[method-assign,assignment]
     from jupyter_book.cli.main import main
@@ -100,13 +119,46 @@ def _popen(cmd: list[str], text_input: bool = False) -> subprocess.Popen:
 
 def prestart(builder: str = "html") -> None:
     """Start jupyter-book now, so that its start (imports, configuration, environment) overlaps the
-    notebooks' execution; the next build with this builder lets it go on. Only inside `started_early()`,
-    which stops it when no build needs it."""
+    notebooks' execution; `read_when_written` lets it build while the summaries run, and the next build
+    with this builder takes it. Only inside `started_early()`, which stops it when no build needs it."""
     global _started
     if _started is None:
+        _discard_interrupted_build()
         args = jupyter_book_arguments(builder)
         code = "import sys, json; from claimbook.builder.book import _jupyter_book_process as p; p(json.loads(sys.argv[1]))"
-        _started = (args, _popen([sys.executable, "-c", code, json.dumps(args)], text_input=True))
+        _started = (args, _popen([sys.executable, "-c", code, json.dumps(args)], text_input=True), None)
+
+
+def _page(executed: Path) -> str:
+    """The page (Sphinx document name) of an executed copy."""
+    return executed.with_suffix("").relative_to(ROOT).as_posix()
+
+
+def _tell(line: str) -> None:
+    """A line to jupyter-book started early; one that cannot take it (it died) is stopped, and the book is
+    then built by a new one."""
+    assert _started is not None
+    try:
+        _started[1].stdin.write(line + "\n")
+        _started[1].stdin.flush()
+    except (OSError, ValueError):
+        _stop_started()
+
+
+def read_when_written(outputs: list[Path]) -> None:
+    """Let jupyter-book started early build now, while these executed copies are still being written: it
+    reads every other changed page, then each of these as `written` announces it."""
+    global _started
+    if _started is not None and _started[2] is None:
+        pages = [_page(p) for p in outputs]
+        _started = (_started[0], _started[1], set(pages))
+        _tell(json.dumps(pages))
+
+
+def written(output: Path) -> None:
+    """This executed copy is in place: jupyter-book started early may read its page."""
+    if _started is not None and _started[2] is not None and _page(output) in _started[2]:
+        _tell(f"written {_page(output)}")
 
 
 @contextlib.contextmanager
@@ -129,15 +181,20 @@ def _stop_started() -> None:
 
 
 def _jupyter_book(args: list[str]) -> tuple[int, str]:
-    """Run jupyter-book with these arguments (the one started early, when it was started with them);
-    returns its status and its output."""
+    """Run jupyter-book with these arguments (the one started early, when it was started with them): told
+    that the run is done, it reads the pages made from the whole run and writes the book. Returns its status
+    and its output."""
     global _started
+    if _started is not None and _started[0] == args and _started[1].poll() is None:
+        if _started[2] is None:
+            _tell("[]")  # build now: every page is written
     if _started is not None and _started[0] == args and _started[1].poll() is None:
         proc = _started[1]
         _started = None
-        stdout, stderr = proc.communicate("build\n")
+        stdout, stderr = proc.communicate("done\n")
     else:  # none started early, with other arguments, or it died: a new one
         _stop_started()
+        _discard_interrupted_build()
         script = Path(sys.executable).parent / "jupyter-book"
         command = [str(script)] if script.exists() else [sys.executable, "-m", "jupyter_book.cli.main"]
         proc = _popen(command + args)
@@ -151,7 +208,8 @@ def assemble(out=None) -> Path:
     out = out or sys.stdout
     digest = book_digest()
     stamp = HTML_DIR / STAMP
-    if stamp.exists() and stamp.read_text() == digest and (HTML_DIR / "index.html").exists():
+    building = _started is not None and _started[2] is not None  # stopped now, it would leave the next build all
+    if not building and stamp.exists() and stamp.read_text() == digest and (HTML_DIR / "index.html").exists():
         say("  book         up to date", out)
         return HTML_DIR / "index.html"
     built = run_jupyter_book("html", out)

@@ -64,11 +64,25 @@ def _is_summary(executed: Path) -> bool:
         return False
 
 
-def _export_early() -> None:
-    """The exports while the summaries run: they derive from the chapters alone, final by then. Whatever
-    fails here is met again, and said, when the book is assembled."""
-    with contextlib.suppress(ClaimbookError, OSError):
-        export()
+class _BookMeanwhile(runner.Alongside):
+    """The book's work while the notebooks run: jupyter-book is started as soon as notebooks change (its own
+    start takes seconds), starts building when the summaries run and reads each of their pages as it is
+    written (claimbook.builder.book); the exports are derived while the summaries run (they come from the
+    chapters alone, final by then)."""
+
+    def __init__(self, builder: str = "html"):
+        self.builder = builder
+
+    def changing(self) -> None:
+        book.prestart(self.builder)
+
+    def summaries_running(self, outputs: list[Path]) -> None:
+        book.read_when_written(outputs)
+        with contextlib.suppress(ClaimbookError, OSError):  # met again, and said, when the book is assembled
+            export()
+
+    def written(self, output: Path) -> None:
+        book.written(output)
 
 
 def assemble(out=None) -> Path:
@@ -93,8 +107,7 @@ def run(
             names,
             given or {},
             out=out,
-            on_change=book.prestart if then_build else None,
-            while_summaries=_export_early if then_build else None,
+            alongside=_BookMeanwhile() if then_build else None,
             **options,
         )
         return assemble(out) if then_build else None
@@ -112,8 +125,7 @@ def build(force: bool = False, sweeps: bool = True, timeout: float | None = None
             sweeps=sweeps,
             timeout=timeout,
             out=out,
-            on_change=book.prestart,
-            while_summaries=_export_early,
+            alongside=_BookMeanwhile(),
         )
         return assemble(out)
 
@@ -129,8 +141,7 @@ def pdf(force: bool = False, timeout: float | None = None, out=None) -> Path:
             keep_parameters=True,
             timeout=timeout,
             out=out,
-            on_change=lambda: book.prestart("singlehtml"),
-            while_summaries=_export_early,
+            alongside=_BookMeanwhile("singlehtml"),
         )
         export()  # the single page embeds and links them, as the HTML book does
         return printer.build(force, out)

@@ -33,7 +33,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,20 @@ def slug(value) -> str:
         return text
     safe = re.sub(r"[^A-Za-z0-9+-]+", "-", text, flags=re.ASCII).strip("-")[:32] or "value"
     return f"{safe}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
+
+
+class Alongside:
+    """What a command does while the runner works (the pipeline builds the book meanwhile); told what
+    happens, each does nothing here."""
+
+    def changing(self) -> None:
+        """Notebooks are about to be executed or copied, their inputs found sound (once per phase)."""
+
+    def summaries_running(self, outputs: list[Path]) -> None:
+        """The summaries are executing into these copies; the chapters and swept copies are final."""
+
+    def written(self, output: Path) -> None:
+        """This executed copy is in place, final for this run."""
 
 
 @dataclass
@@ -464,10 +478,12 @@ def _warmed_up(datasets: bool, modules: tuple[str, ...]) -> None:
     warm_up(datasets, modules)
 
 
-def _execute_all(todo: list[Job], workers: int, out, timeout: float, meanwhile=None) -> list[str]:
+def _execute_all(
+    todo: list[Job], workers: int, out, timeout: float, alongside: Alongside, summaries: list[Path] | None = None
+) -> list[str]:
     """Execute the jobs, `workers` at a time, each in a forked child; each finished copy is moved into place
-    through the session's journal. `meanwhile` is called once the first children run (the parent is free
-    while they work). Returns the error sentences."""
+    through the session's journal (and `alongside` told). `summaries`: the copies this phase of summaries
+    writes, announced once the first children run. Returns the error sentences."""
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -484,9 +500,9 @@ def _execute_all(todo: list[Job], workers: int, out, timeout: float, meanwhile=N
             proc.start()
             send.close()
             running[proc.sentinel] = (proc, receive, job, time.monotonic() + timeout)
-        if meanwhile is not None:
-            meanwhile, then = None, meanwhile
-            then()
+        if summaries is not None:  # once the first children run: this process is free while they work
+            summaries, outputs = None, summaries
+            alongside.summaries_running(outputs)
         now = time.monotonic()
         ready = wait(list(running), timeout=max(0.0, min(r[3] for r in running.values()) - now))
         for sentinel in [s for s, r in running.items() if s not in ready and r[3] <= time.monotonic()]:
@@ -513,6 +529,7 @@ def _execute_all(todo: list[Job], workers: int, out, timeout: float, meanwhile=N
                 (workspace.TMP_DIR / f"{job.output.stem}.{proc.pid}.ipynb").unlink(missing_ok=True)
             if error is None and staged:
                 current_session().replace(Path(staged), job.output)  # atomic and journalled
+                alongside.written(job.output)
             say(f"  {job.label:<12} {'FAILED' if error else 'done'} in {seconds:.1f} s", out)
             runreport.note(job, "failed" if error else "executed", seconds)
             if error:
@@ -602,8 +619,8 @@ def _run_phase(
     jobs_limit: int | None,
     out,
     timeout: float = TIMEOUT,
-    on_change=None,
-    meanwhile=None,
+    alongside: Alongside | None = None,
+    summaries: bool = False,
 ) -> list[str]:
     """Execute the jobs that are out of date, in parallel; returns the error sentences. `shared` is the
     digest of the inputs besides the notebook, its parameters and its modules (text, or a function of the
@@ -629,16 +646,18 @@ def _run_phase(
     if not todo and not copies:
         return []
     _inputs_sound()  # before anything changes
-    if on_change is not None:
-        on_change()
+    alongside = alongside or Alongside()
+    alongside.changing()
     workers = max(1, min(len(todo) or 1, jobs_limit or os.cpu_count() or 1))
     for job in todo.values():
         say(f"  {job.label:<12} running" + (f" with {shorten(job.non_default, 200)}" if job.non_default else ""), out)
-    errors = _execute_all(list(todo.values()), workers, out, timeout, meanwhile) if todo else []
+    outputs = [job.output for job in [*todo.values(), *copies]] if summaries else None
+    errors = _execute_all(list(todo.values()), workers, out, timeout, alongside, outputs) if todo else []
     for job in copies:
         source = current.get(job.inputs_hash) or todo[job.inputs_hash].output
         if source.exists() and recorded(source).get("inputs_hash") == job.inputs_hash:
             write_whole(source.read_bytes(), job.output)
+            alongside.written(job.output)
             say(f"  {job.label:<12} copied from {relpath(source)} (same inputs)", out)
             runreport.note(job, "copied")
     return errors
@@ -655,12 +674,10 @@ def run(
     sweeps: bool = True,
     out=None,
     timeout: float | None = None,
-    on_change: Callable[[], None] | None = None,
-    while_summaries: Callable[[], None] | None = None,
+    alongside: Alongside | None = None,
 ) -> list[Job]:
-    """Execute what is out of date inside a session (the lock, and all or nothing); see _run. `on_change` is
-    called when notebooks are about to be executed or copied, their inputs found sound (once per phase);
-    `while_summaries` in this process while the summaries execute, the chapters being final."""
+    """Execute what is out of date inside a session (the lock, and all or nothing); see _run. `alongside` is
+    told what happens, for the work the command does meanwhile (the book)."""
     with session(out):
         return _run(
             names,
@@ -673,8 +690,7 @@ def run(
             sweeps,
             out,
             timeout or TIMEOUT,
-            on_change,
-            while_summaries,
+            alongside,
         )
 
 
@@ -689,8 +705,7 @@ def _run(
     sweeps,
     out,
     timeout,
-    on_change=None,
-    while_summaries=None,
+    alongside=None,
 ) -> list[Job]:
     """Execute what is out of date; raises RunError naming every failed notebook.
 
@@ -738,7 +753,7 @@ def _run(
     _warmed_up.cache_clear()
     runreport.start()
     shared = _shared_inputs_digest()
-    errors = _run_phase(chapters, shared, force, jobs_limit, out, timeout, on_change)
+    errors = _run_phase(chapters, shared, force, jobs_limit, out, timeout, alongside)
     if not errors and summaries:
         own = {j.path.name for j in summaries}
         errors = _run_phase(
@@ -748,8 +763,8 @@ def _run(
             jobs_limit,
             out,
             timeout,
-            on_change,
-            while_summaries,
+            alongside,
+            summaries=True,
         )
     runreport.write()
     if not errors and whole_plan:

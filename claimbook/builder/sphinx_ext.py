@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from docutils import nodes
@@ -129,20 +130,86 @@ def _generated_inputs(docname: str) -> list:
     }.get(docname, [])
 
 
-def _follow_generated(app, env, added, changed, removed):
+def _generated_digest(docname: str, markup: str) -> str:
+    # the templates (and core/html, `markup`) make every page's date line, and the cards and tables of the others
+    if docname.startswith(EXECUTED_PREFIX) or docname in GENERATED_PAGES:
+        from claimbook.builder.workspace import files_digest
+
+        return markup + files_digest(_generated_inputs(docname))
+    return markup
+
+
+def _markup_digest() -> str:
     from claimbook.builder.dependencies import module_files
     from claimbook.builder.workspace import files_digest
 
+    return files_digest(module_files("core/html"))
+
+
+def _follow_generated(app, env, added, changed, removed):
     known = getattr(env, "claimbook_generated_digests", {})
-    # the templates (and core/html) make every page's date line, and the cards and tables of the others
-    markup = files_digest(module_files("core/html"))
-    now = {
-        d: markup
-        + (files_digest(_generated_inputs(d)) if d.startswith(EXECUTED_PREFIX) or d in GENERATED_PAGES else "")
-        for d in env.found_docs
-    }
+    markup = _markup_digest()
+    now = {d: _generated_digest(d, markup) for d in env.found_docs}
     env.claimbook_generated_digests = now
     return [d for d, digest in now.items() if known.get(d) != digest]
+
+
+class PagesAsWritten:
+    """A build that starts while the run still writes some pages (jupyter-book started early, see
+    claimbook.builder.book): it reads every other changed page first, then each pending page once the run
+    says it is written ("written PAGE" on `lines`), and the pages made from the whole run (the generated
+    appendix pages, the pages pasting another page's glue) once it says "done"; it writes nothing before.
+    The input closing first means the run failed: the process leaves at once."""
+
+    def __init__(self, app, pending: list[str], lines):
+        self.app, self.lines = app, lines
+        last = [*GENERATED_PAGES, *app.config.claimbook_pages_pasting_glue]
+        self.pending = [d for d in pending if d not in last] + last  # in the order they are read
+        self.written: set[str] = set()
+        self.done = False
+        self.held: list[str] = []
+
+    def connect(self) -> None:
+        self.app.connect("env-get-outdated", self._outdated)
+        self.app.connect("env-before-read-docs", self._hold, priority=900)  # after the others saw the list
+        self.app.connect("env-updated", self._read_held, priority=100)  # before the others' end of reading
+
+    def _outdated(self, app, env, added, changed, removed):
+        return self.pending  # each is read again, whatever its file looks like now
+
+    def _hold(self, app, env, docnames: list[str]) -> None:
+        self.held = [d for d in self.pending if d in docnames]
+        docnames[:] = [d for d in docnames if d not in self.held]
+
+    def _wait(self) -> None:
+        line = self.lines.readline()
+        if not line:  # the run failed or no book is needed: nothing is written
+            os._exit(0)
+        if line.strip() == "done":
+            self.done = True
+        elif line.startswith("written "):
+            self.written.add(line.removeprefix("written ").strip())
+
+    def _ready(self, docname: str) -> bool:
+        return self.done or docname in self.written
+
+    def _read_held(self, app, env) -> list[str]:
+        markup = _markup_digest()
+        todo = list(self.held)
+        while todo:
+            ready = next((d for d in todo if self._ready(d)), None)
+            if ready is None:
+                self._wait()
+                continue
+            todo.remove(ready)
+            app.events.emit("env-purge-doc", env, ready)
+            env.clear_doc(ready)
+            app.builder.read_doc(ready)
+            # what the page is made from, as it is now (the digest taken before the build saw the old files)
+            env.claimbook_generated_digests[ready] = _generated_digest(ready, markup)
+        while not self.done:  # the chapters' pages embed the exports, written by then
+            self._wait()
+        return self.held
 
 
 def _raw(markup: str) -> nodes.raw:
