@@ -150,7 +150,7 @@ def test_every_macro_escapes_every_value(name):
 
 def _unsafe_environment():
     """The same templates with the escaping off: no autoescape, and JSON written as it is."""
-    env = html.environment().overlay(autoescape=False, cache_size=0)
+    env = html.environment().overlay(autoescape=False, cache_size=0, bytecode_cache=None)  # compiled otherwise
     env.filters = {**env.filters, "tojson": lambda value: Markup(json.dumps(value, ensure_ascii=False))}
     return env
 

@@ -137,7 +137,7 @@ def _page(executed: Path) -> str:
 def _tell(line: str) -> None:
     """A line to jupyter-book started early; one that cannot take it (it died) is stopped, and the book is
     then built by a new one."""
-    assert _started is not None
+    assert _started is not None and _started[1].stdin is not None
     try:
         _started[1].stdin.write(line + "\n")
         _started[1].stdin.flush()

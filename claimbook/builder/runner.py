@@ -501,8 +501,8 @@ def _execute_all(
             send.close()
             running[proc.sentinel] = (proc, receive, job, time.monotonic() + timeout)
         if summaries is not None:  # once the first children run: this process is free while they work
-            summaries, outputs = None, summaries
-            alongside.summaries_running(outputs)
+            alongside.summaries_running(summaries)
+            summaries = None
         now = time.monotonic()
         ready = wait(list(running), timeout=max(0.0, min(r[3] for r in running.values()) - now))
         for sentinel in [s for s, r in running.items() if s not in ready and r[3] <= time.monotonic()]:

@@ -178,6 +178,10 @@ class PagesAsWritten:
         return self.pending  # each is read again, whatever its file looks like now
 
     def _hold(self, app, env, docnames: list[str]) -> None:
+        if app.config.root_doc not in env.all_docs:  # a first build (or all read again): Sphinx needs the root
+            while not self.done:  # page read before the end of reading, so everything waits for the run
+                self._wait()
+            return
         self.held = [d for d in self.pending if d in docnames]
         docnames[:] = [d for d in docnames if d not in self.held]
 
