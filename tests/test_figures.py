@@ -5,6 +5,10 @@ that dropped or doubled a series fails."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 from collections import Counter
 
 import matplotlib.pyplot as plt
@@ -307,3 +311,42 @@ def test_verdicts_figure_stacks_each_label_in_its_colour():
             stacked[name] += bar.get_width()
     assert stacked == {"offer": 2, "reserves": 1}
     assert [t.get_text() for t in by_area.get_legend().get_texts()] == ["accurate", "inaccurate"]
+
+
+def test_a_summary_figure_is_drawn_once_per_counts_and_shows_as_the_figure_itself(tmp_path):
+    """In IPython (the runner's engine here, a kernel in Jupyter) the figure comes back rendered, from the
+    kept copy when the same counts were drawn before; its display is the figure's own."""
+    script = """
+import json
+import pandas as pd
+from claimbook.builder.engine import _Sink, _shell
+from claimbook.chapters import figures
+
+shell = _shell(_Sink())
+drawn = []
+new = figures.new
+figures.new = lambda *a, **k: drawn.append(a[0]) or new(*a, **k)
+claims = pd.DataFrame({"articles": [["000_a"], ["001_b"]], "kind": ["event", "opinion"], "area": ["offer", "offer"]})
+other = claims.assign(kind=["event", "event"])
+first = figures.claims_figure(claims)
+again = figures.claims_figure(claims)
+after_draws = len(drawn)
+figures.claims_figure(other)
+for kept in figures.FIGURE_CACHE.glob("*.json"):
+    kept.write_text("damaged")
+redrawn = figures.claims_figure(claims)
+draws = [after_draws, len(drawn)]
+itself = figures._claims_panels.__wrapped__({"by article (seed)": {"000": 1, "001": 1}, "by kind": {"event": 1, "opinion": 1}, "by area": {"offer": 2}})
+show = shell.display_formatter.format
+print(json.dumps({
+    "draws": draws,
+    "same": show(first) == show(again) == show(redrawn) == show(itself),
+    "png": "image/png" in show(first)[0],
+}))
+"""
+    env = {**os.environ, "CLAIMBOOK_ROOT": str(tmp_path), "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.splitlines()[-1])
+    # drawn once for the first counts, not again for the same, once for other counts, once after the damage
+    assert result == {"draws": [1, 3], "same": True, "png": True}

@@ -276,3 +276,26 @@ def test_the_templates_are_tracked_by_git():
         ["git", "ls-files", "claimbook/templates"], cwd=PACKAGE.parent, capture_output=True, text=True, check=True
     ).stdout.split()
     assert {Path(p).name for p in listed} == {p.name for p in html.TEMPLATES_DIR.glob("*.html.j2")}
+
+
+def test_compiled_templates_are_kept_and_a_folder_that_takes_none_costs_nothing_but_time(tmp_path, monkeypatch):
+    import claimbook
+
+    monkeypatch.setattr(claimbook, "BUILD_DIR", tmp_path)
+    try:
+        html.environment.cache_clear()
+        expected = html.macro("badge", "accurate")
+        kept = list((tmp_path / "cache" / "templates").glob("*/*.cache"))
+        assert kept  # compiled once, for the next process
+
+        def refuse(self, bucket):
+            raise PermissionError("read-only")
+
+        monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "dump_bytecode", refuse)
+        for path in kept:
+            path.unlink()
+        html.environment.cache_clear()
+        assert html.macro("badge", "accurate") == expected  # compiled again, nothing kept, no error
+        assert not list((tmp_path / "cache" / "templates").glob("*/*.cache"))
+    finally:
+        html.environment.cache_clear()

@@ -252,3 +252,152 @@ def test_sphinx_sources_exclude_every_build_folder_but_the_executed_chapters():
         top = "/".join(folder.relative_to(ROOT).parts[:2])  # _build/NAME
         assert excluded(top), f"{top} is not in _config.yml's exclude_patterns"
     assert not excluded(workspace.EXECUTED_DIR.relative_to(ROOT).as_posix())  # the chapters are the book
+
+
+# -- the book read while the summaries run ---------------------------------------------------------------------
+
+
+class _Lines:
+    """Standard input as the early-started jupyter-book sees it: one line per call, "" once closed."""
+
+    def __init__(self, lines):
+        self.lines = list(lines)
+
+    def readline(self):
+        return self.lines.pop(0) + "\n" if self.lines else ""
+
+
+class _SphinxDouble:
+    """What PagesAsWritten uses of Sphinx: the events it connects and emits, the root page, reading."""
+
+    def __init__(self, known=("index",)):
+        from types import SimpleNamespace
+
+        self.config = SimpleNamespace(root_doc="index", claimbook_pages_pasting_glue=["book/intro"])
+        self.handlers, self.read, self.purged = {}, [], []
+        self.env = SimpleNamespace(
+            all_docs=dict.fromkeys(known), clear_doc=lambda d: None, claimbook_generated_digests={}
+        )
+        self.events = SimpleNamespace(emit=lambda name, env, doc: self.purged.append(doc))
+        self.builder = SimpleNamespace(read_doc=self.read.append)
+
+    def connect(self, event, handler, priority=500):
+        self.handlers[event] = handler
+
+
+def _pages(monkeypatch, lines, known=("index",)):
+    from claimbook.builder import sphinx_ext
+
+    monkeypatch.setattr(sphinx_ext, "_markup_digest", lambda: "m")
+    monkeypatch.setattr(sphinx_ext, "_generated_digest", lambda doc, markup: f"{doc} as written")
+    app = _SphinxDouble(known)
+    pages = sphinx_ext.PagesAsWritten(app, ["s/verdicts", "s/claims"], _Lines(lines))
+    pages.connect()
+    return app, pages
+
+
+def test_the_pages_still_being_written_are_read_as_they_are_written_and_the_whole_runs_pages_last(monkeypatch):
+    app, _ = _pages(monkeypatch, ["written s/claims", "written s/other", "written s/verdicts", "done"])
+    outdated = app.handlers["env-get-outdated"](app, app.env, set(), set(), set())
+    assert {"s/verdicts", "s/claims", "book/changes", "book/execution", "book/intro"} <= set(outdated)
+    docnames = ["book/execution", "book/intro", "index", "s/chapter", "s/claims", "s/verdicts"]
+    app.handlers["env-before-read-docs"](app, app.env, docnames)
+    assert docnames == ["index", "s/chapter"]  # Sphinx reads these at once
+    written = app.handlers["env-updated"](app, app.env)
+    # claims was written first; the pages made from the whole run (glue, run report) wait for "done"
+    assert app.read == ["s/claims", "s/verdicts", "book/execution", "book/intro"] == app.purged
+    assert sorted(written) == sorted(app.read)  # and they are written with the others
+    assert app.env.claimbook_generated_digests["s/claims"] == "s/claims as written"
+
+
+def test_nothing_is_written_before_the_run_says_it_is_done(monkeypatch):
+    app, pages = _pages(monkeypatch, ["written s/claims", "written s/verdicts", "done"])
+    docnames = ["index", "s/claims", "s/verdicts"]
+    app.handlers["env-before-read-docs"](app, app.env, docnames)
+    app.handlers["env-updated"](app, app.env)
+    assert pages.done  # the exports the pages embed are written by then
+
+
+def test_a_first_build_waits_for_the_whole_run_and_reads_in_sphinx_order(monkeypatch):
+    app, pages = _pages(monkeypatch, ["written s/claims", "done"], known=())
+    docnames = ["book/intro", "index", "s/claims", "s/verdicts"]
+    app.handlers["env-before-read-docs"](app, app.env, docnames)
+    assert pages.done and docnames == ["book/intro", "index", "s/claims", "s/verdicts"]  # Sphinx needs the root
+    assert app.handlers["env-updated"](app, app.env) == [] and app.read == []
+
+
+def test_a_run_that_ends_without_a_book_ends_the_build_before_it_writes(monkeypatch):
+    from claimbook.builder import sphinx_ext
+
+    class Left(Exception):
+        pass
+
+    def leave(status):
+        raise Left(status)
+
+    monkeypatch.setattr(sphinx_ext.os, "_exit", leave)
+    app, _ = _pages(monkeypatch, ["written s/claims"])  # then the input closes: the run failed
+    docnames = ["index", "s/claims", "s/verdicts"]
+    app.handlers["env-before-read-docs"](app, app.env, docnames)
+    with pytest.raises(Left):
+        app.handlers["env-updated"](app, app.env)
+    assert app.read == ["s/claims"]
+
+
+def test_a_build_stopped_while_reading_leaves_the_next_build_reading_every_page(tmp_path, monkeypatch):
+    from claimbook.builder import book
+
+    monkeypatch.setattr(book, "STAGING_DIR", tmp_path)
+    monkeypatch.setattr(book, "READING", tmp_path / ".reading")
+    pickle = tmp_path / "_build" / ".doctrees" / "environment.pickle"
+    pickle.parent.mkdir(parents=True)
+    pickle.write_bytes(b"env")
+    book._discard_interrupted_build()  # the last build read to its end
+    assert pickle.exists()
+    book.READING.touch()  # stopped while reading
+    book._discard_interrupted_build()
+    assert not pickle.exists() and not book.READING.exists()
+
+
+def test_the_runner_tells_the_book_what_it_writes_as_it_writes_it(project):
+    script = (
+        "import json\n"
+        "from claimbook.builder import runner\n"
+        "class Record(runner.Alongside):\n"
+        "    def __init__(self): self.events = []\n"
+        "    def changing(self): self.events.append(['changing'])\n"
+        "    def summaries_running(self, outputs): self.events.append(['summaries', sorted(p.name for p in outputs)])\n"
+        "    def written(self, output): self.events.append(['written', output.name])\n"
+        "told = Record()\n"
+        "runner.run(['reserves'], {'edition': '2024'}, alongside=told)\n"
+        "runner.run(['reserves'], {})  # back to the defaults\n"
+        "print(json.dumps(told.events))\n"
+    )
+    from conftest import project_env
+
+    proc = subprocess.run(
+        [sys.executable, "-P", "-c", script], cwd=project, env=project_env(project), capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    events = json.loads(proc.stdout.splitlines()[-1])
+    summaries = ["03_verdicts.ipynb", "05_claims.ipynb", "90_data_sources.ipynb", "95_reproducibility.ipynb"]
+    announced = events.index(["summaries", summaries])
+    assert events[:announced] == [["changing"], ["written", "10_reserves.ipynb"], ["changing"]]
+    assert sorted(e[1] for e in events[announced + 1 :]) == summaries and {e[0] for e in events[announced + 1 :]} == {
+        "written"
+    }
+
+
+def test_the_exports_stamp_counts_the_chapters_copies_and_not_the_summaries(tmp_path):
+    from claimbook.builder import pipeline
+
+    def copy(name, meta):
+        path = tmp_path / name
+        path.write_text(json.dumps({"cells": [], "metadata": {"claimbook": meta}}))
+        return path
+
+    assert pipeline._is_summary(copy("03_verdicts.ipynb", {"summary": True}))
+    assert not pipeline._is_summary(copy("10_reserves.ipynb", {"summary": False}))
+    damaged = tmp_path / "20_production.ipynb"
+    damaged.write_text("{not json")
+    assert not pipeline._is_summary(damaged)  # counted in: deriving the exports meets it and says so
