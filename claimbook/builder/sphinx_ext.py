@@ -113,6 +113,7 @@ class RulesDirective(_GeneratedMarkdown):
 # --- verdicts first, corrections, dates ----------------------------------------------------------------------
 
 GENERATED_PAGES = ("book/changes", "book/corrections", "book/execution")
+RUN_PAGES = ("book/changes", "book/execution")  # made from what a run writes: the exports, the run report
 
 
 def _generated_inputs(docname: str) -> list:
@@ -157,13 +158,13 @@ def _follow_generated(app, env, added, changed, removed):
 class PagesAsWritten:
     """A build that starts while the run still writes some pages (jupyter-book started early, see
     claimbook.builder.book): it reads every other changed page first, then each pending page once the run
-    says it is written ("written PAGE" on `lines`), and the pages made from the whole run (the generated
-    appendix pages, the pages pasting another page's glue) once it says "done"; it writes nothing before.
+    says it is written ("written PAGE" on `lines`), and the pages made from the whole run (RUN_PAGES, the
+    pages pasting another page's glue) once it says "done"; it writes nothing before.
     The input closing first means the run failed: the process leaves at once."""
 
     def __init__(self, app, pending: list[str], lines):
         self.app, self.lines = app, lines
-        last = [*GENERATED_PAGES, *app.config.claimbook_pages_pasting_glue]
+        last = [*RUN_PAGES, *app.config.claimbook_pages_pasting_glue]
         self.pending = [d for d in pending if d not in last] + last  # in the order they are read
         self.written: set[str] = set()
         self.done = False
