@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import EXPORTS, project_cli, project_command, project_env, published_state
+from conftest import EXPORTS, ROOT, project_cli, project_command, project_env, published_state
 
 ERROR = re.compile(r"^claimbook: error: .+[.)]$")
 MAX_MESSAGE = 600  # characters: a message never echoes a long value in full
@@ -407,6 +407,33 @@ def test_a_rerun_keeps_every_export_in_step_with_every_page_and_the_defaults_ret
     finally:  # whatever failed, the copy is left at the defaults for the module's other tests
         if nbformat.read(chapter, as_version=4).metadata["claimbook"]["non_default"]:
             project_cli(box, "run", "reserves", "--build")
+
+
+def test_a_summary_failing_while_the_book_reads_its_pages_keeps_the_last_book_and_the_next_build_is_whole(box, damage):
+    """The book is built while the summaries run: jupyter-book reads each page as the run writes it. A summary
+    that fails stops the run and that build; the last good book, chapters and exports stay, and the next run
+    builds a book whose pages agree with its exports (a build stopped while reading leaves its successor to
+    read every page, claimbook.builder.book)."""
+    source = box / "notebooks" / "05_claims.ipynb"
+
+    def break_it(path):
+        nb = nbformat.read(path, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("broken on purpose")'))
+        nbformat.write(nb, path)
+
+    before = published_state(box)
+    damage("notebooks/05_claims.ipynb", break_it)
+    try:
+        proc = project_cli(box, "run", "reserves", "-p", "edition=2024", "--build")
+        assert proc.returncode != 0 and "05_claims.ipynb failed" in proc.stderr, proc.stdout + proc.stderr
+        assert published_state(box) == before
+        source.write_bytes((ROOT / "notebooks" / "05_claims.ipynb").read_bytes())  # mended
+        proc = project_cli(box, "run", "reserves", "-p", "edition=2024", "--build")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert not (box / "_build" / "jb" / ".reading").exists()
+        assert_exports_agree_with_pages(box)
+    finally:
+        project_cli(box, "run", "reserves", "--build")
 
 
 def _rerun_and_back(box, env, build, chapter):
