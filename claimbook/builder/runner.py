@@ -676,108 +676,80 @@ def run(
     timeout: float | None = None,
     alongside: Alongside | None = None,
 ) -> list[Job]:
-    """Execute what is out of date inside a session (the lock, and all or nothing); see _run. `alongside` is
-    told what happens, for the work the command does meanwhile (the book)."""
-    with session(out):
-        return _run(
-            names,
-            given,
-            from_text,
-            jobs_limit,
-            force,
-            keep_parameters,
-            sweep,
-            sweeps,
-            out,
-            timeout or TIMEOUT,
-            alongside,
-        )
-
-
-def _run(
-    names,
-    given,
-    from_text,
-    jobs_limit,
-    force,
-    keep_parameters,
-    sweep,
-    sweeps,
-    out,
-    timeout,
-    alongside=None,
-) -> list[Job]:
-    """Execute what is out of date; raises RunError naming every failed notebook.
+    """Execute what is out of date inside a session (the lock, and all or nothing); raises RunError naming
+    every failed notebook. `alongside` is told what happens, for the work the command does meanwhile (the book).
 
     Chapters run first, together with their robustness sweeps (each value of the parameters a chapter
     declares in `claimbook.sweep`, the others at their defaults; `sweeps=False` skips them). With `sweep` (the command line's
     --sweep), the named chapters run only as swept copies of that parameter. Then the summaries run
     (notebooks marked `claimbook.summary`, which read the executed chapters): they are always included, so
-    they never show stale verdicts. The exports are written when the book is assembled (book.build).
+    they never show stale verdicts. The exports are derived by the pipeline (claimbook.builder.pipeline).
     """
-    out = out or sys.stdout
-    # the build's own plan (every notebook, its last parameters, the sweeps as declared): it may stop early
-    whole_plan = names is None and sweep is None and not given and keep_parameters
-    stamp_key = _plan_key(sweeps) if whole_plan else ""
-    if whole_plan and not force:
-        reused = _unchanged(stamp_key, out)
-        if reused is not None:
-            return reused
-    if sweep is not None:
-        if not names:
-            raise RunError("--sweep needs the chapter to sweep, as in `run reserves --sweep edition`.")
-        jobs = [j for n in names for j in plan_sweep(n, sweep[0], sweep[1], given, from_text)]
-    else:
-        jobs = plan(names, given or {}, from_text, keep_parameters)
-        if sweeps:
-            jobs += [
-                sj
-                for j in jobs
-                if not j.summary
-                for p, values in declared_sweep_values(j.path).items()
-                for sj in plan_sweep(j.name, p, values)
-            ]
-    named = {j.path for j in jobs}
-    summaries = [j for j in jobs if j.summary]
-    unnamed = [p.name for p in all_notebooks().values() if p not in named and is_summary(p)]
-    summaries += plan(unnamed, {}, True, keep_parameters=True) if unnamed else []
-    chapters = [j for j in jobs if not j.summary]
-    for d in (workspace.EXECUTED_DIR, workspace.TMP_DIR):
-        inside_build(d).mkdir(parents=True, exist_ok=True)
-    for stale in workspace.TMP_DIR.glob("*.ipynb"):  # left by a run that was killed
-        stale.unlink()
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, _kill_kernels)
-    _inputs_sound.cache_clear()
-    _warmed_up.cache_clear()
-    runreport.start()
-    shared = _shared_inputs_digest()
-    errors = _run_phase(chapters, shared, force, jobs_limit, out, timeout, alongside)
-    if not errors and summaries:
-        own = {j.path.name for j in summaries}
-        errors = _run_phase(
-            summaries,
-            lambda path: _summary_reads(path, shared, own),
-            force,
-            jobs_limit,
-            out,
-            timeout,
-            alongside,
-            summaries=True,
-        )
-    runreport.write()
-    if not errors and whole_plan:
-        _write_plan_stamp(stamp_key, chapters + summaries)
-    if errors:
-        kept = "; ".join(dict.fromkeys(errors))  # a swept copy failing like its chapter is said once
-        where = (
-            f"the failed copy is in {relpath(workspace.FAILED_DIR)}/ and "
-            if any(" failed" in e for e in errors)
-            else ""
-        )
-        raise NotebookFailed(f"{kept}; {where}the last good executed chapters and book are unchanged.")
-    return chapters + summaries
+    timeout = timeout or TIMEOUT
+    with session(out):
+        out = out or sys.stdout
+        # the build's own plan (every notebook, its last parameters, the sweeps as declared): it may stop early
+        whole_plan = names is None and sweep is None and not given and keep_parameters
+        stamp_key = _plan_key(sweeps) if whole_plan else ""
+        if whole_plan and not force:
+            reused = _unchanged(stamp_key, out)
+            if reused is not None:
+                return reused
+        if sweep is not None:
+            if not names:
+                raise RunError("--sweep needs the chapter to sweep, as in `run reserves --sweep edition`.")
+            jobs = [j for n in names for j in plan_sweep(n, sweep[0], sweep[1], given, from_text)]
+        else:
+            jobs = plan(names, given or {}, from_text, keep_parameters)
+            if sweeps:
+                jobs += [
+                    sj
+                    for j in jobs
+                    if not j.summary
+                    for p, values in declared_sweep_values(j.path).items()
+                    for sj in plan_sweep(j.name, p, values)
+                ]
+        named = {j.path for j in jobs}
+        summaries = [j for j in jobs if j.summary]
+        unnamed = [p.name for p in all_notebooks().values() if p not in named and is_summary(p)]
+        summaries += plan(unnamed, {}, True, keep_parameters=True) if unnamed else []
+        chapters = [j for j in jobs if not j.summary]
+        for d in (workspace.EXECUTED_DIR, workspace.TMP_DIR):
+            inside_build(d).mkdir(parents=True, exist_ok=True)
+        for stale in workspace.TMP_DIR.glob("*.ipynb"):  # left by a run that was killed
+            stale.unlink()
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, _kill_kernels)
+        _inputs_sound.cache_clear()
+        _warmed_up.cache_clear()
+        runreport.start()
+        shared = _shared_inputs_digest()
+        errors = _run_phase(chapters, shared, force, jobs_limit, out, timeout, alongside)
+        if not errors and summaries:
+            own = {j.path.name for j in summaries}
+            errors = _run_phase(
+                summaries,
+                lambda path: _summary_reads(path, shared, own),
+                force,
+                jobs_limit,
+                out,
+                timeout,
+                alongside,
+                summaries=True,
+            )
+        runreport.write()
+        if not errors and whole_plan:
+            _write_plan_stamp(stamp_key, chapters + summaries)
+        if errors:
+            kept = "; ".join(dict.fromkeys(errors))  # a swept copy failing like its chapter is said once
+            where = (
+                f"the failed copy is in {relpath(workspace.FAILED_DIR)}/ and "
+                if any(" failed" in e for e in errors)
+                else ""
+            )
+            raise NotebookFailed(f"{kept}; {where}the last good executed chapters and book are unchanged.")
+        return chapters + summaries
 
 
 def _plan_key(sweeps: bool) -> str:
