@@ -401,3 +401,32 @@ def test_the_exports_stamp_counts_the_chapters_copies_and_not_the_summaries(tmp_
     damaged = tmp_path / "20_production.ipynb"
     damaged.write_text("{not json")
     assert not pipeline._is_summary(damaged)  # counted in: deriving the exports meets it and says so
+
+
+def test_the_book_reads_along_only_when_every_summary_page_already_exists(tmp_path, monkeypatch):
+    """Sphinx finds the pages when it starts reading: in a first build the summaries' copies do not exist
+    yet, so jupyter-book waits for the whole run instead of reading along."""
+    import io
+    from types import SimpleNamespace
+
+    from claimbook.builder import book
+
+    monkeypatch.setattr(book, "ROOT", tmp_path)
+    told = io.StringIO()
+    monkeypatch.setattr(book, "_started", (["build"], SimpleNamespace(stdin=told), None))
+    there, missing = (
+        tmp_path / "_build" / "executed" / "03_verdicts.ipynb",
+        tmp_path / "_build" / "executed" / "05_claims.ipynb",
+    )
+    there.parent.mkdir(parents=True)
+    there.write_text("{}")
+    book.read_when_written([there, missing])
+    assert book._started[2] is None and told.getvalue() == ""
+    missing.write_text("{}")
+    book.read_when_written([there, missing])
+    book.written(missing)
+    book.written(tmp_path / "_build" / "executed" / "10_reserves.ipynb")  # not a page it waits for
+    assert told.getvalue().splitlines() == [
+        '["_build/executed/03_verdicts", "_build/executed/05_claims"]',
+        "written _build/executed/05_claims",
+    ]

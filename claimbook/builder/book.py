@@ -147,9 +147,10 @@ def _tell(line: str) -> None:
 
 def read_when_written(outputs: list[Path]) -> None:
     """Let jupyter-book started early build now, while these executed copies are still being written: it
-    reads every other changed page, then each of these as `written` announces it."""
+    reads every other changed page, then each of these as `written` announces it. Not when one of them is
+    new (a first build): Sphinx finds its pages when it starts reading, so it waits for the whole run."""
     global _started
-    if _started is not None and _started[2] is None:
+    if _started is not None and _started[2] is None and all(p.exists() for p in outputs):
         pages = [_page(p) for p in outputs]
         _started = (_started[0], _started[1], set(pages))
         _tell(json.dumps(pages))
@@ -185,11 +186,12 @@ def _jupyter_book(args: list[str]) -> tuple[int, str]:
     that the run is done, it reads the pages made from the whole run and writes the book. Returns its status
     and its output."""
     global _started
-    if _started is not None and _started[0] == args and _started[1].poll() is None:
-        if _started[2] is None:
-            _tell("[]")  # build now: every page is written
-    if _started is not None and _started[0] == args and _started[1].poll() is None:
-        proc = _started[1]
+    early = _started if _started is not None and _started[0] == args and _started[1].poll() is None else None
+    if early is not None and early[2] is None:
+        _tell("[]")  # build now: every page is written
+        early = _started  # None when it could not take the line
+    if early is not None:
+        proc = early[1]
         _started = None
         stdout, stderr = proc.communicate("done\n")
     else:  # none started early, with other arguments, or it died: a new one
