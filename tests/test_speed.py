@@ -430,3 +430,28 @@ def test_the_book_reads_along_only_when_every_summary_page_already_exists(tmp_pa
         '["_build/executed/03_verdicts", "_build/executed/05_claims"]',
         "written _build/executed/05_claims",
     ]
+
+
+def test_the_published_book_links_the_files_sphinx_left_alone_and_copies_the_rest(tmp_path):
+    import os
+    import shutil
+
+    from claimbook.builder import book
+
+    built, published, fresh = tmp_path / "staging", tmp_path / "html", tmp_path / "html.new"
+    built.mkdir()
+    (built / "same.html").write_text("unchanged page")
+    (built / "page.html").write_text("old page")
+    book._copy_build(built, published, tmp_path / "nothing-yet")  # the first swap copies everything
+    assert os.stat(published / "same.html").st_ino != os.stat(built / "same.html").st_ino
+    (built / "page.html").write_text("new page!")  # Sphinx rewrites one page in place
+    book._copy_build(built, fresh, published)
+    assert os.stat(fresh / "same.html").st_ino == os.stat(published / "same.html").st_ino  # linked, not copied
+    assert (fresh / "page.html").read_text() == "new page!"
+    assert os.stat(fresh / "page.html").st_ino not in {
+        os.stat(p).st_ino for p in (built / "page.html", published / "page.html")
+    }
+    with open(built / "same.html", "w") as f:  # a later build writing its staging file in place
+        f.write("changed later")
+    assert (fresh / "same.html").read_text() == "unchanged page"  # the published book never shares its inodes
+    shutil.rmtree(published)

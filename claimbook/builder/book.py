@@ -264,13 +264,31 @@ def run_jupyter_book(builder: str, out=None) -> Path:
     return built
 
 
+def _copy_build(built: Path, fresh: Path, published: Path) -> None:
+    """fresh: a copy of the build, where a file Sphinx left as it was at the last swap (same size and time:
+    copy2 keeps the time) is a hard link to the published one, whose bytes are the same, so most of the
+    book's 16 MB are not copied again. Sphinx writes its staging files in place, and never the published ones."""
+
+    def copy_or_link(source, target):
+        with contextlib.suppress(OSError):
+            old = published / Path(source).relative_to(built)
+            now, then = os.stat(source), os.stat(old)
+            if (now.st_size, now.st_mtime_ns) == (then.st_size, then.st_mtime_ns):
+                os.link(old, target)
+                return target
+        return shutil.copy2(source, target)
+
+    shutil.copytree(built, fresh, copy_function=copy_or_link)
+
+
 def _swap_in(built: Path, digest: str) -> None:
     """Replace _build/html by a whole copy of the new build (with its stamp), by renames journalled in the
     session, never leaving it half-copied; a copy that fails (a full disk) is removed and the book stays."""
     fresh = BUILD_DIR / "html.new"
     shutil.rmtree(fresh, ignore_errors=True)
+
     try:
-        shutil.copytree(built, fresh)
+        _copy_build(built, fresh, HTML_DIR)
         (fresh / STAMP).write_text(digest)
         if not (fresh / "index.html").is_file():
             raise BookError("the book build produced no index.html; the last good book in _build/html is unchanged.")
