@@ -17,12 +17,15 @@ import contextlib
 import fcntl
 import functools
 import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 import claimbook
@@ -423,6 +426,43 @@ def published_state(box: Path) -> tuple:
     )
 
 
+def assert_exports_agree_with_pages(root: Path) -> None:
+    """Every export says what every page says: labels in verdicts.json and .csv equal the executed
+    chapters', the ClaimReviews equal those embedded in each chapter's HTML, and the verdicts page's
+    download copies are the exports themselves."""
+    import csv
+    import io
+
+    from claimbook.core.rules import from_notebook
+
+    build = root / "_build"
+    shown = {}
+    for path in sorted((build / "executed").glob("*.ipynb")):
+        for cid, v in from_notebook(nbformat.read(path, as_version=4)).items():
+            shown[cid] = (v["label"], v["conclusion"], path.stem)
+    recs = {r["claim_id"]: r for r in json.loads((build / "verdicts.json").read_text())}
+    rows = {r["claim_id"]: r for r in csv.DictReader(io.StringIO((build / "verdicts.csv").read_text()))}
+    for cid, (label, conclusion, chapter) in shown.items():
+        assert (recs[cid]["label"], recs[cid]["conclusion"], recs[cid]["chapter"]) == (label, conclusion, chapter), cid
+        assert (rows[cid]["label"], rows[cid]["conclusion"]) == (label, conclusion), cid
+    reviews = json.loads((build / "claimreview.jsonld").read_text())
+    for page in sorted((build / "html" / "_build" / "executed").glob("*.html")):
+        mine = [r for r in reviews if r["url"].startswith(f"_build/executed/{page.name}#")]
+        embedded = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page.read_text())
+        if mine:
+            assert len(embedded) == 1 and json.loads(embedded[0]) == mine, page.name
+            assert "<" not in embedded[0]
+            text = page.read_text()
+            for r in mine:  # the label shown on the page is the exported one
+                cid = r["url"].rsplit("#", 1)[1].upper()
+                assert f'id="verdict-{cid}"' in text, cid
+        else:
+            assert embedded == [], page.name
+    for name in EXPORTS:
+        copies = list((build / "html" / "_downloads").glob(f"*/{name}"))
+        assert copies and all(c.read_bytes() == (build / name).read_bytes() for c in copies), name
+
+
 # -- markers, and the order that keeps the pytest-xdist workers busy --------------------------------------------
 
 BOOK_FIXTURES = {"built_book", "project"}
@@ -432,15 +472,25 @@ BOOK_FIXTURES = {"built_book", "project"}
 # units are handed out in this order. The longest modules go first, and the many short ones fill in around
 # them. Before the book is built (a fresh clone), the modules that do not need it come right after the first:
 # one worker builds the book, the others run those.
-LONGEST_FIRST = (  # by their time in a warm run (48, 27, 25, 17, 16, 14, 10, 8 and 5 s on 2026-11-29)
+LONGEST_FIRST = (  # by their time in a warm run (86, 54, 35, 34, 33, 30, 21, 18 and 5 s, three workers, 2026-11-29)
+    "test_hostile.py",
+    "test_new_chapter.py",
+    "test_reliability.py",
+    "test_browser.py",
+    "test_determinism.py",
+    "test_pdf.py",
+    "test_lab.py",
+    "test_pipeline.py",
+    "test_containment.py",
+)
     "test_hostile.py",
     "test_browser.py",
     "test_new_chapter.py",
     "test_pdf.py",
+    "test_reliability.py",
     "test_determinism.py",
     "test_lab.py",
     "test_pipeline.py",
-    "test_reliability.py",
     "test_containment.py",
 )
 

@@ -18,7 +18,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import EXPORTS, ROOT, project_cli, project_command, project_env, published_state
+from conftest import (
+    assert_exports_agree_with_pages,
+    project_cli,
+    project_command,
+    project_env,
+    published_state,
+)
 
 ERROR = re.compile(r"^claimbook: error: .+[.)]$")
 MAX_MESSAGE = 600  # characters: a message never echoes a long value in full
@@ -409,33 +415,6 @@ def test_a_rerun_keeps_every_export_in_step_with_every_page_and_the_defaults_ret
             project_cli(box, "run", "reserves", "--build")
 
 
-def test_a_summary_failing_while_the_book_reads_its_pages_keeps_the_last_book_and_the_next_build_is_whole(box, damage):
-    """The book is built while the summaries run: jupyter-book reads each page as the run writes it. A summary
-    that fails stops the run and that build; the last good book, chapters and exports stay, and the next run
-    builds a book whose pages agree with its exports (a build stopped while reading leaves its successor to
-    read every page, claimbook.builder.book)."""
-    source = box / "notebooks" / "05_claims.ipynb"
-
-    def break_it(path):
-        nb = nbformat.read(path, as_version=4)
-        nb.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("broken on purpose")'))
-        nbformat.write(nb, path)
-
-    before = published_state(box)
-    damage("notebooks/05_claims.ipynb", break_it)
-    try:
-        proc = project_cli(box, "run", "reserves", "-p", "edition=2024", "--build")
-        assert proc.returncode != 0 and "05_claims.ipynb failed" in proc.stderr, proc.stdout + proc.stderr
-        assert published_state(box) == before
-        source.write_bytes((ROOT / "notebooks" / "05_claims.ipynb").read_bytes())  # mended
-        proc = project_cli(box, "run", "reserves", "-p", "edition=2024", "--build")
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert not (box / "_build" / "jb" / ".reading").exists()
-        assert_exports_agree_with_pages(box)
-    finally:
-        project_cli(box, "run", "reserves", "--build")
-
-
 def _rerun_and_back(box, env, build, chapter):
     from claimbook.core.rules import from_notebook
 
@@ -562,40 +541,3 @@ def test_a_run_killed_with_sigkill_leaves_no_worker_and_the_next_build_publishes
 
 
 # -- the downloads agree with the pages -----------------------------------------------------------------------
-
-
-def assert_exports_agree_with_pages(root: Path) -> None:
-    """Every export says what every page says: labels in verdicts.json and .csv equal the executed
-    chapters', the ClaimReviews equal those embedded in each chapter's HTML, and the verdicts page's
-    download copies are the exports themselves."""
-    import csv
-    import io
-
-    from claimbook.core.rules import from_notebook
-
-    build = root / "_build"
-    shown = {}
-    for path in sorted((build / "executed").glob("*.ipynb")):
-        for cid, v in from_notebook(nbformat.read(path, as_version=4)).items():
-            shown[cid] = (v["label"], v["conclusion"], path.stem)
-    recs = {r["claim_id"]: r for r in json.loads((build / "verdicts.json").read_text())}
-    rows = {r["claim_id"]: r for r in csv.DictReader(io.StringIO((build / "verdicts.csv").read_text()))}
-    for cid, (label, conclusion, chapter) in shown.items():
-        assert (recs[cid]["label"], recs[cid]["conclusion"], recs[cid]["chapter"]) == (label, conclusion, chapter), cid
-        assert (rows[cid]["label"], rows[cid]["conclusion"]) == (label, conclusion), cid
-    reviews = json.loads((build / "claimreview.jsonld").read_text())
-    for page in sorted((build / "html" / "_build" / "executed").glob("*.html")):
-        mine = [r for r in reviews if r["url"].startswith(f"_build/executed/{page.name}#")]
-        embedded = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page.read_text())
-        if mine:
-            assert len(embedded) == 1 and json.loads(embedded[0]) == mine, page.name
-            assert "<" not in embedded[0]
-            text = page.read_text()
-            for r in mine:  # the label shown on the page is the exported one
-                cid = r["url"].rsplit("#", 1)[1].upper()
-                assert f'id="verdict-{cid}"' in text, cid
-        else:
-            assert embedded == [], page.name
-    for name in EXPORTS:
-        copies = list((build / "html" / "_downloads").glob(f"*/{name}"))
-        assert copies and all(c.read_bytes() == (build / name).read_bytes() for c in copies), name

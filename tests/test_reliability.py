@@ -15,7 +15,15 @@ import time
 
 import nbformat
 import pytest
-from conftest import HTML, project_cli, project_command, project_env, tree_digest
+from conftest import (
+    HTML,
+    assert_exports_agree_with_pages,
+    project_cli,
+    project_command,
+    project_env,
+    published_state,
+    tree_digest,
+)
 from markupsafe import escape
 
 from claimbook import ROOT
@@ -113,6 +121,36 @@ def test_a_build_killed_midway_leaves_whole_files_and_the_next_build_recovers(pr
 
 
 MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.mark.reliability
+def test_a_summary_failing_while_the_book_reads_its_pages_keeps_the_last_book_and_the_next_build_is_whole(
+    project, damage
+):
+    """The book is built while the summaries run: jupyter-book reads each page as the run writes it. A summary
+    that fails stops the run and that build; the last good book, chapters and exports stay, and the next run
+    builds a book whose pages agree with its exports (a build stopped while reading leaves its successor to
+    read every page, claimbook.builder.book)."""
+    source = project / "notebooks" / "05_claims.ipynb"
+
+    def break_it(path):
+        nb = nbformat.read(path, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("broken on purpose")'))
+        nbformat.write(nb, path)
+
+    before = published_state(project)
+    damage("notebooks/05_claims.ipynb", break_it)
+    try:
+        proc = project_cli(project, "run", "reserves", "-p", "edition=2024", "--build")
+        assert proc.returncode != 0 and "05_claims.ipynb failed" in proc.stderr, proc.stdout + proc.stderr
+        assert published_state(project) == before
+        source.write_bytes((ROOT / "notebooks" / "05_claims.ipynb").read_bytes())  # mended
+        proc = project_cli(project, "run", "reserves", "-p", "edition=2024", "--build")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert not (project / "_build" / "jb" / ".reading").exists()
+        assert_exports_agree_with_pages(project)
+    finally:
+        project_cli(project, "run", "reserves", "--build")
 
 
 def test_claim_text_is_escaped_in_html(monkeypatch):
