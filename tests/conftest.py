@@ -483,16 +483,6 @@ LONGEST_FIRST = (  # by their time in a warm run (86, 54, 35, 34, 33, 30, 21, 18
     "test_pipeline.py",
     "test_containment.py",
 )
-    "test_hostile.py",
-    "test_browser.py",
-    "test_new_chapter.py",
-    "test_pdf.py",
-    "test_reliability.py",
-    "test_determinism.py",
-    "test_lab.py",
-    "test_pipeline.py",
-    "test_containment.py",
-)
 
 
 def pytest_collection_modifyitems(config, items):
