@@ -15,6 +15,8 @@
   build, the published edition, the corrections log and the run report; they, and the chapters, are read
   again whenever one of those files changes (Sphinx does not know they depend on them), and every page
   whenever a template of claimbook/templates/ changes.
+- A build started while the run still writes the summaries reads their pages as they are written
+  (PagesAsWritten), and `prepare` does beforehand what the hooks would do on first use.
 """
 
 from __future__ import annotations
