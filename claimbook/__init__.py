@@ -6,6 +6,7 @@ The notebooks stay narratives; what they share lives here, in three wings that i
 pipeline, the book, the exports, the PDF, the Sphinx extension); `cli` sits on top.
 """
 
+import contextlib
 import functools
 import os
 from pathlib import Path
@@ -119,6 +120,17 @@ def read_text(path: Path, error: type[ClaimbookError], what: str = "UTF-8 text")
         raise error(f"{relpath(path)} is not UTF-8 text (byte {exc.start}); it must be {what}.") from None
     except OSError as exc:
         raise error(f"{relpath(path)} cannot be read ({exc.strerror}); it must be {what}.") from None
+
+
+def keep(path: Path, content: bytes) -> None:
+    """A cache file (under _build/cache) written whole: a partial file renamed into place, so another process
+    never reads half of it. Where the folder takes no file (read-only, full) nothing is kept, which costs only
+    time: the next process computes it again."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}")
+        partial.write_bytes(content)
+        os.replace(partial, path)
 
 
 def relpath(path: Path) -> str:

@@ -113,20 +113,17 @@ def run(
         return assemble(out) if then_build else None
 
 
+def _run_whole_book(builder: str, out, **options) -> None:
+    """Every notebook that is out of date, with its last parameters, while jupyter-book (`builder`) builds
+    meanwhile; `options` are the runner's (force, sweeps, timeout)."""
+    runner.run(None, {}, keep_parameters=True, out=out, alongside=_BookMeanwhile(builder), **options)
+
+
 def build(force: bool = False, sweeps: bool = True, timeout: float | None = None, out=None) -> Path:
     """Everything that is out of date, the whole book: every notebook with its last parameters, the sweeps,
     the exports and the HTML book; returns the index page."""
     with session(out), book.started_early():
-        runner.run(
-            None,
-            {},
-            keep_parameters=True,
-            force=force,
-            sweeps=sweeps,
-            timeout=timeout,
-            out=out,
-            alongside=_BookMeanwhile(),
-        )
+        _run_whole_book("html", out, timeout=timeout, force=force, sweeps=sweeps)
         return assemble(out)
 
 
@@ -135,13 +132,6 @@ def pdf(force: bool = False, timeout: float | None = None, out=None) -> Path:
     from claimbook.builder import pdf as printer  # Chromium and the print page: only this command needs them
 
     with session(out), book.started_early():
-        runner.run(
-            None,
-            {},
-            keep_parameters=True,
-            timeout=timeout,
-            out=out,
-            alongside=_BookMeanwhile("singlehtml"),
-        )
+        _run_whole_book("singlehtml", out, timeout=timeout)
         export()  # the single page embeds and links them, as the HTML book does
         return printer.build(force, out)

@@ -376,8 +376,7 @@ def warm_up(datasets: bool = True, modules: Iterable[str] | None = None) -> None
         except Exception:  # noqa: BLE001 - a broken module fails, with its own message, in the notebook that imports it
             pass
     try:
-        for template in sorted(html.TEMPLATES_DIR.glob("*.html.j2")):
-            html.environment().get_template(template.name)
+        html.compile_templates()
     except Exception:  # noqa: BLE001 - a broken template fails, with its own message, in the notebook that renders it
         pass
     try:

@@ -365,8 +365,7 @@ def prepare() -> None:
     published.read_corrections()
     for name in data.dataset_names():
         data.describe(name)
-    for template in sorted(html.TEMPLATES_DIR.glob("*.html.j2")):
-        html.environment().get_template(template.name)
+    html.compile_templates()
     get_lexer_by_name("ipython3")  # the notebooks' language; the first instance compiles its class's rules
 
 

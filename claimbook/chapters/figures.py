@@ -3,18 +3,16 @@ highlighted, units on the axes, and the source printed under the plot as well as
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 
-from claimbook import BUILD_DIR
+from claimbook import BUILD_DIR, keep
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -128,11 +126,7 @@ def kept(draw):
         except (OSError, ValueError, TypeError):  # not kept yet, or damaged: drawn again
             pass
         bundle, metadata = shell.display_formatter.format(draw(data))
-        with contextlib.suppress(OSError):  # a read-only or full build folder: drawn again next time
-            FIGURE_CACHE.mkdir(parents=True, exist_ok=True)
-            part = path.with_name(f"{path.name}.{os.getpid()}")
-            part.write_text(json.dumps([bundle, metadata]), encoding="utf-8")
-            os.replace(part, path)
+        keep(path, json.dumps([bundle, metadata]).encode())
         return Rendered(bundle, metadata)
 
     return figure

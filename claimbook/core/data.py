@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from claimbook import BUILD_DIR, ROOT, ClaimbookError, read_yaml_mapping, relpath, shorten
+from claimbook import BUILD_DIR, ROOT, ClaimbookError, keep, read_yaml_mapping, relpath, shorten
 
 DATA_DIR = ROOT / "data"
 
@@ -286,13 +285,10 @@ def _validated(ds: Dataset):
     df = read_validated(ds, ds.csv_path)
     if kept is None:
         return df
-    with contextlib.suppress(OSError):  # no copy kept (a read-only or full disk) costs only time
-        VALIDATED_DIR.mkdir(parents=True, exist_ok=True)
-        for old in VALIDATED_DIR.glob(f"{ds.name}-*.pickle"):
+    with contextlib.suppress(OSError):
+        for old in VALIDATED_DIR.glob(f"{ds.name}-*.pickle"):  # one version per dataset
             old.unlink(missing_ok=True)
-        partial = kept.with_name(f"{kept.name}.{os.getpid()}")
-        partial.write_bytes(pickle.dumps(df))
-        os.replace(partial, kept)
+    keep(kept, pickle.dumps(df))
     return df
 
 

@@ -76,6 +76,12 @@ def _compiled_templates():
     return Kept(str(folder))
 
 
+def compile_templates() -> None:
+    """Compile every template now (a process about to fork, or to build the book, does it once)."""
+    for template in sorted(TEMPLATES_DIR.glob("*.html.j2")):
+        environment().get_template(template.name)
+
+
 def render(template: str, **context) -> str:
     """A template of claimbook/templates/ rendered with these values (escaped unless Markup)."""
     return str(environment().get_template(template).render(**context))
