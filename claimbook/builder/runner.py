@@ -478,16 +478,17 @@ def _warmed_up(datasets: bool, modules: tuple[str, ...]) -> None:
 
 
 def _execute_all(
-    todo: list[Job], workers: int, out, timeout: float, alongside: Alongside, summaries: list[Path] | None = None
+    todo: list[Job], workers: int, out, timeout: float, alongside: Alongside, summary_outputs: list[Path] | None = None
 ) -> list[str]:
     """Execute the jobs, `workers` at a time, each in a forked child; each finished copy is moved into place
-    through the session's journal (and `alongside` told). `summaries`: the copies this phase of summaries
-    writes, announced once the first children run. Returns the error sentences."""
+    through the session's journal (and `alongside` told). `summary_outputs`: the copies this phase of
+    summaries writes, announced once the first children run. Returns the error sentences."""
     import multiprocessing
     from multiprocessing.connection import wait
 
     # only the package modules these notebooks use: a rerun's summaries need none of the chapters' modules
-    _warmed_up(any(not job.summary for job in todo), tuple(sorted({m for j in todo for m in package_modules(j.path)})))
+    sources = {job.path for job in todo}  # a chapter and its swept copies share one
+    _warmed_up(any(not job.summary for job in todo), tuple(sorted({m for p in sources for m in package_modules(p)})))
     ctx = multiprocessing.get_context("fork")
     pending, errors = list(todo), []
     running: dict[int, tuple] = {}  # sentinel -> (process, pipe, job, deadline)
@@ -499,9 +500,9 @@ def _execute_all(
             proc.start()
             send.close()
             running[proc.sentinel] = (proc, receive, job, time.monotonic() + timeout)
-        if summaries is not None:  # once the first children run: this process is free while they work
-            alongside.summaries_running(summaries)
-            summaries = None
+        if summary_outputs is not None:  # once the first children run: this process is free while they work
+            alongside.summaries_running(summary_outputs)
+            summary_outputs = None
         now = time.monotonic()
         ready = wait(list(running), timeout=max(0.0, min(r[3] for r in running.values()) - now))
         for sentinel in [s for s, r in running.items() if s not in ready and r[3] <= time.monotonic()]:
