@@ -196,7 +196,7 @@ def test_jupyter_book_started_early_and_not_needed_is_stopped(monkeypatch):
 
     with book.started_early():
         book.prestart()
-        proc = book._started[1]
+        proc = book._started.proc
         assert proc.poll() is None
     assert book._started is None and proc.poll() is not None  # stopped on the way out, nothing built
 
@@ -413,7 +413,7 @@ def test_the_book_reads_along_only_when_every_summary_page_already_exists(tmp_pa
 
     monkeypatch.setattr(book, "ROOT", tmp_path)
     told = io.StringIO()
-    monkeypatch.setattr(book, "_started", (["build"], SimpleNamespace(stdin=told), None))
+    monkeypatch.setattr(book, "_started", book._Early(["build"], SimpleNamespace(stdin=told)))
     there, missing = (
         tmp_path / "_build" / "executed" / "03_verdicts.ipynb",
         tmp_path / "_build" / "executed" / "05_claims.ipynb",
@@ -421,7 +421,7 @@ def test_the_book_reads_along_only_when_every_summary_page_already_exists(tmp_pa
     there.parent.mkdir(parents=True)
     there.write_text("{}")
     book.read_when_written([there, missing])
-    assert book._started[2] is None and told.getvalue() == ""
+    assert book._started.waits_for is None and told.getvalue() == ""
     missing.write_text("{}")
     book.read_when_written([there, missing])
     book.written(missing)

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from claimbook import ROOT, ClaimbookError, say
@@ -49,9 +50,16 @@ def book_digest() -> str:
     return files_digest(p for base, pattern in found for p in sorted(base.glob(pattern)) if p.is_file())
 
 
-# jupyter-book started early (prestart): its arguments, its process, and once told to build, the pages it
-# waits for (executed copies the run is still writing).
-_started: tuple[list[str], subprocess.Popen, set[str] | None] | None = None
+@dataclass
+class _Early:
+    """jupyter-book started early (prestart)."""
+
+    args: list[str]
+    proc: subprocess.Popen
+    waits_for: set[str] | None = None  # once told to build: the pages the run is still writing
+
+
+_started: _Early | None = None
 # Present while a build reads pages that the run may still put back: a build stopped then (the run failed, or
 # was killed) may have kept doctrees of pages the run restored, which Sphinx would take for current.
 READING = STAGING_DIR / ".reading"
@@ -126,7 +134,7 @@ def prestart(builder: str = "html") -> None:
         _discard_interrupted_build()
         args = jupyter_book_arguments(builder)
         code = "import sys, json; from claimbook.builder.book import _jupyter_book_process as p; p(json.loads(sys.argv[1]))"
-        _started = (args, _popen([sys.executable, "-c", code, json.dumps(args)], text_input=True), None)
+        _started = _Early(args, _popen([sys.executable, "-c", code, json.dumps(args)], text_input=True))
 
 
 def _page(executed: Path) -> str:
@@ -137,10 +145,10 @@ def _page(executed: Path) -> str:
 def _tell(line: str) -> None:
     """A line to jupyter-book started early; one that cannot take it (it died) is stopped, and the book is
     then built by a new one."""
-    assert _started is not None and _started[1].stdin is not None
+    assert _started is not None and _started.proc.stdin is not None
     try:
-        _started[1].stdin.write(line + "\n")
-        _started[1].stdin.flush()
+        _started.proc.stdin.write(line + "\n")
+        _started.proc.stdin.flush()
     except (OSError, ValueError):
         _stop_started()
 
@@ -149,16 +157,15 @@ def read_when_written(outputs: list[Path]) -> None:
     """Let jupyter-book started early build now, while these executed copies are still being written: it
     reads every other changed page, then each of these as `written` announces it. Not when one of them is
     new (a first build): Sphinx finds its pages when it starts reading, so it waits for the whole run."""
-    global _started
-    if _started is not None and _started[2] is None and all(p.exists() for p in outputs):
+    if _started is not None and _started.waits_for is None and all(p.exists() for p in outputs):
         pages = [_page(p) for p in outputs]
-        _started = (_started[0], _started[1], set(pages))
+        _started.waits_for = set(pages)
         _tell(json.dumps(pages))
 
 
 def written(output: Path) -> None:
     """This executed copy is in place: jupyter-book started early may read its page."""
-    if _started is not None and _started[2] is not None and _page(output) in _started[2]:
+    if _started is not None and _started.waits_for is not None and _page(output) in _started.waits_for:
         _tell(f"written {_page(output)}")
 
 
@@ -174,7 +181,7 @@ def started_early() -> Iterator[None]:
 def _stop_started() -> None:
     global _started
     if _started is not None:
-        proc = _started[1]
+        proc = _started.proc
         _started = None
         with contextlib.suppress(OSError):
             proc.kill()
@@ -186,12 +193,12 @@ def _jupyter_book(args: list[str]) -> tuple[int, str]:
     that the run is done, it reads the pages made from the whole run and writes the book. Returns its status
     and its output."""
     global _started
-    early = _started if _started is not None and _started[0] == args and _started[1].poll() is None else None
-    if early is not None and early[2] is None:
+    early = _started if _started is not None and _started.args == args and _started.proc.poll() is None else None
+    if early is not None and early.waits_for is None:
         _tell("[]")  # build now: every page is written
         early = _started  # None when it could not take the line
     if early is not None:
-        proc = early[1]
+        proc = early.proc
         _started = None
         stdout, stderr = proc.communicate("done\n")
     else:  # none started early, with other arguments, or it died: a new one
@@ -210,7 +217,7 @@ def assemble(out=None) -> Path:
     out = out or sys.stdout
     digest = book_digest()
     stamp = HTML_DIR / STAMP
-    building = _started is not None and _started[2] is not None  # stopped now, it would leave the next build all
+    building = _started is not None and _started.waits_for is not None  # stopped now, the next build reads all
     if not building and stamp.exists() and stamp.read_text() == digest and (HTML_DIR / "index.html").exists():
         say("  book         up to date", out)
         return HTML_DIR / "index.html"
