@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -455,3 +456,17 @@ def test_the_published_book_links_the_files_sphinx_left_alone_and_copies_the_res
         f.write("changed later")
     assert (fresh / "same.html").read_text() == "unchanged page"  # the published book never shares its inodes
     shutil.rmtree(published)
+
+
+def test_the_notebooks_cells_stay_out_of_the_users_ipython_history(tmp_path):
+    """A kernel's shell records every cell in ~/.ipython's history database; the runner's engine does not."""
+    script = """
+from claimbook.builder.engine import _Sink, _shell
+shell = _shell(_Sink())
+counts = [shell.run_cell(source, store_history=True).execution_count for source in ("x = 1", "x + 1")]
+assert counts == [1, 2], counts
+"""
+    env = {**os.environ, "IPYTHONDIR": str(tmp_path / "ipython"), "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert not list((tmp_path / "ipython").rglob("history.sqlite"))

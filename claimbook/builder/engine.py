@@ -72,6 +72,7 @@ def _shell(sink: _Sink):
     from IPython.core.displayhook import DisplayHook
     from IPython.core.displaypub import DisplayPublisher
     from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
 
     class Publisher(DisplayPublisher):
         def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs):
@@ -101,7 +102,13 @@ def _shell(sink: _Sink):
     # traitlets Type traits: mypy reads a class-level assignment as replacing the descriptor, not setting its default
     Shell.displayhook_class = Hook  # type: ignore[assignment]
     Shell.display_pub_class = Publisher  # type: ignore[assignment]
-    shell = Shell.instance(colors="nocolor")  # IPython 9 spells it in lower case (warns otherwise)
+    # No history: a kernel's shell writes every cell it runs into ~/.ipython's history database, from a thread;
+    # every build added each notebook's cells to the user's file (it grew past 100 MB), and parallel
+    # notebooks contended for its lock.
+    shell = Shell.instance(
+        colors="nocolor",  # IPython 9 spells it in lower case (warns otherwise)
+        config=Config({"HistoryManager": {"enabled": False}}),
+    )
     shell.enable_matplotlib("inline")
     return shell
 
