@@ -54,6 +54,16 @@ def test_an_unchanged_build_imports_neither_pandas_nor_matplotlib(built_book):
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
 
 
+def test_jupyter_books_preparation_imports_neither_pandas_nor_matplotlib():
+    """The early jupyter-book prepares what its hooks use; no hook reads a dataset, so it loads none."""
+    code = (
+        "import sys\nfrom claimbook.builder import sphinx_ext\nsphinx_ext.prepare()\n"
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'pandera') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
 def test_a_chapter_hashes_the_modules_it_uses_and_not_the_others(tmp_path, monkeypatch):
     notebooks = all_notebooks()
     reserves = runner.package_modules(notebooks["reserves"])

@@ -353,15 +353,15 @@ def prepare() -> None:
     """What the hooks above would do on first use in every build, done before it (jupyter-book started early
     calls this while it waits for the notebooks, claimbook.builder.book): import the modules they use,
     parse the register and the datasets' sidecars (each file is parsed once per process and version),
-    compile the package's templates, ask git for the page dates, and load the lexer of the notebooks' code."""
+    compile the package's templates, ask git for the page dates, and load the lexer of the notebooks' code.
+    Not the datasets themselves: no hook reads one, and loading one imports pandas (a third of a second)."""
     from pygments.lexers import get_lexer_by_name
 
     from claimbook.builder import cards, exports, pagedates, published, runreport  # noqa: F401 - imported for later
-    from claimbook.core import data, evidence, html, register
+    from claimbook.core import data, html, register
 
     pagedates.read_git()
     register.claims()
-    evidence.records()
     published.read_corrections()
     for name in data.dataset_names():
         data.describe(name)
