@@ -468,6 +468,80 @@ def test_the_published_book_links_the_files_sphinx_left_alone_and_copies_the_res
     shutil.rmtree(published)
 
 
+class _Bridge:
+    """Sphinx's highlighter as KeptHighlights sees it: it counts what it colours, and warns as Sphinx does
+    for a language it does not know."""
+
+    dest = "html"
+    formatter_args = {"style": "a-style"}
+
+    def __init__(self):
+        self.coloured: list[str] = []
+
+    def highlight_block(self, source, lang, opts=None, force=False, location=None, **kwargs):
+        from sphinx import highlighting
+
+        self.coloured.append(source)
+        if lang == "unknown":
+            highlighting.logger.warning("Pygments lexer name %r is not known", lang)
+        return f"<pre class={lang}>{source}</pre>"
+
+    def get_stylesheet(self):
+        return ".highlight {}"
+
+
+def test_code_is_coloured_once_and_kept_for_the_next_build_but_not_when_it_warned(tmp_path):
+    from claimbook.builder.sphinx_ext import KeptHighlights
+
+    bridge = _Bridge()
+    kept = KeptHighlights(bridge, tmp_path)
+    assert kept.highlight_block("x = 1", "ipython3") == "<pre class=ipython3>x = 1</pre>"
+    assert kept.highlight_block("x = 1", "ipython3") == "<pre class=ipython3>x = 1</pre>"
+    kept.highlight_block("x = 1", "python")  # another language, another block
+    kept.highlight_block("x = 1", "ipython3", linenos=True)  # other options, another block
+    kept.highlight_block("?", "unknown")
+    kept.highlight_block("?", "unknown")
+    assert bridge.coloured == ["x = 1"] * 3 + ["?", "?"]  # the block that warned is coloured (and warns) again
+    assert kept.get_stylesheet() == ".highlight {}"  # the rest is the bridge's
+
+    kept.save(None, RuntimeError("the build failed"))
+    assert not kept.path.exists()  # kept only after a build that succeeded
+    kept.save(None, None)
+    next_build = KeptHighlights(bridge := _Bridge(), tmp_path)
+    assert next_build.highlight_block("x = 1", "ipython3", linenos=True) == "<pre class=ipython3>x = 1</pre>"
+    next_build.highlight_block("x = 1", "python")
+    next_build.highlight_block("?", "unknown")
+    assert bridge.coloured == ["?"]
+
+    other_style = _Bridge()
+    other_style.formatter_args = {"style": "another-style"}
+    KeptHighlights(other_style, tmp_path).highlight_block("x = 1", "python")
+    assert other_style.coloured == ["x = 1"]  # a change of style starts afresh
+
+    kept.path.write_text("{damaged")
+    damaged = KeptHighlights(bridge := _Bridge(), tmp_path)
+    damaged.highlight_block("x = 1", "python")
+    assert bridge.coloured == ["x = 1"]
+
+
+def test_at_most_so_many_blocks_are_kept_the_last_builds_first(tmp_path, monkeypatch):
+    from claimbook.builder.sphinx_ext import KeptHighlights
+
+    monkeypatch.setattr(KeptHighlights, "MAX_BLOCKS", 3)
+    first = KeptHighlights(_Bridge(), tmp_path)
+    for source in ("a", "b", "c"):
+        first.highlight_block(source, "python")
+    first.save(None, None)
+    second = KeptHighlights(_Bridge(), tmp_path)
+    for source in ("d", "a"):  # a new block, and one of the kept
+        second.highlight_block(source, "python")
+    second.save(None, None)
+    third = KeptHighlights(bridge := _Bridge(), tmp_path)
+    for source in ("a", "b", "c", "d"):
+        third.highlight_block(source, "python")
+    assert bridge.coloured == ["b"]  # the oldest block the last build did not use was dropped
+
+
 def test_the_notebooks_cells_stay_out_of_the_users_ipython_history(tmp_path):
     """A kernel's shell records every cell in ~/.ipython's history database; the runner's engine does not."""
     script = """

@@ -349,6 +349,99 @@ def _cache_compiled_templates(app) -> None:
         environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
+class KeptHighlights:
+    """The builder's highlighter, keeping the HTML of each code block between builds: Pygments colouring the
+    notebooks' code was a third of writing a page, and a rerun writes again pages whose code did not change.
+
+    A block is kept under a digest of everything `highlight_block` is given; the file is named after the
+    versions of Sphinx, Pygments and the packages that bring the notebooks' lexers, and the style, so a
+    change of any of them starts afresh. A block whose highlighting warned (an unknown language, a lexing
+    error) is not kept, so the warning is given again by every build. At most MAX_BLOCKS are kept, the blocks
+    of the last build first."""
+
+    MAX_BLOCKS = 5000
+
+    def __init__(self, bridge, folder: Path):
+        import hashlib
+        from importlib import metadata
+
+        self._bridge = bridge
+        versions = []
+        for package in ("sphinx", "pygments", "myst-nb", "ipython-pygments-lexers"):
+            try:
+                versions.append(metadata.version(package))
+            except metadata.PackageNotFoundError:
+                versions.append("-")
+        identity = json.dumps([versions, bridge.dest, repr(bridge.formatter_args)], sort_keys=True)
+        self.path = folder / f"{hashlib.sha256(identity.encode()).hexdigest()[:16]}.json"
+        try:
+            self._kept: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(self._kept, dict):
+                raise ValueError
+        except (OSError, ValueError):  # none yet, or damaged: highlighted afresh
+            self._kept = {}
+        self._used: dict[str, str] = {}
+        self._added = False
+
+    def __getattr__(self, name):  # the stylesheet and the rest are the bridge's own
+        return getattr(self._bridge, name)
+
+    def highlight_block(self, source, lang, opts=None, force=False, location=None, **kwargs) -> str:
+        import hashlib
+        import logging
+
+        from sphinx import highlighting
+
+        key = hashlib.sha256(
+            json.dumps([str(source), lang, opts, force, kwargs], sort_keys=True, default=repr).encode()
+        ).hexdigest()
+        html = self._used.get(key, self._kept.get(key))
+        if html is None:
+            warned = _Warned()
+            logger: logging.Logger = highlighting.logger.logger  # the logger under Sphinx's adapter
+            logger.addFilter(warned)
+            try:
+                html = self._bridge.highlight_block(source, lang, opts, force, location, **kwargs)
+            finally:
+                logger.removeFilter(warned)
+            if warned.count:
+                return html
+            self._added = True
+        self._used[key] = html
+        return html
+
+    def save(self, app, exception) -> None:
+        """After a build that succeeded and highlighted something new."""
+        if exception is not None or not self._added:
+            return
+        from claimbook import keep
+
+        # the file lists the blocks by their last use, oldest first: those of this build last
+        kept = {key: html for key, html in self._kept.items() if key not in self._used}
+        kept.update(self._used)
+        keep(self.path, json.dumps(dict(list(kept.items())[-self.MAX_BLOCKS :])).encode())
+
+
+class _Warned:
+    """A logging filter that counts the warnings it sees and lets every record through."""
+
+    def __init__(self):
+        self.count = 0
+
+    def filter(self, record) -> bool:
+        import logging
+
+        self.count += record.levelno >= logging.WARNING
+        return True
+
+
+def _keep_highlights(app) -> None:
+    bridge = getattr(app.builder, "highlighter", None)
+    if bridge is not None and not isinstance(bridge, KeptHighlights):
+        app.builder.highlighter = kept = KeptHighlights(bridge, Path(app.doctreedir).parent / ".highlighted")
+        app.connect("build-finished", kept.save)
+
+
 def prepare() -> None:
     """What the hooks above would do on first use in every build, done before it (jupyter-book started early
     calls this while it waits for the notebooks, claimbook.builder.book): import the modules they use,
@@ -371,6 +464,7 @@ def prepare() -> None:
 
 def setup(app):
     app.connect("builder-inited", _cache_compiled_templates)
+    app.connect("builder-inited", _keep_highlights)
     app.add_directive("claimbook-scale", ScaleDirective)
     app.add_directive("claimbook-rules", RulesDirective)
     app.add_config_value("claimbook_pages_pasting_glue", [], "env")
