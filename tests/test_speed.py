@@ -212,6 +212,27 @@ def test_jupyter_book_started_early_and_not_needed_is_stopped(monkeypatch):
     assert book._started is None and proc.poll() is not None  # stopped on the way out, nothing built
 
 
+def test_a_run_that_builds_starts_jupyter_book_before_it_plans(monkeypatch):
+    """Its start then overlaps the plan too; a run that fails (here in its plan) stops it on the way out."""
+    import contextlib
+
+    from claimbook.builder import book, pipeline
+
+    calls = []
+
+    def plan(*args, **kwargs):
+        calls.append("plan")
+        raise runner.RunError("a bad parameter")
+
+    monkeypatch.setattr(pipeline, "session", lambda out=None: contextlib.nullcontext())
+    monkeypatch.setattr(book, "prestart", lambda builder="html": calls.append("jupyter-book"))
+    monkeypatch.setattr(runner, "run", plan)
+    for then_build in (True, False):
+        with pytest.raises(runner.RunError):
+            pipeline.run(["reserves"], {"edition": 1999}, then_build=then_build)
+    assert calls == ["jupyter-book", "plan", "plan"]
+
+
 # -- the benchmark's tables in the README ----------------------------------------------------------------------
 
 

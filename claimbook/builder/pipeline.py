@@ -103,6 +103,10 @@ def run(
     """Execute the named notebooks (all when None) with the given parameters, then, when asked, the book.
     `options` are the runner's (from_text, jobs_limit, force, sweep, timeout)."""
     with session(out), book.started_early():
+        if then_build:
+            # jupyter-book's start (seconds) overlaps the plan as well, on the core the plan leaves idle: a
+            # run that builds nearly always changes a page, and one that does not stops it unused
+            book.prestart()
         runner.run(
             names,
             given or {},
