@@ -391,6 +391,25 @@ def test_a_build_stopped_while_reading_leaves_the_next_build_reading_every_page(
     assert not pickle.exists() and not book.READING.exists()
 
 
+def test_a_worker_collects_its_garbage_though_the_commands_process_does_not(monkeypatch):
+    """claimbook.__main__ turns the collector off in the command's process; a notebook's worker turns it on."""
+    import gc
+    import multiprocessing
+
+    monkeypatch.setattr(runner, "_execute", lambda job: (0.0, None if gc.isenabled() else "no collector", None))
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    gc.disable()
+    try:
+        worker = ctx.Process(target=runner._child, args=(None, send, os.getpid()))
+        worker.start()
+        send.close()
+        assert receive.recv() == (0.0, None, None)
+        worker.join()
+    finally:
+        gc.enable()
+
+
 def test_the_runner_tells_the_book_what_it_writes_as_it_writes_it(project):
     script = (
         "import json\n"

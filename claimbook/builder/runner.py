@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -436,6 +437,7 @@ def _execute(job: Job) -> tuple[float, str | None, str | None]:
 
 
 def _child(job: Job, conn, parent: int) -> None:
+    gc.enable()  # a notebook's garbage is collected (claimbook.__main__ turned it off in the command's process)
     die_with_parent()
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
@@ -489,6 +491,8 @@ def _execute_all(
     # only the package modules these notebooks use: a rerun's summaries need none of the chapters' modules
     sources = {job.path for job in todo}  # a chapter and its swept copies share one
     _warmed_up(any(not job.summary for job in todo), tuple(sorted({m for p in sources for m in package_modules(p)})))
+    if not gc.isenabled():  # the command's process (claimbook.__main__): the workers never walk what it loaded
+        gc.freeze()
     ctx = multiprocessing.get_context("fork")
     pending, errors = list(todo), []
     running: dict[int, tuple] = {}  # sentinel -> (process, pipe, job, deadline)
