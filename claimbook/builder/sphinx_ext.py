@@ -21,7 +21,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -356,13 +358,12 @@ class KeptHighlights:
     A block is kept under a digest of everything `highlight_block` is given; the file is named after the
     versions of Sphinx, Pygments and the packages that bring the notebooks' lexers, and the style, so a
     change of any of them starts afresh. A block whose highlighting warned (an unknown language, a lexing
-    error) is not kept, so the warning is given again by every build. At most MAX_BLOCKS are kept, the blocks
-    of the last build first."""
+    error) is not kept, so the warning is given again by every build. At most MAX_BLOCKS are kept: those the
+    last build used, then the most recently used before them."""
 
     MAX_BLOCKS = 5000
 
     def __init__(self, bridge, folder: Path):
-        import hashlib
         from importlib import metadata
 
         self._bridge = bridge
@@ -387,9 +388,6 @@ class KeptHighlights:
         return getattr(self._bridge, name)
 
     def highlight_block(self, source, lang, opts=None, force=False, location=None, **kwargs) -> str:
-        import hashlib
-        import logging
-
         from sphinx import highlighting
 
         key = hashlib.sha256(
@@ -429,8 +427,6 @@ class _Warned:
         self.count = 0
 
     def filter(self, record) -> bool:
-        import logging
-
         self.count += record.levelno >= logging.WARNING
         return True
 
