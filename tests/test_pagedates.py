@@ -44,6 +44,18 @@ def test_a_file_is_dated_by_its_last_commit_and_a_folder_by_its_newest_file(repo
     assert pagedates.committed("missing.md") == ""
 
 
+def test_a_file_named_like_a_date_is_dated_and_an_empty_commit_dates_nothing(repo):
+    (repo / "2026-02-02").write_text("a file with a date's name\n")
+    _git(repo, "add", "2026-02-02")
+    _git(repo, "commit", "-q", "-m", "dated name", date="2026-04-01")
+    _git(repo, "commit", "-q", "--allow-empty", "-m", "nothing", date="2026-05-01")
+    (repo / "page.md").write_text("y\n")
+    _git(repo, "commit", "-q", "-am", "later", date="2026-06-01")
+    assert pagedates.committed("2026-02-02") == "2026-04-01"
+    assert pagedates.committed("page.md") == "2026-06-01"
+    assert pagedates.committed("data/b.csv") == "2026-03-07"
+
+
 def test_changed_untracked_and_renamed_inputs_are_uncommitted_and_others_are_not(repo):
     (repo / "page.md").write_text("edited\n")
     (repo / "new.md").write_text("new\n")

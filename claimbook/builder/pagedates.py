@@ -32,15 +32,17 @@ def _git(*args: str) -> str:
 def _commit_dates() -> dict[str, str]:
     """Every file in the history -> the date (YYYY-MM-DD) of the last commit that touched it."""
     dates: dict[str, str] = {}
-    date = ""
+    date, expect_date = "", False
+    # Each commit is NUL, its date, NUL, then its files, each ended by NUL (the first after a newline). No
+    # file name is empty, so an empty field is a commit's start: the field after it is the date, whatever
+    # the files are named.
     for field in _git("log", "--format=%x00%cs", "--name-only", "-z").split("\0"):
-        field = field.strip("\n")
         if not field:
-            continue
-        if len(field) == 10 and field[4] == "-" and field[7] == "-" and field[:4].isdigit():
-            date = field  # a commit's line; the files it touched follow
+            expect_date = True
+        elif expect_date:
+            date, expect_date = field, False
         else:
-            dates.setdefault(field, date)  # newest first: the first date seen is the last change
+            dates.setdefault(field.removeprefix("\n"), date)  # newest first: the first date seen is the last change
     return dates
 
 
