@@ -2,6 +2,7 @@
 chosen date (so each case can say yes or no depending on what was published by then)."""
 
 import datetime as dt
+import json
 import math
 
 import pandas as pd
@@ -162,6 +163,15 @@ def test_foreign_investment_verdict_uses_flows_not_the_stock():
     verdict = economy.check_fdi_fall(claim("ECO-03"))
     assert verdict.label == v.ACCURATE and "stock" not in verdict.conclusion
     assert economy.check_fdi_fall(claim("ECO-03"), 100.0).label == v.ACCURATE  # withdrawals exceed any fall
+
+
+def test_a_turn_to_withdrawals_without_a_pre_war_figure_records_no_fall_figure():
+    """The rule takes the fall as over 100% (infinite), but the verdict records no figure for it: JSON has no
+    infinity, and the executed notebook and the exports must stay valid JSON."""
+    verdict = economy.check_fdi_fall(claim("ECO-03"))
+    assert verdict.found["pre-war"] is None and verdict.found["fall, %"] is None
+    assert verdict.found["net inflows, % of GDP"] < 0
+    json.dumps(verdict.to_dict(), allow_nan=False)  # raises on an infinity or a NaN
 
 
 def test_weakening_is_mixed_when_output_grew_and_false_when_nothing_held():

@@ -109,10 +109,19 @@ def test_json_ld_cannot_close_its_script_element():
     assert text.count("</script>") == 1 and json.loads(text.split(">", 1)[1].rsplit("<", 1)[0].replace("<\\/", "</"))
 
 
+def _strict(text: str):
+    """JSON as a browser's JSON.parse reads it: no Infinity, -Infinity or NaN (Python's reader accepts them)."""
+
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
 def test_the_exports_match_their_schemas(built_book):
-    records = json.loads(exports.VERDICTS_JSON.read_text())
+    records = _strict(exports.VERDICTS_JSON.read_text())
     jsonschema.validate(records, _schema("verdicts.schema.json"))
-    reviews = json.loads(exports.CLAIMREVIEW.read_text())
+    reviews = _strict(exports.CLAIMREVIEW.read_text())
     jsonschema.validate(reviews, _schema("claimreview.schema.json"))
     assert [r["claim_id"] for r in records] == [c["id"] for c in claims()]
 

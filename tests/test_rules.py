@@ -1,6 +1,7 @@
 """The verdict rules, each with cases where it must say yes and cases where it must say no."""
 
 import json
+import math
 
 import nbformat
 import pytest
@@ -299,3 +300,16 @@ def test_the_chapter_strength_of_its_rows_is_kept_when_stronger():
     assert v.stronger("no record", "single report") == "single report"
     assert v.statistics_strength(["secondary", "primary"]) == "official statistics"
     assert v.statistics_strength(["secondary"]) == "secondary statistics"
+
+
+@pytest.mark.parametrize(
+    "claimed, found",
+    [(1.0, math.inf), (math.nan, 2.0), (1.0, {"fall, %": -math.inf}), (1.0, {"rows": [1.0, {"share": math.nan}]})],
+)
+def test_a_verdict_refuses_a_figure_that_json_cannot_hold(claimed, found):
+    with pytest.raises(v.VerdictError, match="finite number"):
+        v.Verdict("RES-01", v.ACCURATE, "It holds.", claimed, found, "rule", [])
+
+
+def test_a_verdict_takes_finite_figures_and_none():
+    v.Verdict("RES-01", v.ACCURATE, "It holds.", 1.0, {"a": None, "b": [1, 2.5, "x"], "c": (0.0,)}, "rule", [])

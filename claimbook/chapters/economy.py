@@ -173,6 +173,10 @@ def fall_pct(latest: float, baseline: float | None) -> float | None:
     return (baseline - latest) / baseline * 100
 
 
+def _figure(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
 def fell_sharply(fall: float | None, sharp_fall_pct: float) -> bool | None:
     return None if fall is None else fall >= sharp_fall_pct
 
@@ -331,7 +335,8 @@ def check_fdi_fall(claim: dict, sharp_fall_pct: float = 50.0) -> v.Verdict:
         rate_latest(holds),
         conclusion,
         f"inflows down by at least {sharp_fall_pct:g}%",
-        {"net inflows, % of GDP": float(latest["value"]), "pre-war": baseline, "fall, %": fall},
+        # a turn to withdrawals with no pre-war figure is a fall of over 100% (the rule's infinity), but no figure
+        {"net inflows, % of GDP": float(latest["value"]), "pre-war": baseline, "fall, %": _figure(fall)},
         LATEST,
         [MACRO],
     )

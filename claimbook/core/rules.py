@@ -607,6 +607,13 @@ class Verdict:
             raise VerdictError(f"{self.claim_id}: the verdict has no conclusion.")
         if self.evidence not in STRENGTHS:
             raise VerdictError(f"{self.claim_id}: evidence '{self.evidence}'; allowed: {', '.join(STRENGTHS)}.")
+        for part in ("claimed", "found"):
+            where = _not_finite(getattr(self, part))
+            if where is not None:
+                raise VerdictError(
+                    f"{self.claim_id}: {part} holds {where}; a figure is a finite number, or None where there is "
+                    f"none (the executed notebook and the exports would not be valid JSON)."
+                )
 
     @property
     def rating(self) -> int | None:
@@ -619,6 +626,18 @@ class Verdict:
 
     def _repr_html_(self):
         return verdict_html(self.to_dict())
+
+
+def _not_finite(value, path: str = "") -> str | None:
+    """Where a value holds an infinite or not-a-number float (JSON has neither), as "'key' = inf"; else None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{path or 'a value'} = {value}"
+    items = value.items() if isinstance(value, Mapping) else enumerate(value) if isinstance(value, list | tuple) else ()
+    for key, item in items:
+        where = _not_finite(item, f"'{key}'")
+        if where is not None:
+            return where
+    return None
 
 
 def verdict_html(d: dict) -> str:
