@@ -26,6 +26,7 @@ class ClaimbookError(Exception):
 
 
 MAX_ECHO = 80  # at most this many characters of a user's value are repeated in a message
+NOTEBOOK_TIMEOUT = 300.0  # seconds a notebook may run before it is stopped (run, build and pdf take --timeout)
 
 
 def shorten(value, limit: int = MAX_ECHO) -> str:

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from claimbook import ROOT, ClaimbookError, relpath
+from claimbook import NOTEBOOK_TIMEOUT, ROOT, ClaimbookError, relpath
 
 
 def _given(args) -> tuple[dict, bool]:
@@ -218,6 +218,16 @@ def _chapter_number(text: str) -> int:
     return int(text)
 
 
+def _add_timeout(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help=f"stop a notebook that runs longer than this (default: {NOTEBOOK_TIMEOUT:g})",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m claimbook", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
@@ -241,13 +251,7 @@ def parser() -> argparse.ArgumentParser:
         "into _build/sweeps/, leaving the chapter itself as it is",
     )
     run.add_argument("--build", action="store_true", help="then assemble the book")
-    run.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=None,
-        metavar="SECONDS",
-        help="stop a notebook that runs longer than this (default: 300)",
-    )
+    _add_timeout(run)
     run.set_defaults(func=cmd_run)
 
     build = sub.add_parser("build", help="run what is out of date, then assemble the book")
@@ -257,13 +261,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the robustness sweeps (quicker; the verdicts page then shows no matrix)",
     )
-    build.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=None,
-        metavar="SECONDS",
-        help="stop a notebook that runs longer than this (default: 300)",
-    )
+    _add_timeout(build)
     build.set_defaults(func=cmd_build)
 
     pdf = sub.add_parser(
@@ -271,13 +269,7 @@ def parser() -> argparse.ArgumentParser:
         help="run what is out of date, then print the whole book to _build/pdf/claimbook.pdf "
         "(with Debian's Chromium, installed with apt when missing and running as root)",
     )
-    pdf.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=None,
-        metavar="SECONDS",
-        help="stop a notebook that runs longer than this (default: 300)",
-    )
+    _add_timeout(pdf)
     pdf.set_defaults(func=cmd_pdf)
 
     params = sub.add_parser("params", help="list a notebook's parameters")

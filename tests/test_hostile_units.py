@@ -236,6 +236,21 @@ def test_a_stuck_notebook_is_stopped_at_the_time_limit_in_one_sentence(sandbox_r
     assert not list((build / "tmp").glob("*.ipynb"))
 
 
+@pytest.mark.parametrize("command", ["run", "build", "pdf"])
+def test_every_command_that_executes_takes_one_time_limit_in_seconds(command, capsys):
+    from claimbook import NOTEBOOK_TIMEOUT
+
+    assert cli.parser().parse_args([command, "--timeout", "90"]).timeout == 90.0
+    for bad in ("0", "soon", "86401"):
+        with pytest.raises(SystemExit) as err:
+            cli.parser().parse_args([command, "--timeout", bad])
+        assert err.value.code == 2
+        assert "is not a number of seconds (more than 0, at most 86400)" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.parser().parse_args([command, "--help"])
+    assert f"(default: {NOTEBOOK_TIMEOUT:g})" in " ".join(capsys.readouterr().out.split())
+
+
 def test_a_failing_notebook_exits_with_status_1_and_undoes_the_others(sandbox_runner, capsys):
     notebook, build = sandbox_runner
     notebook("71_good.ipynb", "y = x")

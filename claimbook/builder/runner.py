@@ -41,7 +41,7 @@ from typing import Any
 
 import nbformat
 
-from claimbook import ROOT, ClaimbookError, relpath, say, shorten
+from claimbook import NOTEBOOK_TIMEOUT, ROOT, ClaimbookError, relpath, say, shorten
 from claimbook.builder import dependencies, runreport, workspace
 from claimbook.builder.workspace import (
     RunError,
@@ -58,7 +58,6 @@ from claimbook.core.notebooks import all_notebooks, find, short_name
 from claimbook.core.params import check_name, convert, parameters_cell, parse_parameters, read_notebook, resolve
 
 KERNEL = "python3"
-TIMEOUT = 300.0  # seconds a notebook may run before it is stopped (run/build/pdf --timeout)
 # Everything besides the package code whose change can change a chapter's output.
 INPUT_GLOBS = ("data/*.csv", "data/*.yaml", "seeds/*.yaml", "requirements.txt")
 PLAN_STAMP = ".plan-stamp.json"
@@ -622,7 +621,7 @@ def _run_phase(
     force: bool,
     jobs_limit: int | None,
     out,
-    timeout: float = TIMEOUT,
+    timeout: float = NOTEBOOK_TIMEOUT,
     alongside: Alongside | None = None,
     summaries: bool = False,
 ) -> list[str]:
@@ -689,7 +688,7 @@ def run(
     (notebooks marked `claimbook.summary`, which read the executed chapters): they are always included, so
     they never show stale verdicts. The exports are derived by the pipeline (claimbook.builder.pipeline).
     """
-    timeout = timeout or TIMEOUT
+    timeout = timeout or NOTEBOOK_TIMEOUT
     with session(out):
         out = out or sys.stdout
         # the build's own plan (every notebook, its last parameters, the sweeps as declared): it may stop early
