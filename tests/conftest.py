@@ -29,9 +29,9 @@ import nbformat
 import pytest
 
 import claimbook
-from claimbook import ROOT
+from claimbook import BUILD_DIR, ROOT
 
-BUILD = ROOT / "_build"
+BUILD = BUILD_DIR
 EXECUTED = BUILD / "executed"
 HTML = BUILD / "html"
 PACKAGE_PARENT = Path(claimbook.__file__).resolve().parents[1]  # where `import claimbook` finds the package
