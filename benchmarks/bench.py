@@ -203,6 +203,11 @@ def main() -> None:
     ap.add_argument("--no-clone", action="store_true", help="skip the fresh clone (it needs the package index)")
     ap.add_argument("--no-readme", action="store_true", help="print the tables only, leaving README.md as it is")
     args = ap.parse_args()
+    other = os.environ.get("CLAIMBOOK_ROOT")
+    if other and Path(other).resolve() != ROOT:  # its commands would build that project, and it clears this one
+        raise SystemExit(
+            f"bench: CLAIMBOOK_ROOT names {other}; the bench measures its own checkout ({ROOT}), unset it."
+        )
     r: dict[str, list[float]] = {}
     load = os.getloadavg()[0]
 

@@ -246,6 +246,15 @@ def _bench(monkeypatch, root):
     return bench
 
 
+def test_the_bench_refuses_a_claimbook_root_other_than_its_checkout(tmp_path, monkeypatch):
+    bench = _bench(monkeypatch, ROOT)
+    monkeypatch.setenv("CLAIMBOOK_ROOT", str(tmp_path))
+    monkeypatch.setattr(sys, "argv", ["bench.py", "--runs", "1"])
+    monkeypatch.setattr(bench, "timed", lambda *a, **k: pytest.fail("the bench ran a command"))
+    with pytest.raises(SystemExit, match="CLAIMBOOK_ROOT names .*; the bench measures its own checkout"):
+        bench.main()
+
+
 def test_the_bench_writes_its_tables_between_the_readme_markers_and_nowhere_else(tmp_path, monkeypatch):
     bench = _bench(monkeypatch, tmp_path)
     real = (ROOT / "README.md").read_text(encoding="utf-8")
