@@ -52,7 +52,7 @@ def environment():
 def _compiled_templates():
     """The compiled templates kept between processes (compiling them is a tenth of a second of every build,
     kernel and jupyter-book), in a folder named after this module and Jinja's version: Jinja checks a
-    template's source, not the layout rule above that rewrites it. None where the folder cannot be made."""
+    template's source, not the layout rule above that rewrites it."""
     import hashlib
 
     import jinja2
@@ -60,7 +60,15 @@ def _compiled_templates():
     from claimbook import BUILD_DIR
 
     key = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
-    folder = BUILD_DIR / "cache" / "templates" / key
+    return bytecode_cache(BUILD_DIR / "cache" / "templates" / key)
+
+
+def bytecode_cache(folder: Path):
+    """A Jinja bytecode cache in `folder` (the package's templates here, the theme's in the book's build), None
+    where the folder cannot be made; a template it cannot write (a read-only or full build folder) is only
+    compiled again next time. Jinja checks each template's source against its cached code."""
+    import jinja2
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -70,7 +78,7 @@ def _compiled_templates():
         def dump_bytecode(self, bucket) -> None:
             try:
                 super().dump_bytecode(bucket)
-            except OSError:  # a read-only or full build folder: the template is compiled again next time
+            except OSError:
                 pass
 
     return Kept(str(folder))
