@@ -623,7 +623,6 @@ def _run_phase(
     out,
     timeout: float = NOTEBOOK_TIMEOUT,
     alongside: Alongside | None = None,
-    summaries: bool = False,
 ) -> list[str]:
     """Execute the jobs that are out of date, in parallel; returns the error sentences. `shared` is the
     digest of the inputs besides the notebook, its parameters and its modules (text, or a function of the
@@ -654,7 +653,8 @@ def _run_phase(
     workers = max(1, min(len(todo) or 1, jobs_limit or os.cpu_count() or 1))
     for job in todo.values():
         say(f"  {job.label:<12} running" + (f" with {shorten(job.non_default, 200)}" if job.non_default else ""), out)
-    outputs = [job.output for job in [*todo.values(), *copies]] if summaries else None
+    # a phase of summaries announces the copies it writes (the book reads each as it is written)
+    outputs = [job.output for job in [*todo.values(), *copies]] if all(job.summary for job in jobs) else None
     errors = _execute_all(list(todo.values()), workers, out, timeout, alongside, outputs) if todo else []
     for job in copies:
         source = current.get(job.inputs_hash) or todo[job.inputs_hash].output
@@ -739,7 +739,6 @@ def run(
                 out,
                 timeout,
                 alongside,
-                summaries=True,
             )
         runreport.write()
         if not errors and whole_plan:
