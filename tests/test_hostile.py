@@ -538,6 +538,3 @@ def test_a_run_killed_with_sigkill_leaves_no_worker_and_the_next_build_publishes
     assert nb.metadata["claimbook"]["non_default"] == {}, "the next build published the killed run's parameters"
     assert published_state(box) == before
     assert not (box / "_build" / "journal").exists()
-
-
-# -- the downloads agree with the pages -----------------------------------------------------------------------

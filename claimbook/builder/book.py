@@ -295,7 +295,6 @@ def _swap_in(built: Path, digest: str) -> None:
     session, never leaving it half-copied; a copy that fails (a full disk) is removed and the book stays."""
     fresh = BUILD_DIR / "html.new"
     shutil.rmtree(fresh, ignore_errors=True)
-
     try:
         _copy_build(built, fresh, HTML_DIR)
         (fresh / STAMP).write_text(digest)
