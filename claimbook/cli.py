@@ -312,6 +312,13 @@ def parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--title", default=None, help="the page's title (default: the name)")
     new.set_defaults(func=cmd_new_chapter)
+
+    standby_help = (
+        "say whether a standby (the next run or build, started ahead with its imports done) waits, or stop it"
+    )
+    standby = sub.add_parser("standby", help=standby_help, description=standby_help + "; see README.md")
+    standby.add_argument("action", nargs="?", choices=("status", "stop"), default="status")
+    standby.set_defaults(func=cmd_standby)
     return ap
 
 
@@ -321,6 +328,29 @@ def _seconds(text: str) -> float:
     if not FLOAT_TEXT.fullmatch(text.strip()) or not 0 < float(text) <= 86400:
         raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of seconds (more than 0, at most 86400)")
     return float(text)
+
+
+def run(argv: list[str]) -> int:
+    """One command, as `python -m claimbook ARGV` runs it, in this process or a standby's: its exit status,
+    with its output flushed."""
+    status = main(argv)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # the reader went away, or the stream is closed
+            pass
+    return status if isinstance(status, int) else 0 if status is None else 1
+
+
+def cmd_standby(args) -> int:
+    from claimbook.builder import standby
+
+    if args.action == "stop":
+        pid = standby.stop()
+        print("claimbook: no standby" if pid is None else f"claimbook: the standby (process {pid}) is stopped")
+    else:
+        print(f"claimbook: {standby.status()}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

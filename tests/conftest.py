@@ -32,6 +32,9 @@ import claimbook
 from claimbook import BUILD_DIR, ROOT
 
 BUILD = BUILD_DIR
+# No standby (claimbook.builder.standby) after the tests' commands: it would outlive them and their project
+# copies. tests/test_standby.py turns it on for its own commands.
+os.environ["CLAIMBOOK_STANDBY"] = "0"
 EXECUTED = BUILD / "executed"
 HTML = BUILD / "html"
 PACKAGE_PARENT = Path(claimbook.__file__).resolve().parents[1]  # where `import claimbook` finds the package

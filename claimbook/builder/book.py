@@ -63,21 +63,23 @@ _started: _Early | None = None
 # Present while a build reads pages that the run may still put back: a build stopped then (the run failed, or
 # was killed) may have kept doctrees of pages the run restored, which Sphinx would take for current.
 READING = STAGING_DIR / ".reading"
+ENVIRONMENT = STAGING_DIR / "_build" / ".doctrees" / "environment.pickle"  # Sphinx's, of the last build
 
 
 def _discard_interrupted_build() -> None:
     """After a build stopped while reading, drop the staging environment: the next build reads every page."""
     if READING.exists():
-        (STAGING_DIR / "_build" / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
+        ENVIRONMENT.unlink(missing_ok=True)
         READING.unlink()
 
 
-def _jupyter_book_process(args: list[str]) -> None:
+def _jupyter_book_process(args: list[str], standby: bool = False) -> None:
     """The body of jupyter-book's process started early: run jupyter-book up to the point where Sphinx starts
     reading the pages (its imports, the configuration, the extensions, the environment of the last build:
     about two seconds) and prepare what the build will use, then wait on standard input for the pages still
     being written (a JSON list of page names, sphinx_ext.PagesAsWritten) and build; exit, building nothing,
-    when the input closes first."""
+    when the input closes first. Started by a standby (claimbook.builder.standby), it may wait minutes: what
+    git said of the pages' dates is asked again once the build is wanted."""
     gc.disable()  # during the start: the collector walking what the imports create is a tenth of their time
     from sphinx.application import Sphinx
 
@@ -93,6 +95,10 @@ def _jupyter_book_process(args: list[str]) -> None:
         line = sys.stdin.readline()
         if not line:  # the command needs no book after all
             os._exit(0)
+        if standby:
+            from claimbook.builder import pagedates
+
+            pagedates.read_git(again=True)
         sphinx_ext.PagesAsWritten(app, json.loads(line), sys.stdin).connect()
         READING.parent.mkdir(parents=True, exist_ok=True)
         READING.touch()
@@ -127,16 +133,26 @@ def _popen(cmd: list[str], text_input: bool = False) -> subprocess.Popen:
     )
 
 
-def prestart(builder: str = "html") -> None:
+def prestart(builder: str = "html", standby: bool = False) -> None:
     """Start jupyter-book now, so that its start (imports, configuration, environment) overlaps the
     notebooks' execution; `read_when_written` lets it build while the summaries run, and the next build
-    with this builder takes it. Only inside `started_early()`, which stops it when no build needs it."""
+    with this builder takes it. Only inside `started_early()`, which stops it when no build needs it, or in
+    a standby, the next command's process (it dies with it)."""
     global _started
     if _started is None:
         _discard_interrupted_build()
         args = jupyter_book_arguments(builder)
-        code = "import sys, json; from claimbook.builder.book import _jupyter_book_process as p; p(json.loads(sys.argv[1]))"
-        _started = _Early(args, _popen([sys.executable, "-c", code, json.dumps(args)], text_input=True))
+        code = (
+            "import sys, json; from claimbook.builder.book import _jupyter_book_process as p; "
+            "p(json.loads(sys.argv[1]), sys.argv[2] == 'standby')"
+        )
+        command = [sys.executable, "-c", code, json.dumps(args), "standby" if standby else "command"]
+        _started = _Early(args, _popen(command, text_input=True))
+
+
+def jupyter_book_died() -> bool:
+    """Whether the jupyter-book started early has ended (it waits for a line until it is told to build)."""
+    return _started is not None and _started.proc.poll() is not None
 
 
 def _page(executed: Path) -> str:

@@ -78,8 +78,11 @@ def uncommitted(path: str) -> bool:
     return bool(_under(path, _dirty()))
 
 
-def read_git() -> None:
-    """Ask git now, once (jupyter-book started early calls it while it waits)."""
+def read_git(again: bool = False) -> None:
+    """Ask git now, once (jupyter-book started early calls it while it waits), or again (it waited long)."""
+    if again:
+        _commit_dates.cache_clear()
+        _dirty.cache_clear()
     _commit_dates()
     _dirty()
 
