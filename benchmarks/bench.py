@@ -9,6 +9,10 @@ Every figure of issue 18, each with its peer measured in the same invocation, pr
    peak memory of the whole process tree; and `build --no-sweeps` from a clean _build/;
 2. `make book` with nothing changed;
 3. `make run NB=reserves P="edition=…"`: one chapter rerun with a new parameter plus the rebuild;
+   2 and 3 are served by the standby the command before started (claimbook.builder.standby), as a user's
+   are; each is measured again with it turned off (CLAIMBOOK_STANDBY=0). Every figure is timed only once
+   the command before it has finished starting its standby, so a standby's start never overlaps a
+   measurement (ours or a peer's);
 4. peers, in a separate output folder:
    - jupyter-book executing the chapters itself (`execute_notebooks: cache`, empty cache), then the same
      build again with nothing changed (its execution cache and Sphinx's environment in place);
@@ -44,6 +48,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from claimbook.builder import standby  # noqa: E402 - this checkout's package
+
 PY = sys.executable
 JB = str(Path(PY).parent / "jupyter-book")
 MAKE = ["make", "--no-print-directory"]
@@ -57,7 +63,18 @@ def timed(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> float:
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    standby.wait_ready()  # the next figure is not timed while this command's standby starts
+    return seconds
+
+
+NO_STANDBY = {**os.environ, "CLAIMBOOK_STANDBY": "0"}
+
+
+def clear_build() -> None:
+    """An empty _build/, with no standby of the last build waiting."""
+    standby.stop()
+    shutil.rmtree(BUILD, ignore_errors=True)
 
 
 def peak_memory(cmd: list[str]) -> tuple[float, float]:
@@ -74,7 +91,9 @@ def peak_memory(cmd: list[str]) -> tuple[float, float]:
         time.sleep(0.02)
     if proc.returncode != 0:
         raise SystemExit(f"bench: {' '.join(cmd)} failed")
-    return time.perf_counter() - start, peak / 2**20
+    seconds = time.perf_counter() - start
+    standby.wait_ready()
+    return seconds, peak / 2**20
 
 
 def peer_config(work: Path, execute: str, chapters: str, include: str) -> list[str]:
@@ -193,6 +212,7 @@ def fresh_clone(work: Path) -> float:
     timed(["git", "clone", "--quiet", str(ROOT), str(clone)], env=env)
     timed(MAKE + ["book"], env=env, cwd=clone)
     seconds = time.perf_counter() - start
+    subprocess.run([clone / ".venv/bin/python", "-m", "claimbook", "standby", "stop"], cwd=clone, capture_output=True)
     shutil.rmtree(clone, ignore_errors=True)
     return seconds
 
@@ -218,13 +238,18 @@ def main() -> None:
         work = Path(tmp)
         for i in range(args.runs):
             edition = EDITIONS[i % len(EDITIONS)]
-            shutil.rmtree(BUILD, ignore_errors=True)
+            clear_build()
             seconds, mib = peak_memory(MAKE + ["book"])
             add("cold", seconds)
             add("memory", mib)
             add("unchanged", timed(MAKE + ["book"]))
-            add("rerun", timed(MAKE + ["run", f"NB={CHAPTER}", f"P=edition={edition}"]))
-            timed([PY, "-m", "claimbook", "run", CHAPTER, "--build"])  # back to the defaults
+            add("unchanged, no standby", timed(MAKE + ["book"], env=NO_STANDBY))
+            rerun = MAKE + ["run", f"NB={CHAPTER}", f"P=edition={edition}"]
+            back = [PY, "-m", "claimbook", "run", CHAPTER, "--build"]  # to the defaults
+            add("rerun", timed(rerun))
+            timed(back)
+            add("rerun, no standby", timed(rerun, env=NO_STANDBY))
+            timed(back)
             total, jb, count = peer_papermill(work)
             add("peer papermill", total)
             add("peer papermill: jupyter-book part", jb)
@@ -237,21 +262,24 @@ def main() -> None:
             executes, unchanged = peer_jupyter_book(work)
             add("peer executes", executes)
             add("peer unchanged", unchanged)
-            shutil.rmtree(BUILD, ignore_errors=True)
+            clear_build()
             add("cold, no sweeps", timed([PY, "-m", "claimbook", "build", "--no-sweeps"]))
             if not args.no_clone:
                 add("fresh clone", fresh_clone(work))
         timed(MAKE + ["book"])  # the sweeps back
+        standby.stop()  # the bench leaves nothing running
     m = {k: statistics.median(v) for k, v in r.items()}
     rows = [
         ("cold build, `make book` from a clean `_build/` (chapters, swept copies, summaries, Sphinx)", "cold", "s"),
         ("cold build, `build --no-sweeps` (the chapters and summaries only)", "cold, no sweeps", "s"),
         ("`make book` with nothing changed", "unchanged", "s"),
+        ("the same, without the standby (`CLAIMBOOK_STANDBY=0`)", "unchanged, no standby", "s"),
         (
             f'`make run NB={CHAPTER} P="edition=…"` (one chapter rerun with a new parameter, plus the rebuild)',
             "rerun",
             "s",
         ),
+        ("the same, without the standby (`CLAIMBOOK_STANDBY=0`)", "rerun, no standby", "s"),
         (
             "fresh clone to built book (`git clone`, `make book`: venv, uv, the lock, the cold build)",
             "fresh clone",

@@ -391,6 +391,7 @@ def test_a_build_stopped_while_reading_leaves_the_next_build_reading_every_page(
     monkeypatch.setattr(book, "STAGING_DIR", tmp_path)
     monkeypatch.setattr(book, "READING", tmp_path / ".reading")
     pickle = tmp_path / "_build" / ".doctrees" / "environment.pickle"
+    monkeypatch.setattr(book, "ENVIRONMENT", pickle)
     pickle.parent.mkdir(parents=True)
     pickle.write_bytes(b"env")
     book._discard_interrupted_build()  # the last build read to its end

@@ -259,6 +259,7 @@ def after(argv: list[str]) -> None:
                 pass_fds=(lock,),
             )
         os.pwrite(lock, str(proc.pid).encode(), 0)
+        _log(f"started {proc.pid}")
     finally:
         os.close(lock)  # the standby holds it now
 
@@ -449,14 +450,18 @@ def _become(
     conn.send(json.dumps({"pid": os.getpid()}).encode())
     _log(f"serving: {' '.join(sys.argv[1:])[:200]}")
 
+    finished = threading.Event()
+
     def watch():  # the command's own process went (killed): stop as if it had been sent SIGTERM
         with contextlib.suppress(OSError):
             conn.recv(1)
-        os.kill(os.getpid(), signal.SIGTERM)
+        if not finished.is_set():  # (once the status is sent, that process leaves; a SIGTERM then would run
+            os.kill(os.getpid(), signal.SIGTERM)  # the runner's handler, which kills the next standby too)
 
     threading.Thread(target=watch, daemon=True).start()
     status = command(sys.argv[1:])
     after(sys.argv[1:])
+    finished.set()
     with contextlib.suppress(OSError):
         conn.send(json.dumps({"status": status}).encode())
     os._exit(status)
