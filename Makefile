@@ -82,5 +82,6 @@ lock: $(READY)
 	$(PY) -m uv pip compile --quiet pyproject.toml --extra test --python-version 3.11 --python-platform linux -o requirements.txt
 
 clean:
+	if [ -x $(PY) ]; then $(PY) -m claimbook standby stop >/dev/null || true; fi  # its socket is in _build
 	rm -rf _build .pytest_cache .ruff_cache build claimbook.egg-info
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

@@ -100,13 +100,42 @@ def test_the_standby_watches_the_package_the_configuration_and_the_installed_pac
     assert any(os.path.basename(p) == "site-packages" for p in watched)
 
 
+def test_a_standby_starts_with_the_environment_the_command_started_with(tmp_path, monkeypatch):
+    """Libraries change their process's environment when imported (pandera sets PYARROW_IGNORE_TIMEZONE); a
+    standby started with that environment would find the next command's different, and serve none."""
+    for name, path in (("FOLDER", tmp_path), ("LOCK", tmp_path / "lock"), ("LOG", tmp_path / "log")):
+        monkeypatch.setattr(standby, name, path)
+    monkeypatch.setattr(standby, "enabled", lambda: True)
+    started = {}
+
+    class Popen:
+        def __init__(self, command, **options):
+            started.update(options, command=command)
+            self.pid = 12345
+
+    monkeypatch.setattr(subprocess, "Popen", Popen)
+    monkeypatch.setitem(os.environ, "SET_BY_AN_IMPORT", "1")
+    standby.after(["run", "reserves"])
+    assert "SET_BY_AN_IMPORT" not in started["env"] and started["env"] == standby.STARTED_WITH
+    assert started["start_new_session"] and started["command"][-1].startswith("from claimbook.builder.standby")
+    assert (tmp_path / "lock").read_text() == "12345"
+    started.clear()
+    standby.after(["params", "reserves"])  # only after a run or a build
+    assert started == {}
+
+
 # -- in a project copy, turned on ---------------------------------------------------------------------------------
 
 
+# Not in a user's shell: pytest's note of the current test (it changes from test to test, and a standby serves
+# only a command with its own environment), and what the tests' own imports put into their environment (pandera
+# sets PYARROW_IGNORE_TIMEZONE): a command that imports pandera must still find its standby fresh.
+NOT_FROM_THE_SHELL = ("PYTEST_CURRENT_TEST", "PYARROW_IGNORE_TIMEZONE")
+
+
 def _env(box: Path, **env) -> dict:
-    """The project's environment with the standby on; without pytest's note of the current test, which changes
-    from test to test (a standby serves only a command with its own environment)."""
-    base = {k: v for k, v in project_env(box).items() if k != "PYTEST_CURRENT_TEST"}
+    """The project's environment, as a user's shell has it, with the standby on."""
+    base = {k: v for k, v in project_env(box).items() if k not in NOT_FROM_THE_SHELL}
     return {**base, **ON, **env}
 
 

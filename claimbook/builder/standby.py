@@ -70,6 +70,12 @@ VOLATILE = frozenset(
 )
 
 
+# The environment as the command was started with it (this module is imported first): libraries change their
+# process's environment when imported (pandera sets PYARROW_IGNORE_TIMEZONE), so a standby is started with this
+# one, and compares it with the next command's.
+STARTED_WITH = dict(os.environ)
+
+
 class StandbyError(ClaimbookError):
     pass
 
@@ -115,7 +121,7 @@ def hand_over(argv: list[str]) -> int | None:
         request = {
             "argv": [sys.argv[0], *argv],
             "cwd": os.getcwd(),
-            "env": dict(os.environ),
+            "env": STARTED_WITH,
             "interpreter": _interpreter(),
         }
         try:
@@ -252,6 +258,7 @@ def after(argv: list[str]) -> None:
                     "-c",
                     f"from claimbook.builder.standby import serve; from claimbook.cli import run; serve({lock}, run)",
                 ],
+                env=STARTED_WITH,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=log,
@@ -351,7 +358,7 @@ def serve(lock: int, command: Callable[[list[str]], int]) -> None:
         _log(f"could not start: {type(exc).__name__}: {exc}")
         os._exit(1)
     snapshot = {p: _stat(p) for p in _watched()}
-    environment = {k: v for k, v in os.environ.items() if k not in VOLATILE}
+    environment = {k: v for k, v in STARTED_WITH.items() if k not in VOLATILE}
     cwd, ours = os.getcwd(), _stat(os.fspath(SOCKET))
     _log("ready")
     from claimbook.builder import book
@@ -405,11 +412,29 @@ def _get_ready() -> socket.socket:
     for module in (*engine.WARM_MODULES, "claimbook.builder.pipeline", "claimbook.core.params"):
         importlib.import_module(module)
     book.prestart(standby=True)
+    _read_ahead()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET | socket.SOCK_CLOEXEC)
     SOCKET.unlink(missing_ok=True)  # a dead standby's: this process holds the lock
     listener.bind(os.fspath(SOCKET))
     listener.listen(8)
     return listener
+
+
+def _read_ahead() -> None:
+    """Read now what the next command reads first: the notebooks, their parameters and allowed values (the
+    datasets), the package modules each uses, the register, the executed copies. Each lands in a cache of this
+    process that the command checks against the file when it uses it (by content or by version), so a file
+    changed meanwhile is read again. A damaged input is left to the command, which says what is wrong."""
+    from claimbook.builder import runner, workspace
+
+    with contextlib.suppress(Exception):
+        runner.warm_up(datasets=True)
+    with contextlib.suppress(Exception):
+        for job in runner.plan(None, {}, from_text=True, keep_parameters=True):
+            runner.package_modules(job.path)
+    with contextlib.suppress(Exception):
+        for path in [*workspace.EXECUTED_DIR.glob("*.ipynb"), *workspace.SWEEP_DIR.glob("*/*.ipynb")]:
+            workspace.read_executed(path)
 
 
 def _become(
@@ -446,6 +471,8 @@ def _become(
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
+    STARTED_WITH.clear()
+    STARTED_WITH.update(request["env"])  # the next standby starts with the command's environment
     sys.argv = list(request["argv"])
     conn.send(json.dumps({"pid": os.getpid()}).encode())
     _log(f"serving: {' '.join(sys.argv[1:])[:200]}")

@@ -41,8 +41,17 @@ def _normalise(text: str) -> str:
 
 
 @cache
-def _article_text(path: Path) -> str:
+def _article_text(path: Path, version: tuple) -> str:
+    """An article's text, once per process and file version (a standby's process may live for minutes)."""
     return _normalise(read_text(path, RegisterError, "the article's text in UTF-8"))
+
+
+def _version(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except OSError:
+        return ()
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def quote_check_unavailable(articles_dir: Path | None = None) -> str | None:
@@ -188,7 +197,7 @@ def _check_appearance(label: str, app, articles: dict, articles_dir: Path) -> li
     path = articles_dir / f"{aid}.txt"
     if path.exists():
         try:
-            if _normalise(quote) not in _article_text(path):
+            if _normalise(quote) not in _article_text(path, _version(path)):
                 out.append(f"claims.yaml: {label}'s quote does not occur in article {aid}: {shorten(quote, 60)}.")
         except RegisterError as exc:
             out.append(str(exc))
@@ -205,7 +214,10 @@ def _register(stamp: tuple) -> tuple[dict, list[dict]]:
 
 
 def _stamp() -> tuple:
-    return tuple((SEEDS_DIR / f).stat().st_mtime_ns for f in ("sources.yaml", "claims.yaml"))
+    """The versions of what the register's validation reads: its two files and the articles it quotes."""
+    seeds = tuple((SEEDS_DIR / f).stat().st_mtime_ns for f in ("sources.yaml", "claims.yaml"))
+    articles = sorted((p.name, _version(p)) for p in ARTICLES_DIR.glob("*.txt")) if ARTICLES_DIR.is_dir() else []
+    return (*seeds, *articles)
 
 
 def articles() -> dict:
