@@ -40,9 +40,14 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _article_text(path: Path) -> str:
+    """An article's text, normalised; read once per process and file version (a standby's process may live for
+    minutes, claimbook.builder.standby)."""
+    return _article_text_of(path, _version(path))
+
+
 @cache
-def _article_text(path: Path, version: tuple) -> str:
-    """An article's text, once per process and file version (a standby's process may live for minutes)."""
+def _article_text_of(path: Path, version: tuple) -> str:
     return _normalise(read_text(path, RegisterError, "the article's text in UTF-8"))
 
 
@@ -197,7 +202,7 @@ def _check_appearance(label: str, app, articles: dict, articles_dir: Path) -> li
     path = articles_dir / f"{aid}.txt"
     if path.exists():
         try:
-            if _normalise(quote) not in _article_text(path, _version(path)):
+            if _normalise(quote) not in _article_text(path):
                 out.append(f"claims.yaml: {label}'s quote does not occur in article {aid}: {shorten(quote, 60)}.")
         except RegisterError as exc:
             out.append(str(exc))
