@@ -198,6 +198,12 @@ def _connect() -> socket.socket | None:
 
 def holder() -> int | None:
     """The process id of the checkout's standby while it waits or starts; None when there is none."""
+    state = _state()
+    return None if state is None else state[0]
+
+
+def _state() -> tuple[int, bool] | None:
+    """(process id, ready) of the checkout's standby, from its lock file; None when nobody holds the lock."""
     try:
         fd = os.open(LOCK, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
@@ -209,8 +215,9 @@ def holder() -> int | None:
         except OSError as exc:
             if exc.errno not in (errno.EAGAIN, errno.EACCES):
                 raise
-        text = os.pread(fd, 32, 0).decode(errors="replace").strip()
-        return int(text) if text.isdigit() else 0  # 0: it has just taken the lock
+        words = os.pread(fd, 64, 0).decode(errors="replace").split()
+        pid = int(words[0]) if words and words[0].isdigit() else 0  # 0: it has just taken the lock
+        return pid, words[1:] == ["ready"]
     finally:
         os.close(fd)
 
@@ -265,7 +272,6 @@ def after(argv: list[str]) -> None:
                 start_new_session=True,  # not in the terminal's process group: its Ctrl-C reaches the command only
                 pass_fds=(lock,),
             )
-        os.pwrite(lock, str(proc.pid).encode(), 0)
         _log(f"started {proc.pid}")
     finally:
         os.close(lock)  # the standby holds it now
@@ -276,19 +282,18 @@ def wait_ready(timeout: float = 60.0) -> bool:
     only once the one before it has finished starting the next standby."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if SOCKET.exists() and holder():
-            return True
-        if holder() is None:
-            return False
+        state = _state()
+        if state is None or state[1]:
+            return state is not None
         time.sleep(0.05)
     return False
 
 
 def status() -> str:
-    pid = holder()
-    if pid is None:
+    state = _state()
+    if state is None:
         return "no standby"
-    return f"standby {'ready' if SOCKET.exists() else 'starting'} (process {pid})"
+    return f"standby {'ready' if state[1] else 'starting'} (process {state[0]})"
 
 
 # -- the standby's side ------------------------------------------------------------------------------------------
@@ -351,6 +356,7 @@ def serve(lock: int, command: Callable[[list[str]], int]) -> None:
     gc.disable()  # as in the command's own process (claimbook.__main__)
     signal.signal(signal.SIGUSR1, _stopped)
     os.set_inheritable(lock, False)  # its jupyter-book and the command's workers must not hold it
+    os.pwrite(lock, str(os.getpid()).encode(), 0)  # for stop(); "PID ready" once it listens
     try:
         idle = idle_seconds()
         listener = _get_ready()
@@ -360,6 +366,7 @@ def serve(lock: int, command: Callable[[list[str]], int]) -> None:
     snapshot = {p: _stat(p) for p in _watched()}
     environment = {k: v for k, v in STARTED_WITH.items() if k not in VOLATILE}
     cwd, ours = os.getcwd(), _stat(os.fspath(SOCKET))
+    os.pwrite(lock, f"{os.getpid()} ready".encode(), 0)  # what status() and wait_ready() read
     _log("ready")
     from claimbook.builder import book
 
