@@ -63,6 +63,7 @@ _started: _Early | None = None
 # Present while a build reads pages that the run may still put back: a build stopped then (the run failed, or
 # was killed) may have kept doctrees of pages the run restored, which Sphinx would take for current.
 READING = STAGING_DIR / ".reading"
+STANDING_BY = "claimbook: jupyter-book started, waiting"  # its first line, when a standby started it
 ENVIRONMENT = STAGING_DIR / "_build" / ".doctrees" / "environment.pickle"  # Sphinx's, of the last build
 
 
@@ -92,6 +93,8 @@ def _jupyter_book_process(args: list[str], standby: bool = False) -> None:
             sphinx_ext.prepare()
         gc.freeze()  # what the start loaded stays: the collector no longer walks it during the build
         gc.enable()
+        if standby:  # the standby waits for this line before it says it is ready
+            print(STANDING_BY, flush=True)
         line = sys.stdin.readline()
         if not line:  # the command needs no book after all
             os._exit(0)
@@ -148,6 +151,17 @@ def prestart(builder: str = "html", standby: bool = False) -> None:
         )
         command = [sys.executable, "-c", code, json.dumps(args), "standby" if standby else "command"]
         _started = _Early(args, _popen(command, text_input=True))
+
+
+def wait_started(timeout: float) -> bool:
+    """In a standby: wait until the jupyter-book it started has started (its line on standard output), at most
+    `timeout` seconds; whether it has."""
+    import select
+
+    if _started is None or _started.proc.stdout is None:
+        return False
+    ready, _, _ = select.select([_started.proc.stdout], [], [], timeout)
+    return bool(ready) and _started.proc.stdout.readline().strip() == STANDING_BY
 
 
 def jupyter_book_died() -> bool:

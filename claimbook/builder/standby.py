@@ -420,6 +420,7 @@ def _get_ready() -> socket.socket:
         importlib.import_module(module)
     book.prestart(standby=True)
     _read_ahead()
+    book.wait_started(STARTING_WAIT)  # ready means both: no start of its own left to overlap the next command
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET | socket.SOCK_CLOEXEC)
     SOCKET.unlink(missing_ok=True)  # a dead standby's: this process holds the lock
     listener.bind(os.fspath(SOCKET))
