@@ -124,6 +124,19 @@ def test_a_standby_starts_with_the_environment_the_command_started_with(tmp_path
     assert started == {}
 
 
+def test_a_build_folder_that_takes_no_file_only_means_no_standby(tmp_path, monkeypatch):
+    """A read-only or full _build fails the command with its own message; starting the next standby then
+    fails quietly, without a traceback after that message."""
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    for name, path in (("FOLDER", blocked / ".standby"), ("LOCK", blocked / ".standby/lock")):
+        monkeypatch.setattr(standby, name, path)
+    monkeypatch.setattr(standby, "LOG", blocked / ".standby/log")
+    monkeypatch.setattr(standby, "enabled", lambda: True)
+    standby.after(["build"])  # no exception
+    assert standby.status() == "no standby"
+
+
 # -- in a project copy, turned on ---------------------------------------------------------------------------------
 
 

@@ -213,8 +213,8 @@ def _state() -> tuple[int, bool] | None:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
             return None  # nobody holds it
         except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):  # no locks here: no standby either
+                return None
         words = os.pread(fd, 64, 0).decode(errors="replace").split()
         pid = int(words[0]) if words and words[0].isdigit() else 0  # 0: it has just taken the lock
         return pid, words[1:] == ["ready"]
@@ -242,6 +242,13 @@ def after(argv: list[str]) -> None:
     taken here and handed to it, so that a command started at once waits for it rather than finding none."""
     if not argv or argv[0] not in COMMANDS or not enabled():
         return
+    try:
+        _start_next()
+    except OSError as exc:  # a read-only or full _build: the command has said so; the next one runs without
+        _log(f"not started: {exc}")
+
+
+def _start_next() -> None:
     import subprocess
 
     stop()
