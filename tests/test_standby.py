@@ -92,12 +92,12 @@ def test_a_standby_serves_only_a_command_like_the_one_that_started_it(tmp_path):
 
 
 def test_the_standby_watches_the_package_the_configuration_and_the_installed_packages():
-    watched = standby._watched()
+    watched = [str(p) for p in standby._project_files()]
     assert str(Path(standby.__file__)) in watched
     assert any(p.endswith("templates/verdict.html.j2") for p in watched)
     assert any(p.endswith("_config.yml") for p in watched) and any(p.endswith("_toc.yml") for p in watched)
-    assert any(p.endswith("environment.pickle") for p in watched)
     assert any(os.path.basename(p) == "site-packages" for p in watched)
+    assert standby.__file__ in standby._module_files() and pytest.__file__ in standby._module_files()
 
 
 def test_a_standby_starts_with_the_environment_the_command_started_with(tmp_path, monkeypatch):

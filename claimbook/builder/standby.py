@@ -319,17 +319,24 @@ def _stat(path: str) -> tuple | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def _watched() -> list[str]:
-    """What a command served by this process depends on beyond its own inputs (which it reads as it runs)."""
-    from claimbook.builder import book
+def _snapshot(paths) -> dict[str, tuple | None]:
+    return {str(p): _stat(str(p)) for p in paths}
+
+
+def _project_files() -> list:
+    """The package's files, the book's configuration and the installed packages' folders (an install, upgrade
+    or removal adds or removes an entry of its folder): taken before the imports, so that an edit made while
+    the standby starts is seen as a change."""
     from claimbook.builder.workspace import PACKAGE_DIR
 
-    paths = {f for m in list(sys.modules.values()) if isinstance(f := getattr(m, "__file__", None), str)}
-    paths |= {str(p) for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
-    paths |= {str(ROOT / "_config.yml"), str(ROOT / "_toc.yml"), str(book.ENVIRONMENT), str(book.READING)}
-    # an install, upgrade or removal of a package adds or removes an entry of its folder
-    paths |= {p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages")}
-    return sorted(paths)
+    files = [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    files += [ROOT / "_config.yml", ROOT / "_toc.yml"]
+    return files + [p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages")]
+
+
+def _module_files() -> list[str]:
+    """Every file of a module this process imported (the libraries' among them)."""
+    return [f for m in list(sys.modules.values()) if isinstance(f := getattr(m, "__file__", None), str)]
 
 
 def changed(snapshot: dict[str, tuple | None]) -> str | None:
@@ -366,11 +373,12 @@ def serve(lock: int, command: Callable[[list[str]], int]) -> None:
     os.pwrite(lock, str(os.getpid()).encode(), 0)  # for stop(); "PID ready" once it listens
     try:
         idle = idle_seconds()
-        listener = _get_ready()
+        snapshot = _snapshot(_project_files())
+        listener = _get_ready(snapshot)
     except BaseException as exc:  # noqa: BLE001 - said in the log; the next command runs without a standby
         _log(f"could not start: {type(exc).__name__}: {exc}")
         os._exit(1)
-    snapshot = {p: _stat(p) for p in _watched()}
+    snapshot |= {p: v for p, v in _snapshot(_module_files()).items() if p not in snapshot}
     environment = {k: v for k, v in STARTED_WITH.items() if k not in VOLATILE}
     cwd, ours = os.getcwd(), _stat(os.fspath(SOCKET))
     os.pwrite(lock, f"{os.getpid()} ready".encode(), 0)  # what status() and wait_ready() read
@@ -417,8 +425,9 @@ def _stopped(signum, frame) -> None:
     os._exit(0)
 
 
-def _get_ready() -> socket.socket:
-    """Import what a command needs, start its jupyter-book, and listen."""
+def _get_ready(snapshot: dict) -> socket.socket:
+    """Import what a command needs, start its jupyter-book (the last build's environment it loads, and the mark
+    of a build stopped while reading, go into the snapshot), read ahead, and listen."""
     import importlib
 
     from claimbook.builder import book, engine
@@ -426,6 +435,7 @@ def _get_ready() -> socket.socket:
     for module in (*engine.WARM_MODULES, "claimbook.builder.pipeline", "claimbook.core.params"):
         importlib.import_module(module)
     book.prestart(standby=True)
+    snapshot |= _snapshot([book.ENVIRONMENT, book.READING])
     _read_ahead()
     book.wait_started(STARTING_WAIT)  # ready means both: no start of its own left to overlap the next command
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET | socket.SOCK_CLOEXEC)
