@@ -108,6 +108,17 @@ def _parse_yaml(path: Path, text: str, typed: bool):
     return copy.deepcopy(_YAML_CACHE[key])
 
 
+def file_version(path) -> tuple[int, int, int] | None:
+    """A file's version as this process's caches key it: (modification time in nanoseconds, size, inode);
+    None when it cannot be read. Every write under _build/ is a rename, so a rewritten file has a new inode
+    even within one clock tick."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
 def read_text(path: Path, error: type[ClaimbookError], what: str = "UTF-8 text") -> str:
     """A file's text; a missing, unreadable or non-UTF-8 file is raised as `error` in one sentence."""
     path = Path(path)

@@ -18,6 +18,7 @@ import psutil
 import pytest
 from conftest import project_command, project_env, tree_digest
 
+from claimbook import file_version
 from claimbook.builder import standby
 
 ON = {"CLAIMBOOK_STANDBY": "1"}
@@ -69,7 +70,7 @@ def _request(**changes) -> dict:
 def test_a_standby_serves_only_a_command_like_the_one_that_started_it(tmp_path):
     watched = tmp_path / "_config.yml"
     watched.write_text("title: x\n")
-    snapshot = {str(watched): standby._stat(str(watched))}
+    snapshot = {str(watched): file_version(watched)}
     environment = {"HOME": "/root", "LANG": "C.UTF-8"}
 
     def why(request):

@@ -34,7 +34,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from claimbook import BUILD_DIR, ROOT, ClaimbookError
+from claimbook import BUILD_DIR, ROOT, ClaimbookError, file_version
 
 FOLDER = BUILD_DIR / ".standby"
 SOCKET = FOLDER / "socket"
@@ -311,16 +311,8 @@ def _log(text: str) -> None:
         log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {os.getpid()} {text}\n")
 
 
-def _stat(path: str) -> tuple | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
 def _snapshot(paths) -> dict[str, tuple | None]:
-    return {str(p): _stat(str(p)) for p in paths}
+    return {str(p): file_version(p) for p in paths}
 
 
 def _project_files() -> list:
@@ -342,7 +334,7 @@ def _module_files() -> list[str]:
 def changed(snapshot: dict[str, tuple | None]) -> str | None:
     """The first watched file that changed since the snapshot (a path), or None."""
     for path, before in snapshot.items():
-        if _stat(path) != before:
+        if file_version(path) != before:
             return path
     return None
 
@@ -380,7 +372,7 @@ def serve(lock: int, command: Callable[[list[str]], int]) -> None:
         os._exit(1)
     snapshot |= {p: v for p, v in _snapshot(_module_files()).items() if p not in snapshot}
     environment = {k: v for k, v in STARTED_WITH.items() if k not in VOLATILE}
-    cwd, ours = os.getcwd(), _stat(os.fspath(SOCKET))
+    cwd, ours = os.getcwd(), file_version(SOCKET)
     os.pwrite(lock, f"{os.getpid()} ready".encode(), 0)  # what status() and wait_ready() read
     _log("ready")
     from claimbook.builder import book
@@ -394,7 +386,7 @@ def serve(lock: int, command: Callable[[list[str]], int]) -> None:
             if time.monotonic() >= idle_until:
                 _log("stopped: unused")
                 break
-            if _stat(os.fspath(SOCKET)) != ours:
+            if file_version(SOCKET) != ours:
                 _log("stopped: its socket was removed")
                 break
             if book.jupyter_book_died():
@@ -414,7 +406,7 @@ def serve(lock: int, command: Callable[[list[str]], int]) -> None:
         with contextlib.suppress(OSError):
             conn.send(json.dumps({"stale": reason}).encode())
         break
-    if _stat(os.fspath(SOCKET)) == ours:
+    if file_version(SOCKET) == ours:
         SOCKET.unlink()
     os._exit(0)  # its jupyter-book goes with it (it dies with its parent)
 

@@ -16,7 +16,7 @@ import signal
 import sys
 from pathlib import Path
 
-from claimbook import BUILD_DIR, ROOT, ClaimbookError, relpath, say, shorten
+from claimbook import BUILD_DIR, ROOT, ClaimbookError, file_version, relpath, say, shorten
 
 EXECUTED_DIR = BUILD_DIR / "executed"
 FAILED_DIR = BUILD_DIR / "failed"
@@ -64,7 +64,7 @@ def files_digest(paths) -> str:
     return h.hexdigest()
 
 
-_EXECUTED: dict[str, tuple[tuple[int, int, int], dict, dict]] = {}
+_EXECUTED: dict[str, tuple[tuple[int, int, int] | None, dict, dict]] = {}
 
 
 def read_executed(path: Path) -> tuple[dict, dict[str, dict]]:
@@ -76,8 +76,7 @@ def read_executed(path: Path) -> tuple[dict, dict[str, dict]]:
     from claimbook.core.rules import from_notebook
 
     path = Path(path)
-    st = path.stat()
-    version = (st.st_mtime_ns, st.st_size, st.st_ino)  # every write under _build is a rename: a new inode
+    version = file_version(path)  # None when missing: the read below then says so
     cached = _EXECUTED.get(str(path))
     if cached is None or cached[0] != version:
         try:

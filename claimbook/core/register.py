@@ -12,7 +12,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from claimbook import ROOT, ClaimbookError, read_text, read_yaml_mapping, relpath, shorten
+from claimbook import ROOT, ClaimbookError, file_version, read_text, read_yaml_mapping, relpath, shorten
 from claimbook.core.notebooks import all_notebooks
 
 SEEDS_DIR = ROOT / "seeds"
@@ -43,20 +43,12 @@ def _normalise(text: str) -> str:
 def _article_text(path: Path) -> str:
     """An article's text, normalised; read once per process and file version (a standby's process may live for
     minutes, claimbook.builder.standby)."""
-    return _article_text_of(path, _version(path))
+    return _article_text_of(path, file_version(path))
 
 
 @cache
-def _article_text_of(path: Path, version: tuple) -> str:
+def _article_text_of(path: Path, version: tuple | None) -> str:
     return _normalise(read_text(path, RegisterError, "the article's text in UTF-8"))
-
-
-def _version(path: Path) -> tuple:
-    try:
-        st = path.stat()
-    except OSError:
-        return ()
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def quote_check_unavailable(articles_dir: Path | None = None) -> str | None:
@@ -221,7 +213,7 @@ def _register(stamp: tuple) -> tuple[dict, list[dict]]:
 def _stamp() -> tuple:
     """The versions of what the register's validation reads: its two files and the articles it quotes."""
     seeds = tuple((SEEDS_DIR / f).stat().st_mtime_ns for f in ("sources.yaml", "claims.yaml"))
-    articles = sorted((p.name, _version(p)) for p in ARTICLES_DIR.glob("*.txt")) if ARTICLES_DIR.is_dir() else []
+    articles = sorted((p.name, file_version(p)) for p in ARTICLES_DIR.glob("*.txt")) if ARTICLES_DIR.is_dir() else []
     return (*seeds, *articles)
 
 
